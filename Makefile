@@ -1,0 +1,54 @@
+# norm-mlir: the two commands of the README, and their building blocks.
+#
+#   make demo   install what is missing, configure, build, run the example
+#   make test   same set-up, then every lit and GoogleTest test (one ctest)
+#
+# BUILD_DIR and BUILD_TYPE may be overridden: make test BUILD_DIR=build-debug
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+LLVM_PREFIX ?= /usr/lib/llvm-22
+JOBS ?= $(shell nproc)
+
+CMAKE_FLAGS = -G Ninja \
+  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+  -DMLIR_DIR=$(LLVM_PREFIX)/lib/cmake/mlir \
+  -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
+
+NORM_OPT = $(BUILD_DIR)/bin/norm-opt
+EXAMPLE = examples/pre_ln_mlp_block.mlir
+
+.PHONY: all deps configure build test demo docs clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+docs: configure
+	cmake --build $(BUILD_DIR) --target mlir-doc
+	@echo "op documentation: $(BUILD_DIR)/docs/Dialects/NormOps.md"
+
+demo: build docs
+	@echo "== $(EXAMPLE): parsed, verified and printed by norm-opt"
+	$(NORM_OPT) $(EXAMPLE)
+	@echo "== the same block after -canonicalize"
+	$(NORM_OPT) --canonicalize $(EXAMPLE)
+	@echo "== a mistake the verifier catches: epsilon = 0"
+	-$(NORM_OPT) examples/epsilon_zero.mlir
+	@echo "== the ops of the dialect ($(BUILD_DIR)/docs/Dialects/NormOps.md)"
+	@grep '^### `norm\.' $(BUILD_DIR)/docs/Dialects/NormOps.md
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,27 @@
+//===- InitAll.h - Register everything norm-mlir provides ---------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The one place that registers the norm dialect, the upstream dialects that
+// norm programs use around it, and norm-mlir's passes. Shared by the tools
+// and the unit tests.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_LIB_INITALL_H
+#define NORM_LIB_INITALL_H
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace mlir::norm {
+/// Inserts `norm` and the dialects norm programs are written and lowered
+/// with (func, arith, math, tensor, linalg, memref, scf, gpu, llvm, nvvm),
+/// plus the external models that bufferization and convert-to-llvm need.
+void registerNormDialects(DialectRegistry &registry);
+
+/// Registers every upstream pass and every norm-mlir pass and pipeline.
+void registerNormPasses();
+} // namespace mlir::norm
+
+#endif // NORM_LIB_INITALL_H
