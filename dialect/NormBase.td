@@ -54,8 +54,9 @@ def Norm_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 0;
   // Patterns written once over NormalizationOpInterface (NormCanonicalize.cpp).
   let hasCanonicalizer = 1;
-  // Canonicalization creates arith ops (norm.residual without normalizers).
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  // Expanding norm.residual (a canonicalization) creates arith and tensor ops.
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 /// Base class of every op of the dialect.

@@ -86,30 +86,7 @@ struct ResidualWithoutNormsToAdd : OpRewritePattern<ResidualOp> {
                                 PatternRewriter &rewriter) const override {
     if (!op.getPre().empty() || !op.getOut().empty() || !op.getPost().empty())
       return rewriter.notifyMatchFailure(op, "has normalizer regions");
-    RankedTensorType type = op.getInput().getType();
-    double alpha = op.getResidualScale().convertToDouble();
-    if (alpha != 1.0 && !type.hasStaticShape())
-      return rewriter.notifyMatchFailure(
-          op, "a residual_scale on a dynamic shape needs a broadcast");
-
-    Location loc = op.getLoc();
-    Block &body = op.getBody().front();
-    auto yield = llvm::cast<YieldOp>(body.getTerminator());
-    SmallVector<Value> branches(yield.getValues());
-    rewriter.eraseOp(yield);
-    rewriter.inlineBlockBefore(&body, op, op.getInput());
-
-    Value sum = branches.front();
-    for (Value branch : llvm::drop_begin(branches))
-      sum = arith::AddFOp::create(rewriter, loc, sum, branch);
-    Value skip = op.getInput();
-    if (alpha != 1.0) {
-      auto splat = DenseElementsAttr::get(
-          type, rewriter.getFloatAttr(type.getElementType(), alpha));
-      Value scale = arith::ConstantOp::create(rewriter, loc, splat);
-      skip = arith::MulFOp::create(rewriter, loc, skip, scale);
-    }
-    rewriter.replaceOpWithNewOp<arith::AddFOp>(op, skip, sum);
+    op.expand(rewriter);
     return success();
   }
 };

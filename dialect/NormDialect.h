@@ -9,6 +9,7 @@
 #define NORM_DIALECT_NORMDIALECT_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dialect.h"
 
 #include "dialect/NormDialect.h.inc"

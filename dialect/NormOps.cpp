@@ -285,6 +285,9 @@ LogicalResult GroupNormOp::verify() {
   FailureOr<int64_t> c = verifyChannels(*this, getInput(), getChannelAxis());
   if (failed(c))
     return failure();
+  int64_t rank = getInput().getType().getRank();
+  if (getChannelAxis() == 0 || getChannelAxis() == -rank)
+    return emitOpError("'channel_axis' must not be dim 0, the sample dim");
   int64_t groups = getNumGroups();
   if (groups <= 0)
     return emitOpError("'num_groups' must be > 0, got ") << groups;
@@ -420,6 +423,47 @@ SmallVector<int64_t> BatchNormApplyOp::getNormalizedDims() {
 //===----------------------------------------------------------------------===//
 // ResidualOp
 //===----------------------------------------------------------------------===//
+
+/// Moves the single block of `region` before `op`, binding its argument to
+/// `arg`, and returns the values it yielded.
+static SmallVector<Value> inlineRegion(RewriterBase &rewriter, Region &region,
+                                       Value arg, Operation *op) {
+  Block &block = region.front();
+  auto yield = llvm::cast<YieldOp>(block.getTerminator());
+  SmallVector<Value> values(yield.getValues());
+  rewriter.eraseOp(yield);
+  rewriter.inlineBlockBefore(&block, op, arg);
+  return values;
+}
+
+Value ResidualOp::expand(RewriterBase &rewriter) {
+  Location loc = getLoc();
+  rewriter.setInsertionPoint(*this);
+  Value x = getInput();
+  Value h = getPre().empty() ? x : inlineRegion(rewriter, getPre(), x, *this)[0];
+  SmallVector<Value> branches = inlineRegion(rewriter, getBody(), h, *this);
+  Value f = branches.front();
+  for (Value branch : llvm::drop_begin(branches))
+    f = arith::AddFOp::create(rewriter, loc, f, branch);
+  if (!getOut().empty())
+    f = inlineRegion(rewriter, getOut(), f, *this)[0];
+
+  Value skip = x;
+  double alpha = getResidualScale().convertToDouble();
+  if (alpha != 1.0) {
+    Type elementType = getInput().getType().getElementType();
+    Value scalar = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getFloatAttr(elementType, alpha));
+    Value splat = tensor::SplatOp::create(
+        rewriter, loc, scalar, tensor::getMixedSizes(rewriter, loc, x));
+    skip = arith::MulFOp::create(rewriter, loc, x, splat);
+  }
+  Value y = arith::AddFOp::create(rewriter, loc, skip, f);
+  if (!getPost().empty())
+    y = inlineRegion(rewriter, getPost(), y, *this)[0];
+  rewriter.replaceOp(*this, y);
+  return y;
+}
 
 NormalizationOpInterface ResidualOp::getRegionNormalizer(Region &region) {
   if (region.empty())

@@ -342,6 +342,11 @@ def Norm_ResidualOp : Norm_Op<"residual", [
   let extraClassDeclaration = [{
     /// The normalizer held by a placement region, or null when it is empty.
     NormalizationOpInterface getRegionNormalizer(::mlir::Region &region);
+
+    /// Replaces the op by its regions, inlined, and the residual add:
+    /// explicit normalizers, `arith.addf` and, for a residual_scale other
+    /// than 1, `arith.mulf` by a `tensor.splat`. Returns the new result.
+    ::mlir::Value expand(::mlir::RewriterBase &rewriter);
   }];
 }
 

@@ -15,9 +15,8 @@ class DialectRegistry;
 } // namespace mlir
 
 namespace mlir::norm {
-/// Inserts `norm` and the dialects norm programs are written and lowered
-/// with (func, arith, math, tensor, linalg, memref, scf, gpu, llvm, nvvm),
-/// plus the external models that bufferization and convert-to-llvm need.
+/// Inserts `norm` and every upstream dialect, with the external models that
+/// bufferization and the conversions to LLVM need.
 void registerNormDialects(DialectRegistry &registry);
 
 /// Registers every upstream pass and every norm-mlir pass and pipeline.

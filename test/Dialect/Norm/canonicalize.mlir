@@ -197,9 +197,15 @@ func.func @negative_residual_with_pre_norm(%x: tensor<2x8xf32>) -> tensor<2x8xf3
 
 // -----
 
-// CHECK-LABEL: func.func @negative_residual_scale_on_dynamic_shape
-// CHECK:         norm.residual %{{.*}} {residual_scale = 2.{{0*}}e+00 : f64}
-func.func @negative_residual_scale_on_dynamic_shape(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+// CHECK-LABEL: func.func @residual_scale_on_dynamic_shape_splats
+// CHECK-SAME:    %[[X:.*]]: tensor<?x8xf32>
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[ALPHA:.*]] = arith.constant 2.{{0*}}e+00 : f32
+// CHECK:         %[[D0:.*]] = tensor.dim %[[X]], %[[C0]]
+// CHECK:         %[[SPLAT:.*]] = tensor.splat %[[ALPHA]][%[[D0]]] : tensor<?x8xf32>
+// CHECK:         %[[SKIP:.*]] = arith.mulf %[[X]], %[[SPLAT]]
+// CHECK:         arith.addf %[[SKIP]], %{{.*}} : tensor<?x8xf32>
+func.func @residual_scale_on_dynamic_shape_splats(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %y = norm.residual %x {residual_scale = 2.0 : f64} : tensor<?x8xf32> body {
   ^bb0(%h: tensor<?x8xf32>):
     %f = math.tanh %h : tensor<?x8xf32>

@@ -270,6 +270,14 @@ func.func @group_norm_zero_groups(%x: tensor<2x8x4x4xf32>) -> tensor<2x8x4x4xf32
 
 // -----
 
+func.func @group_norm_channel_axis_is_the_sample_dim(%x: tensor<8x2x4xf32>) -> tensor<8x2x4xf32> {
+  // expected-error @+1 {{'channel_axis' must not be dim 0, the sample dim}}
+  %y = norm.group_norm %x {num_groups = 2 : i64, channel_axis = -3 : i64} : tensor<8x2x4xf32>
+  return %y : tensor<8x2x4xf32>
+}
+
+// -----
+
 func.func @group_norm_groups_do_not_divide(%x: tensor<2x8x4x4xf32>) -> tensor<2x8x4x4xf32> {
   // expected-error @+1 {{'num_groups' (3) must divide the channel count 8}}
   %y = norm.group_norm %x {num_groups = 3 : i64} : tensor<2x8x4x4xf32>

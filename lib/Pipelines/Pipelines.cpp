@@ -1,0 +1,77 @@
+//===- Pipelines.cpp - norm-mlir lowering pipelines -----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Builders of the lowering pipelines, one comment per stage, and their
+// registration in one place.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Pipelines/Pipelines.h"
+
+#include "lib/Conversion/Passes.h"
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
+                                      const NormCPUPipelineOptions &options) {
+  // 1. Placement ops become explicit normalizers and residual adds.
+  pm.addPass(createNormExpandResidual());
+  // 2. Every normalizer becomes reductions and one elementwise apply in
+  //    linalg on tensors, statistics in compute_type (two-pass variance).
+  pm.addPass(createConvertNormToLinalg());
+  // 3. Elementwise arith/math on tensors (residual adds, activations) become
+  //    linalg.generic too, so one bufferization handles everything.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // 4. Tensors to buffers, across function boundaries, with identity layouts
+  //    so that callers pass plain contiguous buffers.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // 5. Free what the function allocated and does not return.
+  if (options.deallocate)
+    bufferization::buildBufferDeallocationPipeline(pm);
+  //    Clones the deallocation inserted become alloc + copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  // 6. linalg ops become loop nests.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  // 7. Memref descriptors, math, arith, calls and branches to LLVM. Math goes
+  //    to LLVM intrinsics first (expanding rsqrt), then what is left (erf) to
+  //    libm calls.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  // 8. The backend contract: nothing but the LLVM dialect is left.
+  if (options.verifyLowered)
+    pm.addPass(createNormVerifyLowered());
+}
+
+void mlir::norm::registerNormPipelines() {
+  PassPipelineRegistration<NormCPUPipelineOptions>(
+      "norm-lower-to-llvm-cpu",
+      "norm -> linalg -> bufferize -> loops -> LLVM dialect (host CPU)",
+      buildNormCPUPipeline);
+}

@@ -1,0 +1,63 @@
+//===- VerifyLowered.cpp - The backend contract of the pipelines ----------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The norm-verify-lowered pass: fails when anything that the LLVM translation
+// cannot take is left (norm ops, tensors, memrefs, unrealized casts).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/StringSet.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMVERIFYLOWERED
+#include "lib/Transforms/Passes.h.inc"
+
+namespace {
+/// Returns true for a type the LLVM translation cannot take.
+static bool isUnlowered(Type type) {
+  return llvm::isa<TensorType, BaseMemRefType>(type);
+}
+
+struct NormVerifyLoweredPass
+    : impl::NormVerifyLoweredBase<NormVerifyLoweredPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    llvm::StringSet<> reported;
+    bool failedCheck = false;
+    getOperation()->walk([&](Operation *op) {
+      if (llvm::isa<ModuleOp>(op))
+        return WalkResult::advance();
+      // Device code is checked by its own pipeline stage; gpu.binary holds
+      // only the compiled blob.
+      if (llvm::isa<gpu::GPUModuleOp, gpu::BinaryOp>(op))
+        return WalkResult::skip();
+      StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace()
+                                           : StringRef("unregistered");
+      std::string problem;
+      if (dialect != LLVM::LLVMDialect::getDialectNamespace() &&
+          !llvm::isa<gpu::LaunchFuncOp>(op))
+        problem = "op from the '" + dialect.str() + "' dialect";
+      else if (llvm::any_of(op->getOperandTypes(), isUnlowered) ||
+               llvm::any_of(op->getResultTypes(), isUnlowered))
+        problem = "tensor or memref value";
+      if (problem.empty())
+        return WalkResult::advance();
+      failedCheck = true;
+      if (reported.insert(op->getName().getStringRef()).second)
+        op->emitError("not lowered to LLVM: '")
+            << op->getName() << "' (" << problem << ")";
+      return WalkResult::advance();
+    });
+    if (failedCheck)
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::norm

@@ -1,0 +1,53 @@
+//===- CpuRuntime.cpp - Functions lowered CPU code calls ------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The single-process collective and the hook a multi-process launcher uses
+// to replace it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/CpuRuntime.h"
+
+#include <vector>
+
+namespace {
+norm::rt::AllReduceStatsFn allReduceStats = nullptr;
+
+template <typename T>
+void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
+               StridedMemRefType<T, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
+  if (!allReduceStats)
+    return; // one member: the group's statistics are this member's
+  int64_t channels = count->sizes[0];
+  std::vector<double> n(channels), mu(channels), s(channels);
+  auto at = [](StridedMemRefType<T, 1> *m, int64_t i) -> T & {
+    return m->data[m->offset + i * m->strides[0]];
+  };
+  for (int64_t c = 0; c < channels; ++c) {
+    n[c] = at(count, c);
+    mu[c] = at(mean, c);
+    s[c] = at(m2, c);
+  }
+  allReduceStats(reinterpret_cast<const char *>(group->data + group->offset),
+                 group->sizes[0], n.data(), mu.data(), s.data(), channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    at(count, c) = static_cast<T>(n[c]);
+    at(mean, c) = static_cast<T>(mu[c]);
+    at(m2, c) = static_cast<T>(s[c]);
+  }
+}
+} // namespace
+
+void norm::rt::setAllReduceStats(AllReduceStatsFn fn) { allReduceStats = fn; }
+
+extern "C" void _mlir_ciface_norm_rt_all_reduce_stats_f32(
+    StridedMemRefType<float, 1> *count, StridedMemRefType<float, 1> *mean,
+    StridedMemRefType<float, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
+  allReduce(count, mean, m2, group);
+}
+
+extern "C" void _mlir_ciface_norm_rt_all_reduce_stats_f64(
+    StridedMemRefType<double, 1> *count, StridedMemRefType<double, 1> *mean,
+    StridedMemRefType<double, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
+  allReduce(count, mean, m2, group);
+}

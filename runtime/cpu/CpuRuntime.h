@@ -1,0 +1,42 @@
+//===- CpuRuntime.h - Functions lowered CPU code calls ------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The C ABI that code from norm-lower-to-llvm-cpu calls into: the collective
+// behind norm.all_reduce_stats. Single process by default; a launcher for
+// several processes (MPI, NCCL) installs its own merge.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_RUNTIME_CPU_CPURUNTIME_H
+#define NORM_RUNTIME_CPU_CPURUNTIME_H
+
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+
+#include <cstdint>
+
+extern "C" {
+/// Merges per-channel (count, mean, m2) across the members of the group named
+/// by `group` (bytes, not NUL-terminated), in place. In a single process the
+/// group has one member and the statistics are left as they are.
+void _mlir_ciface_norm_rt_all_reduce_stats_f32(StridedMemRefType<float, 1> *count,
+                                               StridedMemRefType<float, 1> *mean,
+                                               StridedMemRefType<float, 1> *m2,
+                                               StridedMemRefType<int8_t, 1> *group);
+void _mlir_ciface_norm_rt_all_reduce_stats_f64(StridedMemRefType<double, 1> *count,
+                                               StridedMemRefType<double, 1> *mean,
+                                               StridedMemRefType<double, 1> *m2,
+                                               StridedMemRefType<int8_t, 1> *group);
+}
+
+namespace norm::rt {
+/// A merge of statistics across a device group, in float64: on entry this
+/// member's `channels` triples, on return the group's.
+using AllReduceStatsFn = void (*)(const char *group, int64_t groupLength,
+                                  double *count, double *mean, double *m2,
+                                  int64_t channels);
+
+/// Installs the collective (nullptr restores the single-process identity).
+void setAllReduceStats(AllReduceStatsFn fn);
+} // namespace norm::rt
+
+#endif // NORM_RUNTIME_CPU_CPURUNTIME_H

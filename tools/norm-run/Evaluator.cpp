@@ -1,0 +1,560 @@
+//===- Evaluator.cpp - float64 evaluation of unlowered modules ------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// A small interpreter for the ops norm programs are written with: norm ops
+// call the float64 references of runtime/, linalg structured ops run their
+// body over their iteration space, elementwise arith/math ops run pointwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/norm-run/Evaluator.h"
+
+#include "dialect/NormOps.h"
+#include "runtime/reference/Metrics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <functional>
+#include <optional>
+
+using namespace mlir;
+using namespace mlir::norm;
+using ::norm::rt::Tensor;
+
+namespace {
+/// Signals an op the evaluator does not know; caught at the top.
+struct Unsupported {
+  std::string message;
+};
+
+[[noreturn]] void unsupported(Operation *op, const std::string &why) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "cannot evaluate '" << op->getName() << "': " << why;
+  throw Unsupported{os.str()};
+}
+
+/// Rounds every value to `type`'s element type, as the compiled code stores.
+void roundToType(Tensor &t, Type type) {
+  Type element = getElementTypeOrSelf(type);
+  std::optional<::norm::rt::DType> dtype;
+  if (element.isF16())
+    dtype = ::norm::rt::DType::F16;
+  else if (element.isBF16())
+    dtype = ::norm::rt::DType::BF16;
+  else if (element.isF32())
+    dtype = ::norm::rt::DType::F32;
+  if (dtype)
+    for (double &v : t.data)
+      v = ::norm::rt::roundTo(v, *dtype);
+  else if (element.isInteger(1))
+    for (double &v : t.data)
+      v = v != 0.0;
+}
+
+Tensor scalar(double v) { return Tensor{{}, {v}}; }
+
+/// Strides of a row-major shape.
+std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
+/// Evaluates one scalar op of a linalg body or an elementwise tensor op.
+std::optional<double> evalScalar(Operation *op, ArrayRef<double> a) {
+  auto cmp = [&](arith::CmpFPredicate p) -> double {
+    double x = a[0], y = a[1];
+    bool unordered = std::isnan(x) || std::isnan(y);
+    switch (p) {
+    case arith::CmpFPredicate::OEQ: return !unordered && x == y;
+    case arith::CmpFPredicate::OGT: return !unordered && x > y;
+    case arith::CmpFPredicate::OGE: return !unordered && x >= y;
+    case arith::CmpFPredicate::OLT: return !unordered && x < y;
+    case arith::CmpFPredicate::OLE: return !unordered && x <= y;
+    case arith::CmpFPredicate::ONE: return !unordered && x != y;
+    case arith::CmpFPredicate::UGT: return unordered || x > y;
+    case arith::CmpFPredicate::ULT: return unordered || x < y;
+    case arith::CmpFPredicate::UNE: return unordered || x != y;
+    default: return std::nan("");
+    }
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
+      .Case([&](arith::AddFOp) { return a[0] + a[1]; })
+      .Case([&](arith::SubFOp) { return a[0] - a[1]; })
+      .Case([&](arith::MulFOp) { return a[0] * a[1]; })
+      .Case([&](arith::DivFOp) { return a[0] / a[1]; })
+      .Case([&](arith::AddIOp) { return a[0] + a[1]; })
+      .Case([&](arith::MulIOp) { return a[0] * a[1]; })
+      .Case([&](arith::NegFOp) { return -a[0]; })
+      .Case([&](arith::MaximumFOp) {
+        return std::isnan(a[0]) || std::isnan(a[1]) ? std::nan("")
+                                                    : std::max(a[0], a[1]);
+      })
+      .Case([&](arith::MinimumFOp) {
+        return std::isnan(a[0]) || std::isnan(a[1]) ? std::nan("")
+                                                    : std::min(a[0], a[1]);
+      })
+      .Case([&](arith::MaxNumFOp) { return std::fmax(a[0], a[1]); })
+      .Case([&](arith::MinNumFOp) { return std::fmin(a[0], a[1]); })
+      .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::UIToFPOp,
+            arith::IndexCastOp, arith::ExtUIOp>(
+          [&](Operation *) { return a[0]; })
+      .Case([&](arith::SelectOp) { return a[0] != 0.0 ? a[1] : a[2]; })
+      .Case([&](arith::CmpFOp c) { return cmp(c.getPredicate()); })
+      .Case([&](math::ExpOp) { return std::exp(a[0]); })
+      .Case([&](math::LogOp) { return std::log(a[0]); })
+      .Case([&](math::TanhOp) { return std::tanh(a[0]); })
+      .Case([&](math::ErfOp) { return std::erf(a[0]); })
+      .Case([&](math::SqrtOp) { return std::sqrt(a[0]); })
+      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(a[0]); })
+      .Case([&](math::AbsFOp) { return std::fabs(a[0]); })
+      .Case([&](math::PowFOp) { return std::pow(a[0], a[1]); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// The values of a dense constant, or of a float/integer scalar constant.
+Tensor constantValue(arith::ConstantOp op) {
+  Attribute value = op.getValue();
+  if (auto f = llvm::dyn_cast<FloatAttr>(value))
+    return scalar(f.getValueAsDouble());
+  if (auto i = llvm::dyn_cast<IntegerAttr>(value))
+    return scalar(static_cast<double>(i.getValue().getSExtValue()));
+  auto dense = llvm::dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    unsupported(op, "only dense and scalar constants");
+  auto type = llvm::cast<ShapedType>(dense.getType());
+  Tensor t{std::vector<int64_t>(type.getShape()), {}};
+  if (llvm::isa<FloatType>(type.getElementType()))
+    for (const APFloat &v : dense.getValues<APFloat>())
+      t.data.push_back(v.convertToDouble());
+  else
+    for (const APInt &v : dense.getValues<APInt>())
+      t.data.push_back(type.getElementType().isInteger(1)
+                           ? static_cast<double>(v.getBoolValue())
+                           : static_cast<double>(v.getSExtValue()));
+  return t;
+}
+
+class Interpreter {
+public:
+  explicit Interpreter(ModuleOp module) : module(module) {}
+
+  std::vector<Tensor> call(FunctionOpInterface func,
+                           const std::vector<Tensor> &args) {
+    Region &body = func.getFunctionBody();
+    if (body.empty())
+      unsupported(func, "the function has no body");
+    return runBlock(body.front(), args);
+  }
+
+private:
+  /// Runs a single-block region and returns the terminator's operands.
+  std::vector<Tensor> runBlock(Block &block, const std::vector<Tensor> &args) {
+    for (auto [arg, value] : llvm::zip_equal(block.getArguments(), args))
+      values[arg] = value;
+    for (Operation &op : block.without_terminator())
+      run(&op);
+    std::vector<Tensor> out;
+    for (Value v : block.getTerminator()->getOperands())
+      out.push_back(get(v));
+    return out;
+  }
+
+  const Tensor &get(Value v) {
+    auto it = values.find(v);
+    if (it == values.end())
+      unsupported(v.getParentBlock()->getParentOp(), "a value has no result");
+    return it->second;
+  }
+  const Tensor *getOptional(Value v) { return v ? &get(v) : nullptr; }
+
+  void set(Value v, Tensor t) {
+    roundToType(t, v.getType());
+    values[v] = std::move(t);
+  }
+
+  /// The value of a static or dynamic size.
+  int64_t sizeOf(OpFoldResult size) {
+    if (auto attr = llvm::dyn_cast<Attribute>(size))
+      return llvm::cast<IntegerAttr>(attr).getInt();
+    return static_cast<int64_t>(get(llvm::cast<Value>(size)).data[0]);
+  }
+
+  void run(Operation *op) {
+    llvm::TypeSwitch<Operation *>(op)
+        .Case([&](arith::ConstantOp c) { set(c, constantValue(c)); })
+        .Case([&](func::CallOp c) {
+          auto callee = SymbolTable::lookupNearestSymbolFrom<FunctionOpInterface>(
+              module, c.getCalleeAttr());
+          if (!callee)
+            unsupported(op, "unknown callee");
+          std::vector<Tensor> args;
+          for (Value v : c.getOperands())
+            args.push_back(get(v));
+          Interpreter nested(module);
+          std::vector<Tensor> out = nested.call(callee, args);
+          for (auto [r, t] : llvm::zip_equal(c.getResults(), out))
+            set(r, t);
+        })
+        .Case([&](tensor::EmptyOp e) {
+          std::vector<int64_t> shape(e.getType().getShape());
+          unsigned next = 0;
+          for (int64_t &d : shape)
+            if (ShapedType::isDynamic(d))
+              d = static_cast<int64_t>(get(e.getDynamicSizes()[next++]).data[0]);
+          int64_t n = 1;
+          for (int64_t d : shape)
+            n *= d;
+          set(e, Tensor{shape, std::vector<double>(n, 0.0)});
+        })
+        .Case([&](tensor::DimOp d) {
+          const Tensor &t = get(d.getSource());
+          int64_t index = static_cast<int64_t>(get(d.getIndex()).data[0]);
+          set(d, scalar(static_cast<double>(t.shape.at(index))));
+        })
+        .Case([&](tensor::SplatOp s) {
+          std::vector<int64_t> shape(s.getType().getShape());
+          unsigned next = 0;
+          for (int64_t &d : shape)
+            if (ShapedType::isDynamic(d))
+              d = static_cast<int64_t>(get(s.getDynamicSizes()[next++]).data[0]);
+          int64_t n = 1;
+          for (int64_t d : shape)
+            n *= d;
+          set(s, Tensor{shape, std::vector<double>(n, get(s.getInput()).data[0])});
+        })
+        .Case([&](tensor::CastOp c) { set(c, get(c.getSource())); })
+        .Case([&](tensor::ExpandShapeOp e) {
+          Tensor t = get(e.getSrc());
+          t.shape.clear();
+          for (OpFoldResult size : e.getMixedOutputShape())
+            t.shape.push_back(sizeOf(size));
+          set(e, t);
+        })
+        .Case([&](tensor::CollapseShapeOp c) {
+          Tensor t = get(c.getSrc());
+          std::vector<int64_t> shape;
+          for (const ReassociationIndices &group :
+               c.getReassociationIndices()) {
+            int64_t size = 1;
+            for (int64_t d : group)
+              size *= t.shape[d];
+            shape.push_back(size);
+          }
+          t.shape = shape;
+          set(c, t);
+        })
+        .Case([&](linalg::SoftmaxOp s) { runSoftmax(s); })
+        .Case([&](linalg::LinalgOp l) { runStructured(l); })
+        .Case([&](NormalizationOpInterface n) { runNorm(n); })
+        .Case([&](BatchStatsOp s) {
+          ::norm::rt::BatchStats stats = ::norm::rt::batchStats(
+              get(s.getInput()), getOptional(s.getMask()), s.getChannelAxis());
+          set(s.getCount(), stats.count);
+          set(s.getMean(), stats.mean);
+          set(s.getM2(), stats.m2);
+        })
+        .Case([&](AllReduceStatsOp s) {
+          // One process: the group holds only this member's statistics.
+          set(s.getTotalCount(), get(s.getCount()));
+          set(s.getTotalMean(), get(s.getMean()));
+          set(s.getTotalM2(), get(s.getM2()));
+        })
+        .Case([&](ResidualOp r) { runResidual(r); })
+        .Default([&](Operation *o) { runElementwise(o); });
+  }
+
+  /// Elementwise arith/math on tensors (same shapes) or on scalars.
+  void runElementwise(Operation *op) {
+    if (op->getNumResults() != 1)
+      unsupported(op, "not an op the evaluator knows");
+    std::vector<const Tensor *> operands;
+    for (Value v : op->getOperands())
+      operands.push_back(&get(v));
+    Tensor out{operands.empty() ? std::vector<int64_t>{} : operands[0]->shape,
+               {}};
+    int64_t n = operands.empty() ? 1 : operands[0]->numElements();
+    std::vector<double> args(operands.size());
+    for (int64_t i = 0; i < n; ++i) {
+      for (auto [k, t] : llvm::enumerate(operands))
+        args[k] = t->data.size() == 1 ? t->data[0] : t->data[i];
+      std::optional<double> v = evalScalar(op, args);
+      if (!v)
+        unsupported(op, "not an op the evaluator knows");
+      out.data.push_back(*v);
+    }
+    set(op->getResult(0), out);
+  }
+
+  /// A linalg structured op: iterate its loop space, read the operands
+  /// through their indexing maps, run the body, write the outputs.
+  void runStructured(linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics())
+      unsupported(op, "only ops on tensors");
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<OpOperand *> operands;
+    for (OpOperand &o : op->getOpOperands())
+      operands.push_back(&o);
+    int64_t loops = op.getNumLoops();
+    std::vector<int64_t> bounds(loops, -1);
+    for (auto [o, map] : llvm::zip_equal(operands, maps)) {
+      if (!llvm::isa<RankedTensorType>(o->get().getType()))
+        continue;
+      const Tensor &t = get(o->get());
+      for (auto [i, expr] : llvm::enumerate(map.getResults()))
+        if (auto d = llvm::dyn_cast<AffineDimExpr>(expr))
+          bounds[d.getPosition()] = t.shape[i];
+    }
+    if (llvm::is_contained(bounds, -1))
+      unsupported(op, "loop bounds not given by plain dims");
+
+    int64_t numInputs = op.getNumDpsInputs();
+    std::vector<Tensor> outs;
+    for (Value init : op.getDpsInits())
+      outs.push_back(get(init));
+    Block *body = op.getBlock();
+    std::vector<int64_t> point(loops, 0);
+    int64_t total = 1;
+    for (int64_t b : bounds)
+      total *= b;
+    llvm::DenseMap<Value, double> scalars;
+    // Flat offset of each operand at `point`.
+    auto offsetOf = [&](AffineMap map, const Tensor &t) {
+      std::vector<int64_t> strides = stridesOf(t.shape);
+      int64_t off = 0;
+      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+        int64_t idx;
+        if (auto d = llvm::dyn_cast<AffineDimExpr>(expr))
+          idx = point[d.getPosition()];
+        else if (auto c = llvm::dyn_cast<AffineConstantExpr>(expr))
+          idx = c.getValue();
+        else
+          unsupported(op, "indexing maps must be dims or constants");
+        off += idx * strides[i];
+      }
+      return off;
+    };
+    for (int64_t iter = 0; iter < total; ++iter) {
+      int64_t rest = iter;
+      for (int64_t d = loops - 1; d >= 0; --d) {
+        point[d] = rest % bounds[d];
+        rest /= bounds[d];
+      }
+      scalars.clear();
+      std::vector<int64_t> outOffsets;
+      for (auto [k, o] : llvm::enumerate(operands)) {
+        BlockArgument arg = body->getArgument(k);
+        if (static_cast<int64_t>(k) < numInputs) {
+          if (!llvm::isa<RankedTensorType>(o->get().getType())) {
+            scalars[arg] = get(o->get()).data[0];
+            continue;
+          }
+          const Tensor &t = get(o->get());
+          scalars[arg] = t.data[offsetOf(maps[k], t)];
+        } else {
+          Tensor &t = outs[k - numInputs];
+          int64_t off = offsetOf(maps[k], t);
+          outOffsets.push_back(off);
+          scalars[arg] = t.data[off];
+        }
+      }
+      for (Operation &inner : body->without_terminator()) {
+        if (auto index = llvm::dyn_cast<linalg::IndexOp>(inner)) {
+          scalars[index] = static_cast<double>(point[index.getDim()]);
+          continue;
+        }
+        if (auto c = llvm::dyn_cast<arith::ConstantOp>(inner)) {
+          scalars[c] = constantValue(c).data[0];
+          continue;
+        }
+        std::vector<double> args;
+        for (Value v : inner.getOperands()) {
+          auto it = scalars.find(v);
+          args.push_back(it != scalars.end() ? it->second : get(v).data[0]);
+        }
+        std::optional<double> v = evalScalar(&inner, args);
+        if (!v)
+          unsupported(&inner, "not a scalar op the evaluator knows");
+        scalars[inner.getResult(0)] = *v;
+      }
+      for (auto [k, v] : llvm::enumerate(body->getTerminator()->getOperands())) {
+        auto it = scalars.find(v);
+        outs[k].data[outOffsets[k]] =
+            it != scalars.end() ? it->second : get(v).data[0];
+      }
+    }
+    for (auto [r, t] : llvm::zip_equal(op->getResults(), outs))
+      set(r, t);
+  }
+
+  void runSoftmax(linalg::SoftmaxOp op) {
+    Tensor t = get(op.getInput());
+    int64_t dim = op.getDimension();
+    std::vector<int64_t> strides = stridesOf(t.shape);
+    int64_t len = t.shape[dim], stride = strides[dim];
+    for (int64_t base = 0; base < t.numElements(); ++base) {
+      if ((base / stride) % len != 0)
+        continue;
+      double max = -INFINITY, sum = 0;
+      for (int64_t i = 0; i < len; ++i)
+        max = std::max(max, t.data[base + i * stride]);
+      for (int64_t i = 0; i < len; ++i)
+        sum += std::exp(t.data[base + i * stride] - max);
+      for (int64_t i = 0; i < len; ++i)
+        t.data[base + i * stride] =
+            std::exp(t.data[base + i * stride] - max) / sum;
+    }
+    set(op.getResult()[0], t);
+  }
+
+  /// A normalizer region of norm.residual, as a function of its argument.
+  std::function<Tensor(const Tensor &)> regionFn(Region &region) {
+    return [this, &region](const Tensor &x) {
+      return runBlock(region.front(), {x}).front();
+    };
+  }
+
+  void runResidual(ResidualOp op) {
+    std::function<Tensor(const Tensor &)> pre, out, post;
+    if (!op.getPre().empty())
+      pre = regionFn(op.getPre());
+    if (!op.getOut().empty())
+      out = regionFn(op.getOut());
+    if (!op.getPost().empty())
+      post = regionFn(op.getPost());
+    Region &bodyRegion = op.getBody();
+    std::function<std::vector<Tensor>(const Tensor &)> body =
+        [this, &bodyRegion](const Tensor &h) {
+          return runBlock(bodyRegion.front(), {h});
+        };
+    set(op.getResult(),
+        ::norm::rt::residual(get(op.getInput()), pre ? &pre : nullptr, body,
+                             out ? &out : nullptr, post ? &post : nullptr,
+                             op.getResidualScale().convertToDouble()));
+  }
+
+  void runNorm(NormalizationOpInterface norm) {
+    Operation *op = norm.getOperation();
+    double eps = norm.getEpsilonValue().value_or(0.0);
+    const Tensor *scale = getOptional(norm.getScale());
+    const Tensor *bias = getOptional(norm.getBias());
+    llvm::TypeSwitch<Operation *>(op)
+        .Case([&](LayerNormOp o) {
+          Tensor mean, rstd;
+          set(o.getResult(), ::norm::rt::layerNorm(get(o.getInput()), scale,
+                                                   bias, o.getAxis(), eps,
+                                                   &mean, &rstd));
+          if (o.getMean())
+            set(o.getMean(), mean);
+          if (o.getRstd())
+            set(o.getRstd(), rstd);
+        })
+        .Case([&](RMSNormOp o) {
+          Tensor rstd;
+          set(o.getResult(),
+              ::norm::rt::rmsNorm(get(o.getInput()), scale, o.getAxis(), eps,
+                                  norm.getScaleOffsetValue(), &rstd));
+          if (o.getRstd())
+            set(o.getRstd(), rstd);
+        })
+        .Case([&](AddLayerNormOp o) {
+          // The sum is rounded to the element type before it is normalized,
+          // as the compiled code stores it.
+          Tensor sum = ::norm::rt::addLayerNorm(get(o.getInput()),
+                                                get(o.getResidual()), nullptr,
+                                                nullptr, o.getAxis(), eps)
+                           .second;
+          set(o.getSum(), sum);
+          set(o.getResult(), ::norm::rt::layerNorm(get(o.getSum()), scale, bias,
+                                                   o.getAxis(), eps));
+        })
+        .Case([&](AddRMSNormOp o) {
+          Tensor sum = ::norm::rt::addRmsNorm(get(o.getInput()),
+                                              get(o.getResidual()), nullptr,
+                                              o.getAxis(), eps, 0.0)
+                           .second;
+          set(o.getSum(), sum);
+          set(o.getResult(),
+              ::norm::rt::rmsNorm(get(o.getSum()), scale, o.getAxis(), eps,
+                                  norm.getScaleOffsetValue()));
+        })
+        .Case([&](BatchNormOp o) {
+          ::norm::rt::BatchNormResult r = ::norm::rt::batchNorm(
+              get(o.getInput()), get(o.getScale()), get(o.getBias()),
+              get(o.getRunningMean()), get(o.getRunningVar()),
+              getOptional(o.getMask()), o.getMode() == BatchNormMode::train,
+              eps, o.getMomentum().convertToDouble(), o.getChannelAxis());
+          set(o.getResult(), r.result);
+          set(o.getNewRunningMean(), r.newRunningMean);
+          set(o.getNewRunningVar(), r.newRunningVar);
+          if (o.getSavedMean())
+            set(o.getSavedMean(), r.savedMean);
+          if (o.getSavedRstd())
+            set(o.getSavedRstd(), r.savedRstd);
+        })
+        .Case([&](GroupNormOp o) {
+          set(o.getResult(),
+              ::norm::rt::groupNorm(get(o.getInput()), scale, bias,
+                                    o.getNumGroups(), eps, o.getChannelAxis()));
+        })
+        .Case([&](WeightNormOp o) {
+          set(o.getW(),
+              ::norm::rt::weightNorm(get(o.getV()), get(o.getG()), o.getDim()));
+        })
+        .Case([&](BatchNormApplyOp o) {
+          set(o.getResult(), ::norm::rt::batchNormApply(
+                                 get(o.getInput()), get(o.getMean()),
+                                 get(o.getVariance()), scale, bias, eps,
+                                 o.getChannelAxis()));
+        })
+        .Case([&](ProjectNormOp o) {
+          set(o.getResult(),
+              ::norm::rt::projectNorm(
+                  o.getKind() == NormKind::rms, get(o.getInput()),
+                  get(o.getWeight()), getOptional(o.getProjBias()), scale,
+                  bias, o.getHeadDim(), eps, norm.getScaleOffsetValue()));
+        })
+        .Case([&](NormProjectOp o) {
+          set(o.getResult(),
+              ::norm::rt::normProject(o.getKind() == NormKind::rms,
+                                      get(o.getInput()), get(o.getWeight()),
+                                      bias, eps));
+        })
+        .Default([&](Operation *o) { unsupported(o, "unknown normalizer"); });
+  }
+
+  ModuleOp module;
+  llvm::DenseMap<Value, Tensor> values;
+};
+} // namespace
+
+bool mlir::norm::evaluateFunction(FunctionOpInterface func,
+                                  const std::vector<Tensor> &args,
+                                  std::vector<Tensor> &results,
+                                  std::string &error) {
+  auto module = func->getParentOfType<ModuleOp>();
+  try {
+    Interpreter interpreter(module);
+    results = interpreter.call(func, args);
+    for (auto [t, type] : llvm::zip_equal(results, func.getResultTypes()))
+      roundToType(t, type);
+    return true;
+  } catch (const Unsupported &u) {
+    error = u.message;
+  } catch (const std::exception &e) {
+    error = std::string("reference evaluation failed: ") + e.what();
+  }
+  return false;
+}

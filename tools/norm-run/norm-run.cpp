@@ -1,0 +1,512 @@
+//===- norm-run.cpp - Compile, run and check norm programs ----------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Lowers a norm program with norm-lower-to-llvm-cpu, runs its entry function
+// through the MLIR ExecutionEngine on .npy or random inputs, writes the
+// results, and checks them against the float64 evaluation of the unlowered
+// module. Exit codes: 0 ran (and passed), 1 check failed, 2 usage or input
+// error, with a one-line message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/InitAll.h"
+#include "lib/Pipelines/Pipelines.h"
+#include "runtime/cpu/CpuRuntime.h"
+#include "runtime/npy/Npy.h"
+#include "runtime/reference/Metrics.h"
+#include "tools/norm-run/Evaluator.h"
+
+#include "dialect/NormOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <set>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+namespace rt = ::norm::rt;
+
+namespace {
+enum class Target { CPU, CUDA };
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                               cl::Required);
+cl::opt<std::string> entryName("entry",
+                               cl::desc("Function to run (default: the only "
+                                        "public function with a body)"));
+cl::opt<Target> target("target", cl::desc("Where to run"),
+                       cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
+                                  clEnumValN(Target::CUDA, "cuda",
+                                             "an NVIDIA GPU")),
+                       cl::init(Target::CPU));
+cl::list<std::string> inputFiles("input",
+                                 cl::desc("An .npy file per entry argument, "
+                                          "in order"));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Write result0.npy, result1.npy, ..."));
+cl::opt<bool> check("check", cl::desc("Compare with the float64 evaluation of "
+                                      "the unlowered module"));
+cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance of --check "
+                                         "(default: per result type)"),
+                        cl::init(-1.0));
+cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance of --check "
+                                         "(default: per result type)"),
+                        cl::init(-1.0));
+cl::opt<int> benchRuns("bench", cl::desc("Time N runs; print the median and "
+                                         "GB/s"),
+                       cl::init(0));
+cl::opt<bool> randomInputs("random-inputs",
+                           cl::desc("Make inputs when none are given"));
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of --random-inputs"),
+                       cl::init(0));
+
+/// A one-line error with the exit code it leads to.
+struct Failure {
+  std::string message;
+  int code = 2;
+};
+
+[[noreturn]] void fail(const std::string &message, int code = 2) {
+  throw Failure{message, code};
+}
+
+/// The runtime dtype of a tensor element type.
+std::optional<rt::DType> dtypeOf(Type type) {
+  if (type.isF16())
+    return rt::DType::F16;
+  if (type.isBF16())
+    return rt::DType::BF16;
+  if (type.isF32())
+    return rt::DType::F32;
+  if (type.isF64())
+    return rt::DType::F64;
+  if (type.isInteger(1))
+    return rt::DType::Bool;
+  if (type.isInteger(32))
+    return rt::DType::I32;
+  if (type.isInteger(64))
+    return rt::DType::I64;
+  return std::nullopt;
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+/// One argument or result: its array (host bytes) and its element type.
+struct Buffer {
+  rt::Array array;
+  RankedTensorType type;
+};
+
+/// The tensor type of argument or result `i`, or an error naming it.
+RankedTensorType tensorTypeOf(Type type, const std::string &what) {
+  auto tensor = llvm::dyn_cast<RankedTensorType>(type);
+  if (!tensor || !dtypeOf(tensor.getElementType()))
+    fail(what + " has type " + llvm::formatv("{0}", type).str() +
+         "; norm-run takes ranked tensors of f16, bf16, f32, f64, i1, i32 "
+         "or i64");
+  return tensor;
+}
+
+/// Loads `path` for argument `index` of type `type`, checking dtype and shape.
+Buffer loadInput(const std::string &path, unsigned index,
+                 RankedTensorType type) {
+  rt::Array array = rt::loadNpy(path);
+  rt::DType want = *dtypeOf(type.getElementType());
+  // bf16 travels as '<u2' bit patterns.
+  if (want == rt::DType::BF16 && array.dtype == rt::DType::U16)
+    array.dtype = rt::DType::BF16;
+  if (array.dtype != want)
+    fail(path + ": dtype " + rt::dtypeName(array.dtype) + " does not match " +
+         "argument #" + std::to_string(index) + " of element type " +
+         rt::dtypeName(want));
+  bool shapeOk = array.shape.size() == static_cast<size_t>(type.getRank());
+  for (size_t d = 0; shapeOk && d < array.shape.size(); ++d)
+    shapeOk = type.isDynamicDim(d) || type.getDimSize(d) == array.shape[d];
+  if (!shapeOk)
+    fail(path + ": shape " + formatShape(array.shape) +
+         " does not match argument #" + std::to_string(index) + " of shape " +
+         formatShape(type.getShape()));
+  return {std::move(array), type};
+}
+
+/// Returns the set of entry arguments that feed a variance operand, which
+/// random inputs must keep positive.
+std::set<unsigned> varianceArguments(func::FuncOp func) {
+  std::set<unsigned> result;
+  func.walk([&](Operation *op) {
+    Value variance;
+    if (auto bn = llvm::dyn_cast<mlir::norm::BatchNormOp>(op))
+      variance = bn.getRunningVar();
+    else if (auto apply = llvm::dyn_cast<mlir::norm::BatchNormApplyOp>(op))
+      variance = apply.getVariance();
+    if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(variance))
+      if (arg.getOwner() == &func.getBody().front())
+        result.insert(arg.getArgNumber());
+  });
+  return result;
+}
+
+/// Random inputs: standard normal data, masks true with probability 0.8,
+/// variances uniform in [0.5, 1.5].
+Buffer randomInput(unsigned index, RankedTensorType type, bool variance,
+                   std::mt19937_64 &rng) {
+  if (!type.hasStaticShape())
+    fail("argument #" + std::to_string(index) + " has the dynamic shape " +
+         formatShape(type.getShape()) + "; give its data with --input");
+  rt::DType dtype = *dtypeOf(type.getElementType());
+  std::vector<double> values(type.getNumElements());
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> uniform(0.5, 1.5);
+  std::bernoulli_distribution coin(0.8);
+  std::uniform_int_distribution<int> small(0, 9);
+  for (double &v : values) {
+    if (dtype == rt::DType::Bool)
+      v = coin(rng);
+    else if (dtype == rt::DType::I32 || dtype == rt::DType::I64)
+      v = small(rng);
+    else
+      v = variance ? uniform(rng) : normal(rng);
+  }
+  return {rt::fromDoubles(dtype, std::vector<int64_t>(type.getShape()), values),
+          type};
+}
+
+/// The entry function: --entry, or the only public function with a body.
+func::FuncOp findEntry(ModuleOp module) {
+  if (!entryName.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!func || func.isExternal())
+      fail(inputFile + ": no function named '" + entryName + "' to run");
+    return func;
+  }
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    if (found)
+      fail(inputFile + ": several public functions; choose one with --entry");
+    found = func;
+  }
+  if (!found)
+    fail(inputFile + ": no public function with a body to run");
+  return found;
+}
+
+/// Calls a lowered function through the packed interface: every memref
+/// argument expands to (allocated, aligned, offset, sizes..., strides...),
+/// and the results come back as the same descriptors, flattened.
+class JitCall {
+public:
+  JitCall(ExecutionEngine &engine, StringRef name,
+          std::vector<Buffer> &inputs, ArrayRef<RankedTensorType> resultTypes)
+      : engine(engine), name(name.str()), resultTypes(resultTypes) {
+    for (Buffer &in : inputs) {
+      int64_t rank = in.type.getRank();
+      std::vector<int64_t> desc;
+      auto ptr = reinterpret_cast<int64_t>(in.array.bytes.data());
+      ownPointers.insert(ptr);
+      desc.push_back(ptr);
+      desc.push_back(ptr);
+      desc.push_back(0);
+      std::vector<int64_t> strides(rank, 1);
+      for (int64_t d = rank - 2; d >= 0; --d)
+        strides[d] = strides[d + 1] * in.array.shape[d + 1];
+      desc.insert(desc.end(), in.array.shape.begin(), in.array.shape.end());
+      desc.insert(desc.end(), strides.begin(), strides.end());
+      descriptors.push_back(std::move(desc));
+    }
+    for (std::vector<int64_t> &desc : descriptors)
+      for (int64_t &slot : desc)
+        packed.push_back(&slot);
+    size_t slots = 0;
+    for (RankedTensorType t : resultTypes)
+      slots += 3 + 2 * t.getRank();
+    resultSlots.assign(slots, 0);
+    if (!resultTypes.empty())
+      packed.push_back(resultSlots.data());
+  }
+
+  /// Runs once; returns the results as arrays (copied out, buffers freed).
+  std::vector<rt::Array> run() {
+    if (llvm::Error err = engine.invokePacked(name, packed))
+      fail("running '" + name + "' failed: " + llvm::toString(std::move(err)));
+    std::vector<rt::Array> results;
+    std::set<int64_t> freed;
+    size_t slot = 0;
+    for (RankedTensorType type : resultTypes) {
+      int64_t rank = type.getRank();
+      int64_t allocated = resultSlots[slot];
+      auto *aligned = reinterpret_cast<const uint8_t *>(resultSlots[slot + 1]);
+      int64_t offset = resultSlots[slot + 2];
+      std::vector<int64_t> shape(resultSlots.begin() + slot + 3,
+                                 resultSlots.begin() + slot + 3 + rank);
+      std::vector<int64_t> strides(resultSlots.begin() + slot + 3 + rank,
+                                   resultSlots.begin() + slot + 3 + 2 * rank);
+      slot += 3 + 2 * rank;
+      rt::DType dtype = *dtypeOf(type.getElementType());
+      size_t size = rt::dtypeSize(dtype);
+      rt::Array array{dtype, shape, {}};
+      int64_t n = array.numElements();
+      array.bytes.resize(n * size);
+      std::vector<int64_t> index(rank, 0);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t rest = i, at = offset;
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          at += (rest % shape[d]) * strides[d];
+          rest /= shape[d];
+        }
+        std::memcpy(array.bytes.data() + i * size, aligned + at * size, size);
+      }
+      results.push_back(std::move(array));
+      if (!ownPointers.count(allocated) && freed.insert(allocated).second)
+        std::free(reinterpret_cast<void *>(allocated));
+    }
+    return results;
+  }
+
+private:
+  ExecutionEngine &engine;
+  std::string name;
+  ArrayRef<RankedTensorType> resultTypes;
+  std::vector<std::vector<int64_t>> descriptors;
+  std::vector<void *> packed;
+  std::vector<int64_t> resultSlots;
+  std::set<int64_t> ownPointers;
+};
+
+/// The default tolerances of --check for a result type.
+std::pair<double, double> defaultTolerance(rt::DType dtype) {
+  switch (dtype) {
+  case rt::DType::F64:
+    return {1e-10, 1e-12};
+  case rt::DType::F32:
+    return {1e-5, 1e-6};
+  case rt::DType::F16:
+    return {1e-3, 1e-4};
+  case rt::DType::BF16:
+    return {8e-3, 1e-3};
+  default:
+    return {0.0, 0.0};
+  }
+}
+
+rt::Tensor toTensor(const rt::Array &array) {
+  return rt::Tensor{array.shape, rt::toDoubles(array)};
+}
+
+int runMain(int argc, char **argv) {
+  std::string parseErrors;
+  llvm::raw_string_ostream errs(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "norm-run: compile, run and check norm "
+                                   "programs\n",
+                                   &errs)) {
+    std::string first = errs.str().substr(0, errs.str().find('\n'));
+    fail(first.empty() ? "bad command line" : first);
+  }
+  if (target == Target::CUDA)
+    fail("--target=cuda: this build of norm-run has no CUDA support");
+  if (benchRuns < 0)
+    fail("--bench must be >= 0, got " + std::to_string(benchRuns));
+  if (rtolOpt.getNumOccurrences() && !(rtolOpt >= 0))
+    fail("--rtol must be >= 0");
+  if (atolOpt.getNumOccurrences() && !(atolOpt >= 0))
+    fail("--atol must be >= 0");
+  if ((rtolOpt.getNumOccurrences() || atolOpt.getNumOccurrences()) && !check)
+    fail("--rtol and --atol go with --check");
+
+  DialectRegistry registry;
+  mlir::norm::registerNormDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string openError;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFile, &openError);
+  if (!file)
+    fail(inputFile + ": " + openError);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    fail(inputFile + ": the module does not parse or verify (see above)");
+
+  func::FuncOp entry = findEntry(*module);
+  std::string name = entry.getName().str();
+  SmallVector<RankedTensorType> argTypes, resultTypes;
+  for (auto [i, t] : llvm::enumerate(entry.getArgumentTypes()))
+    argTypes.push_back(tensorTypeOf(t, "argument #" + std::to_string(i)));
+  for (auto [i, t] : llvm::enumerate(entry.getResultTypes()))
+    resultTypes.push_back(tensorTypeOf(t, "result #" + std::to_string(i)));
+
+  // Inputs: from files, or made up.
+  std::vector<Buffer> inputs;
+  if (!inputFiles.empty()) {
+    if (inputFiles.size() != argTypes.size())
+      fail("'" + name + "' takes " + std::to_string(argTypes.size()) +
+           " arguments, got " + std::to_string(inputFiles.size()) +
+           " --input files");
+    for (auto [i, path] : llvm::enumerate(inputFiles))
+      inputs.push_back(loadInput(path, i, argTypes[i]));
+  } else if (!argTypes.empty()) {
+    if (!randomInputs)
+      fail("'" + name + "' takes " + std::to_string(argTypes.size()) +
+           " arguments: give them with --input, or use --random-inputs");
+    std::mt19937_64 rng(seed);
+    std::set<unsigned> variances = varianceArguments(entry);
+    for (auto [i, type] : llvm::enumerate(argTypes))
+      inputs.push_back(randomInput(i, type, variances.count(i), rng));
+  }
+  // Dynamic dims must agree between arguments where the IR ties them; the
+  // compiled code trusts them, so the float64 evaluation checks them first.
+  std::vector<rt::Tensor> refArgs;
+  for (const Buffer &in : inputs)
+    refArgs.push_back(toTensor(in.array));
+
+  // The check's oracle runs on the unlowered module, before it is lowered.
+  std::vector<rt::Tensor> expected;
+  if (check) {
+    std::string error;
+    if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
+      fail(inputFile + ": " + error);
+  }
+
+  // Lower a copy and JIT it.
+  OwningOpRef<ModuleOp> lowered = module->clone();
+  PassManager pm(&context);
+  mlir::norm::NormCPUPipelineOptions options;
+  mlir::norm::buildNormCPUPipeline(pm, options);
+  if (failed(pm.run(*lowered)))
+    fail(inputFile + ": norm-lower-to-llvm-cpu failed (see above)");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  auto engineOrError = ExecutionEngine::create(*lowered, engineOptions);
+  if (!engineOrError)
+    fail("JIT compilation failed: " +
+         llvm::toString(engineOrError.takeError()));
+  std::unique_ptr<ExecutionEngine> engine = std::move(*engineOrError);
+  engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    auto add = [&](const char *symbol, void *address) {
+      map[interner(symbol)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+    };
+    add("_mlir_ciface_norm_rt_all_reduce_stats_f32",
+        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f32));
+    add("_mlir_ciface_norm_rt_all_reduce_stats_f64",
+        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f64));
+    return map;
+  });
+  engine->initialize();
+
+  JitCall call(*engine, name, inputs, resultTypes);
+  std::vector<rt::Array> results = call.run();
+
+  if (benchRuns > 0) {
+    std::vector<double> seconds;
+    for (int i = 0; i < benchRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      (void)call.run();
+      seconds.push_back(std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    double median = seconds[seconds.size() / 2];
+    double bytes = 0;
+    for (const Buffer &in : inputs)
+      bytes += in.array.bytes.size();
+    for (const rt::Array &r : results)
+      bytes += r.bytes.size();
+    llvm::outs() << llvm::formatv("bench: {0} runs, median {1:f3} ms, "
+                                  "{2:f2} GB/s (inputs + results)\n",
+                                  benchRuns, median * 1e3,
+                                  bytes / median * 1e-9);
+  }
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      fail(outputDir + ": cannot create the output directory: " +
+           ec.message());
+    for (auto [i, r] : llvm::enumerate(results)) {
+      llvm::SmallString<256> path(outputDir);
+      llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
+      rt::saveNpy(path.str().str(), r);
+    }
+  }
+
+  if (!check)
+    return 0;
+  bool allPassed = true;
+  for (auto [i, r] : llvm::enumerate(results)) {
+    auto [rtol, atol] = defaultTolerance(r.dtype);
+    if (rtolOpt.getNumOccurrences())
+      rtol = rtolOpt;
+    if (atolOpt.getNumOccurrences())
+      atol = atolOpt;
+    if (expected[i].shape != r.shape)
+      fail("result #" + std::to_string(i) + " has shape " +
+               formatShape(r.shape) + ", the reference " +
+               formatShape(expected[i].shape),
+           1);
+    rt::ErrorReport report = rt::compareToReference(
+        rt::toDoubles(r), expected[i].data, r.dtype, rtol, atol);
+    allPassed &= report.passed;
+    llvm::outs() << rt::formatReport("result" + std::to_string(i) + " (" +
+                                         rt::dtypeName(r.dtype) + ")",
+                                     report)
+                 << "\n";
+  }
+  llvm::outs() << (allPassed ? "check: PASS\n" : "check: FAIL\n");
+  return allPassed ? 0 : 1;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  try {
+    return runMain(argc, argv);
+  } catch (const Failure &f) {
+    llvm::errs() << "norm-run: " << f.message << "\n";
+    return f.code;
+  } catch (const std::exception &e) {
+    // The runtime's errors (.npy files) already name the file.
+    llvm::errs() << "norm-run: " << e.what() << "\n";
+    return 2;
+  }
+}
