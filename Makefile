@@ -1,6 +1,6 @@
 # norm-mlir: the two commands of the README, and their building blocks.
 #
-#   make demo   install what is missing, configure, build, run the example
+#   make demo   install what is missing, configure, build, compile and run the example
 #   make test   same set-up, then every lit and GoogleTest test (one ctest)
 #
 # BUILD_DIR and BUILD_TYPE may be overridden: make test BUILD_DIR=build-debug
@@ -16,6 +16,7 @@ CMAKE_FLAGS = -G Ninja \
   -DLLVM_EXTERNAL_LIT=$(LLVM_PREFIX)/bin/lit
 
 NORM_OPT = $(BUILD_DIR)/bin/norm-opt
+NORM_RUN = $(BUILD_DIR)/bin/norm-run
 EXAMPLE = examples/pre_ln_mlp_block.mlir
 
 .PHONY: all deps configure build test demo docs clean
@@ -41,10 +42,11 @@ docs: configure
 	@echo "op documentation: $(BUILD_DIR)/docs/Dialects/NormOps.md"
 
 demo: build docs
-	@echo "== $(EXAMPLE): parsed, verified and printed by norm-opt"
-	$(NORM_OPT) $(EXAMPLE)
-	@echo "== the same block after -canonicalize"
-	$(NORM_OPT) --canonicalize $(EXAMPLE)
+	@echo "== $(EXAMPLE): a pre-LN transformer MLP block"
+	@echo "== norm-opt --norm-expand-residual: the placement made explicit"
+	$(NORM_OPT) --norm-expand-residual $(EXAMPLE)
+	@echo "== norm-run: compiled for this CPU, run on random inputs, checked against float64"
+	$(NORM_RUN) $(EXAMPLE) --random-inputs --seed=1 --check --atol=1e-4 --bench=50
 	@echo "== a mistake the verifier catches: epsilon = 0"
 	-$(NORM_OPT) examples/epsilon_zero.mlir
 	@echo "== the ops of the dialect ($(BUILD_DIR)/docs/Dialects/NormOps.md)"

@@ -20,3 +20,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.norm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["norm-opt", "norm-run"], tool_dirs)
+
+# %expect_exit CODE CMD...: succeeds only when CMD exits with CODE.
+config.substitutions.append(
+    ("%expect_exit", "sh " + os.path.join(config.norm_src_root, "test", "expect-exit")))

@@ -236,6 +236,13 @@ private:
           set(s, Tensor{shape, std::vector<double>(n, get(s.getInput()).data[0])});
         })
         .Case([&](tensor::CastOp c) { set(c, get(c.getSource())); })
+        .Case([&](tensor::ReshapeOp r) {
+          Tensor t = get(r.getSource());
+          t.shape.clear();
+          for (double d : get(r.getShape()).data)
+            t.shape.push_back(static_cast<int64_t>(d));
+          set(r, t);
+        })
         .Case([&](tensor::ExpandShapeOp e) {
           Tensor t = get(e.getSrc());
           t.shape.clear();

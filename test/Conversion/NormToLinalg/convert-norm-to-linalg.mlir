@@ -1,0 +1,91 @@
+// RUN: norm-opt %s --convert-norm-to-linalg --canonicalize --split-input-file | FileCheck %s
+
+// Layer norm: the shift (first element of the row), the shifted mean, the
+// squared deviations, rsqrt(var + eps), and one apply that rounds to bf16.
+// CHECK-LABEL: func.func @layer_norm_bf16
+// CHECK-SAME:    %[[X:.*]]: tensor<?x64xbf16>
+// CHECK:         %[[SHIFT:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x64xbf16>)
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[X]], %[[SHIFT]] :
+// CHECK:         arith.divf
+// CHECK:         %[[M2:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           arith.extf %{{.*}} : bf16 to f32
+// CHECK:           arith.subf
+// CHECK:           arith.subf
+// CHECK:           arith.mulf
+// CHECK:         math.rsqrt
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK-NOT:     norm.
+func.func @layer_norm_bf16(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  %y = norm.layer_norm %x : tensor<?x64xbf16>
+  return %y : tensor<?x64xbf16>
+}
+
+// -----
+
+// RMS norm is not centered: no shift, no mean, one reduction of squares.
+// CHECK-LABEL: func.func @rms_norm_gemma
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG:     %[[N:.*]] = arith.constant 6.400000e+01 : f32
+// CHECK:         iterator_types = ["parallel", "reduction"]
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:      arith.mulf %[[IN]], %[[IN]] : f32
+// CHECK-NOT:     iterator_types = ["parallel", "reduction"]
+// CHECK:         arith.divf %{{.*}}, %[[N]]
+// CHECK:         math.rsqrt
+// CHECK:         arith.addf %{{.*}}, %[[ONE]] : f32
+func.func @rms_norm_gemma(%x: tensor<4x64xf32>, %w: tensor<64xf32>) -> tensor<4x64xf32> {
+  %y = norm.rms_norm %x scale(%w : tensor<64xf32>) {scale_offset = 1.0 : f64} : tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
+}
+
+// -----
+
+// Group norm splits C into (groups, C / groups) and merges it back.
+// CHECK-LABEL: func.func @group_norm
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] output_shape [2, 4, 2, 3, 3] : tensor<2x8x3x3xf32> into tensor<2x4x2x3x3xf32>
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3], [4]] : tensor<2x4x2x3x3xf32> into tensor<2x8x3x3xf32>
+func.func @group_norm(%x: tensor<2x8x3x3xf32>) -> tensor<2x8x3x3xf32> {
+  %y = norm.group_norm %x {num_groups = 4 : i64} : tensor<2x8x3x3xf32>
+  return %y : tensor<2x8x3x3xf32>
+}
+
+// -----
+
+// Eval batch norm reads the running statistics: no reduction at all, and
+// the running statistics are returned as they are.
+// CHECK-LABEL: func.func @batch_norm_eval
+// CHECK-SAME:    %[[M:[a-z0-9]*]]: tensor<3xf32>, %[[V:[a-z0-9]*]]: tensor<3xf32>)
+// CHECK-NOT:     "reduction"
+// CHECK:         return %{{.*}}, %[[M]], %[[V]]
+func.func @batch_norm_eval(%x: tensor<4x3x2xf32>, %p: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>)
+    -> (tensor<4x3x2xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %y, %nm, %nv = norm.batch_norm eval %x, %p, %p, %m, %v
+      : tensor<4x3x2xf32>, params tensor<3xf32>, stats tensor<3xf32>
+  return %y, %nm, %nv : tensor<4x3x2xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// QK-norm projection: a matmul accumulated in f32, then per-head statistics.
+// CHECK-LABEL: func.func @project_norm
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x16xbf16>, tensor<16x32xbf16>) outs(%{{.*}} : tensor<4x32xf32>)
+// CHECK:         tensor.expand_shape %{{.*}} output_shape [4, 4, 8] : tensor<4x32xf32> into tensor<4x4x8xf32>
+func.func @project_norm(%x: tensor<4x16xbf16>, %w: tensor<16x32xbf16>) -> tensor<4x32xbf16> {
+  %y = norm.project_norm rms %x, %w {head_dim = 8 : i64, epsilon = 1.0e-6 : f64}
+         : tensor<4x16xbf16>, tensor<16x32xbf16> -> tensor<4x32xbf16>
+  return %y : tensor<4x32xbf16>
+}
+
+// -----
+
+// The collective is a runtime call on fresh buffers.
+// CHECK-LABEL: func.func private @norm_rt_all_reduce_stats_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xi8>) attributes {llvm.emit_c_interface}
+// CHECK-LABEL: func.func @all_reduce_stats
+// CHECK-COUNT-3: memref.copy
+// CHECK:         call @norm_rt_all_reduce_stats_f32
+func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf32>)
+    -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %a, %b, %c = norm.all_reduce_stats "dp" %n, %m, %s : tensor<4xf32>
+  return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}

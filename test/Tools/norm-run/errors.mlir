@@ -1,0 +1,73 @@
+// Bad files and arguments get a one-line message naming the problem and exit
+// code 2 (a failed check is 1, a run 0).
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: norm-run %S/Inputs/make-npy.mlir --random-inputs --output-dir=%t
+// RUN: %expect_exit 0 norm-run %s --input=%t/result0.npy --input=%t/result0.npy --check | FileCheck %s --check-prefix=OK
+// OK: check: PASS
+
+// RUN: %expect_exit 2 norm-run %s --input=%t/missing.npy --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: norm-run: {{.*}}missing.npy: cannot open file
+
+// RUN: head -c 40 %t/result0.npy > %t/truncated-header.npy
+// RUN: %expect_exit 2 norm-run %s --input=%t/truncated-header.npy --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=TRUNCH
+// TRUNCH: norm-run: {{.*}}truncated-header.npy: {{.*}}truncated
+
+// RUN: head -c 150 %t/result0.npy > %t/truncated-data.npy
+// RUN: %expect_exit 2 norm-run %s --input=%t/truncated-data.npy --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=TRUNCD
+// TRUNCD: norm-run: {{.*}}truncated-data.npy: data truncated: expected 64 bytes
+
+// RUN: echo "not an npy file" > %t/corrupt.npy
+// RUN: %expect_exit 2 norm-run %s --input=%t/corrupt.npy --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// CORRUPT: norm-run: {{.*}}corrupt.npy: not a .npy file
+
+// RUN: %expect_exit 2 norm-run %s --input=%t/result1.npy --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=DTYPE
+// DTYPE: norm-run: {{.*}}result1.npy: dtype f64 does not match argument #0 of element type f32
+
+// RUN: %expect_exit 2 norm-run %s --input=%t/result0.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: norm-run: {{.*}}result2.npy: shape [3, 8] does not match argument #1 of shape [2, 8]
+
+// RUN: %expect_exit 2 norm-run %s --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=COUNT
+// COUNT: norm-run: 'add_norm' takes 2 arguments, got 1 --input files
+
+// RUN: %expect_exit 2 norm-run %s 2>&1 | FileCheck %s --check-prefix=NOINPUT
+// NOINPUT: norm-run: 'add_norm' takes 2 arguments: give them with --input, or use --random-inputs
+
+// RUN: %expect_exit 2 norm-run %s --entry=nope --random-inputs 2>&1 | FileCheck %s --check-prefix=ENTRY
+// ENTRY: norm-run: {{.*}}errors.mlir: no function named 'nope' to run
+
+// RUN: %expect_exit 2 norm-run %S/Inputs/two-entries.mlir --random-inputs 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
+// AMBIGUOUS: norm-run: {{.*}}two-entries.mlir: several public functions; choose one with --entry
+
+// RUN: %expect_exit 2 norm-run %S/Inputs/does-not-verify.mlir --random-inputs 2>&1 | FileCheck %s --check-prefix=VERIFY
+// VERIFY: error: 'norm.layer_norm' op 'epsilon' must be finite and > 0
+// VERIFY: norm-run: {{.*}}does-not-verify.mlir: the module does not parse or verify (see above)
+
+// RUN: %expect_exit 2 norm-run %t/no-such-module.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
+// NOFILE: norm-run: {{.*}}no-such-module.mlir: {{.*}}o such file or directory
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: norm-run: {{.*}}Cannot find option named 'tpu'
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --target=cuda 2>&1 | FileCheck %s --check-prefix=CUDA
+// CUDA: norm-run: --target=cuda: this build of norm-run has no CUDA support
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --bench=-3 2>&1 | FileCheck %s --check-prefix=BENCH
+// BENCH: norm-run: --bench must be >= 0, got -3
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --rtol=1e-3 2>&1 | FileCheck %s --check-prefix=TOLNOCHECK
+// TOLNOCHECK: norm-run: --rtol and --atol go with --check
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --check --atol=-1 2>&1 | FileCheck %s --check-prefix=NEGTOL
+// NEGTOL: norm-run: --atol must be >= 0
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --no-such-flag 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: norm-run: {{.*}}Unknown command line argument '--no-such-flag'
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --output-dir=%s/sub 2>&1 | FileCheck %s --check-prefix=OUTDIR
+// OUTDIR: norm-run: {{.*}}errors.mlir/sub: cannot create the output directory
+
+func.func @add_norm(%x: tensor<2x8xf32>, %r: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %s = arith.addf %x, %r : tensor<2x8xf32>
+  %y = norm.layer_norm %s : tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
