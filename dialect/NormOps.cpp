@@ -286,7 +286,9 @@ LogicalResult GroupNormOp::verify() {
   if (failed(c))
     return failure();
   int64_t rank = getInput().getType().getRank();
-  if (getChannelAxis() == 0 || getChannelAxis() == -rank)
+  // ODS returns I64Attr values as uint64_t; axes may be negative.
+  auto axis = static_cast<int64_t>(getChannelAxis());
+  if (axis == 0 || axis == -rank)
     return emitOpError("'channel_axis' must not be dim 0, the sample dim");
   int64_t groups = getNumGroups();
   if (groups <= 0)

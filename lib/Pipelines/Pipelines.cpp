@@ -25,7 +25,10 @@ using namespace mlir;
 
 void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
                                       const NormCPUPipelineOptions &options) {
-  // 1. Placement ops become explicit normalizers and residual adds.
+  // 1. The normalization rewrites: placement made explicit, normalizers
+  //    shared, fused with residual adds and projections, batch norms folded.
+  if (options.optimize)
+    pm.addPass(createNormOptimize());
   pm.addPass(createNormExpandResidual());
   // 2. Every normalizer becomes reductions and one elementwise apply in
   //    linalg on tensors, statistics in compute_type (two-pass variance).

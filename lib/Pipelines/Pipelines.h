@@ -19,6 +19,10 @@ namespace mlir::norm {
 /// Options of `norm-lower-to-llvm-cpu`.
 struct NormCPUPipelineOptions
     : public PassPipelineOptions<NormCPUPipelineOptions> {
+  Option<bool> optimize{
+      *this, "optimize",
+      llvm::cl::desc("Run norm-optimize first (fusion and folding)"),
+      llvm::cl::init(true)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Free intermediate buffers (ownership-based "

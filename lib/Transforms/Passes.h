@@ -9,6 +9,8 @@
 #ifndef NORM_LIB_TRANSFORMS_PASSES_H
 #define NORM_LIB_TRANSFORMS_PASSES_H
 
+#include "dialect/NormDialect.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::norm {

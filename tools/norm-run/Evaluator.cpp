@@ -305,6 +305,35 @@ private:
     set(op->getResult(0), out);
   }
 
+  /// The value of an indexing expression at a point of the loop space
+  /// (convolutions index their input with `oh + kh` and strides).
+  static int64_t evalExpr(Operation *op, AffineExpr expr,
+                          ArrayRef<int64_t> point) {
+    if (auto d = llvm::dyn_cast<AffineDimExpr>(expr))
+      return point[d.getPosition()];
+    if (auto c = llvm::dyn_cast<AffineConstantExpr>(expr))
+      return c.getValue();
+    auto bin = llvm::dyn_cast<AffineBinaryOpExpr>(expr);
+    if (!bin)
+      unsupported(op, "indexing maps with symbols");
+    int64_t l = evalExpr(op, bin.getLHS(), point);
+    int64_t r = evalExpr(op, bin.getRHS(), point);
+    switch (expr.getKind()) {
+    case AffineExprKind::Add:
+      return l + r;
+    case AffineExprKind::Mul:
+      return l * r;
+    case AffineExprKind::Mod:
+      return ((l % r) + r) % r;
+    case AffineExprKind::FloorDiv:
+      return l / r - ((l % r != 0) && ((l < 0) != (r < 0)));
+    case AffineExprKind::CeilDiv:
+      return l / r + ((l % r != 0) && ((l < 0) == (r < 0)));
+    default:
+      unsupported(op, "unknown affine expression");
+    }
+  }
+
   /// A linalg structured op: iterate its loop space, read the operands
   /// through their indexing maps, run the body, write the outputs.
   void runStructured(linalg::LinalgOp op) {
@@ -341,16 +370,8 @@ private:
     auto offsetOf = [&](AffineMap map, const Tensor &t) {
       std::vector<int64_t> strides = stridesOf(t.shape);
       int64_t off = 0;
-      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
-        int64_t idx;
-        if (auto d = llvm::dyn_cast<AffineDimExpr>(expr))
-          idx = point[d.getPosition()];
-        else if (auto c = llvm::dyn_cast<AffineConstantExpr>(expr))
-          idx = c.getValue();
-        else
-          unsupported(op, "indexing maps must be dims or constants");
-        off += idx * strides[i];
-      }
+      for (auto [i, expr] : llvm::enumerate(map.getResults()))
+        off += evalExpr(op, expr, point) * strides[i];
       return off;
     };
     for (int64_t iter = 0; iter < total; ++iter) {

@@ -25,6 +25,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
@@ -80,6 +81,14 @@ cl::opt<bool> randomInputs("random-inputs",
                            cl::desc("Make inputs when none are given"));
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of --random-inputs"),
                        cl::init(0));
+cl::opt<bool> optimize("optimize",
+                       cl::desc("Run norm-optimize while lowering (default)"),
+                       cl::init(true));
+cl::opt<std::string> transform(
+    "transform",
+    cl::desc("A pass pipeline applied before lowering, e.g. "
+             "'norm-fuse-residual-add'; --check compares with the module as "
+             "given, so this shows the rewrite preserves its meaning"));
 
 /// A one-line error with the exit code it leads to.
 struct Failure {
@@ -344,6 +353,7 @@ int runMain(int argc, char **argv) {
   if ((rtolOpt.getNumOccurrences() || atolOpt.getNumOccurrences()) && !check)
     fail("--rtol and --atol go with --check");
 
+  mlir::norm::registerNormPasses();
   DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
   registerAllToLLVMIRTranslations(registry);
@@ -402,10 +412,18 @@ int runMain(int argc, char **argv) {
       fail(inputFile + ": " + error);
   }
 
-  // Lower a copy and JIT it.
+  // Lower a copy (transformed first, on request) and JIT it.
   OwningOpRef<ModuleOp> lowered = module->clone();
   PassManager pm(&context);
+  if (!transform.empty()) {
+    std::string pipelineErrors;
+    llvm::raw_string_ostream pipelineErrs(pipelineErrors);
+    if (failed(parsePassPipeline(transform, pm, pipelineErrs)))
+      fail("--transform: " +
+           pipelineErrs.str().substr(0, pipelineErrs.str().find('\n')));
+  }
   mlir::norm::NormCPUPipelineOptions options;
+  options.optimize = optimize;
   mlir::norm::buildNormCPUPipeline(pm, options);
   if (failed(pm.run(*lowered)))
     fail(inputFile + ": norm-lower-to-llvm-cpu failed (see above)");

@@ -1,0 +1,40 @@
+// RUN: norm-opt %s --norm-optimize=report 2>&1 | FileCheck %s
+
+// Two pre-LN blocks: placement is made explicit, the first block's residual
+// add fuses with the second block's norm, and the report says so. Each
+// 4x16xf32 tensor is 256 bytes. Before: 2 norms (2 x 512) + 2 tanh (2 x 512)
+// + 2 residual adds (2 x 768) = 3584. After: the fused add + norm reads 2
+// and writes 2 tensors (1024) instead of 768 + 512: 3328.
+// CHECK-LABEL: norm-optimize @two_pre_ln_blocks
+// CHECK-NEXT:    before: 2 normalizers (2 layer_norm), 0 fused, 0 folded, 3584 bytes moved
+// CHECK-NEXT:    after:  2 normalizers (1 layer_norm, 1 add_layer_norm), 1 fused, 0 folded, 3328 bytes moved
+// CHECK-NEXT:    bytes moved: 3584 -> 3328 (-7.14%)
+// CHECK-LABEL: func.func @two_pre_ln_blocks
+// CHECK-SAME:    %[[X:[a-z0-9]*]]: tensor<4x16xf32>
+// CHECK:         %[[N1:.*]] = norm.layer_norm %[[X]]
+// CHECK:         %[[F1:.*]] = math.tanh %[[N1]]
+// CHECK:         %[[N2:.*]], %[[H:.*]] = norm.add_layer_norm %[[X]], %[[F1]]
+// CHECK:         %[[F2:.*]] = math.tanh %[[N2]]
+// CHECK:         %[[Y:.*]] = arith.addf %[[H]], %[[F2]]
+// CHECK:         return %[[Y]]
+func.func @two_pre_ln_blocks(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %h = norm.residual %x : tensor<4x16xf32> pre {
+  ^bb0(%a: tensor<4x16xf32>):
+    %n = norm.layer_norm %a : tensor<4x16xf32>
+    norm.yield %n : tensor<4x16xf32>
+  } body {
+  ^bb0(%in: tensor<4x16xf32>):
+    %f = math.tanh %in : tensor<4x16xf32>
+    norm.yield %f : tensor<4x16xf32>
+  }
+  %y = norm.residual %h : tensor<4x16xf32> pre {
+  ^bb0(%a: tensor<4x16xf32>):
+    %n = norm.layer_norm %a : tensor<4x16xf32>
+    norm.yield %n : tensor<4x16xf32>
+  } body {
+  ^bb0(%in: tensor<4x16xf32>):
+    %f = math.tanh %in : tensor<4x16xf32>
+    norm.yield %f : tensor<4x16xf32>
+  }
+  return %y : tensor<4x16xf32>
+}
