@@ -19,7 +19,16 @@ NORM_OPT = $(BUILD_DIR)/bin/norm-opt
 NORM_RUN = $(BUILD_DIR)/bin/norm-run
 EXAMPLE = examples/gpt_blocks.mlir
 
-.PHONY: all deps configure build test demo docs clean
+# One instrumented build (clang-22, ASan + UBSan, libFuzzer coverage) serves
+# both the sanitized test suite and the fuzzers.
+SANITIZE_DIR ?= build-sanitize
+FUZZ_SECONDS ?= 60
+# Debian's libMLIR.so is not instrumented; its inline std containers and
+# ours would disagree about container-overflow annotations.
+SANITIZER_ENV = ASAN_OPTIONS=detect_container_overflow=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: all deps configure build test demo docs clean test-sanitize fuzz
 
 all: build
 
@@ -56,5 +65,21 @@ demo: build docs
 	@echo "== the ops of the dialect ($(BUILD_DIR)/docs/Dialects/NormOps.md)"
 	@grep '^### `norm\.' $(BUILD_DIR)/docs/Dialects/NormOps.md
 
+$(SANITIZE_DIR)/build.ninja: | deps
+	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DNORM_SANITIZE=ON \
+	  -DNORM_ENABLE_FUZZERS=ON -DCMAKE_C_COMPILER=clang-22 \
+	  -DCMAKE_CXX_COMPILER=clang++-22
+
+# The whole test suite with the project's code under ASan + UBSan.
+test-sanitize: deps $(SANITIZE_DIR)/build.ninja
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+
+# Every libFuzzer target for FUZZ_SECONDS each.
+fuzz: deps $(SANITIZE_DIR)/build.ninja
+	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target norm-fuzz-npy \
+	  norm-fuzz-parse norm-fuzz-pipeline norm-run
+	$(SANITIZER_ENV) scripts/run-fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

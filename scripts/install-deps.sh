@@ -9,7 +9,7 @@ set -euo pipefail
 
 PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  clang-22 lld-22 libomp-22-dev
+  clang-22 lld-22 libomp-22-dev libclang-rt-22-dev
   cmake ninja-build ccache make
   libgtest-dev libgmock-dev libbenchmark-dev
   python3

@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "NORM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
-config.excludes = ["Unit", "Inputs", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["Unit", "Fuzz", "Inputs", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.test_source_root = os.path.dirname(__file__)
@@ -24,3 +24,7 @@ llvm_config.add_tool_substitutions(["norm-opt", "norm-run"], tool_dirs)
 # %expect_exit CODE CMD...: succeeds only when CMD exits with CODE.
 config.substitutions.append(
     ("%expect_exit", "sh " + os.path.join(config.norm_src_root, "test", "expect-exit")))
+
+# Sanitized builds turn a crash into an ASan report and exit code 1.
+if config.norm_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("asan")

@@ -482,58 +482,51 @@ private:
 // Loading and saving
 //===----------------------------------------------------------------------===//
 
-Array loadNpy(const std::string &path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw NpyError(path, std::filesystem::exists(path, ec)
-                             ? "not a regular file"
-                             : "cannot open file");
-  uint64_t fileSize = std::filesystem::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (ec || !in)
-    throw NpyError(path, "cannot open file");
-
-  // Reads `n` bytes at the current position; false if the file is shorter.
-  auto readBytes = [&](void *dst, size_t n) {
-    in.read(static_cast<char *>(dst), std::streamsize(n));
-    return size_t(in.gcount()) == n;
+Array parseNpy(const std::string &name, const uint8_t *data, size_t size) {
+  size_t at = 0;
+  // Takes the next `n` bytes; false if the buffer is shorter.
+  auto take = [&](void *dst, size_t n) {
+    if (size - at < n)
+      return false;
+    std::memcpy(dst, data + at, n);
+    at += n;
+    return true;
   };
 
   char magic[6];
-  if (!readBytes(magic, 6) || std::memcmp(magic, kMagic, 6) != 0)
-    throw NpyError(path, "not a .npy file (bad magic)");
+  if (!take(magic, 6) || std::memcmp(magic, kMagic, 6) != 0)
+    throw NpyError(name, "not a .npy file (bad magic)");
   uint8_t version[2];
-  if (!readBytes(version, 2))
-    throw NpyError(path, "truncated header");
+  if (!take(version, 2))
+    throw NpyError(name, "truncated header");
   if (version[0] < 1 || version[0] > 3 || version[1] != 0)
-    throw NpyError(path, "unsupported .npy format version " +
+    throw NpyError(name, "unsupported .npy format version " +
                              std::to_string(version[0]) + "." +
                              std::to_string(version[1]));
   size_t lenSize = version[0] == 1 ? 2 : 4;
   uint8_t lenBytes[4];
-  if (!readBytes(lenBytes, lenSize))
-    throw NpyError(path, "truncated header");
+  if (!take(lenBytes, lenSize))
+    throw NpyError(name, "truncated header");
   uint64_t headerLen = readLE(lenBytes, lenSize);
   uint64_t dataOffset = 8 + lenSize + headerLen;
   if (headerLen > kMaxHeaderLen)
-    throw NpyError(path, "header length " + std::to_string(headerLen) +
+    throw NpyError(name, "header length " + std::to_string(headerLen) +
                              " exceeds the limit of " +
                              std::to_string(kMaxHeaderLen) + " bytes");
-  if (dataOffset > fileSize)
-    throw NpyError(path, "truncated header: expected " +
+  if (dataOffset > size)
+    throw NpyError(name, "truncated header: expected " +
                              std::to_string(headerLen) +
                              " header bytes, found " +
-                             std::to_string(fileSize - (8 + lenSize)));
-  std::string text(headerLen, '\0');
-  if (!readBytes(text.data(), headerLen))
-    throw NpyError(path, "truncated header");
+                             std::to_string(size - (8 + lenSize)));
+  std::string text(reinterpret_cast<const char *>(data + at), headerLen);
+  at += headerLen;
 
-  Header header = HeaderParser(path, text).parse();
+  Header header = HeaderParser(name, text).parse();
   std::optional<DType> dtype = dtypeOfDescr(header.descr);
   if (!dtype)
-    throw NpyError(path, "unsupported dtype '" + header.descr + "'");
+    throw NpyError(name, "unsupported dtype '" + header.descr + "'");
   if (header.fortranOrder)
-    throw NpyError(path, "fortran_order arrays are not supported");
+    throw NpyError(name, "fortran_order arrays are not supported");
 
   // Size the data before trusting it: the product of the non-zero dims times
   // the element size must fit in int64 (so no partial product overflows).
@@ -546,27 +539,42 @@ Array loadNpy(const std::string &path) {
       continue;
     }
     if (nonZeroBytes > limit / uint64_t(d))
-      throw NpyError(path, "shape is too large: the data size overflows");
+      throw NpyError(name, "shape is too large: the data size overflows");
     nonZeroBytes *= uint64_t(d);
   }
   uint64_t dataBytes = empty ? 0 : nonZeroBytes;
-  uint64_t found = fileSize - dataOffset;
+  uint64_t found = size - dataOffset;
   if (found < dataBytes)
-    throw NpyError(path, "data truncated: expected " +
+    throw NpyError(name, "data truncated: expected " +
                              std::to_string(dataBytes) + " bytes, found " +
                              std::to_string(found));
   if (found > dataBytes)
-    throw NpyError(path, "trailing data: expected " +
+    throw NpyError(name, "trailing data: expected " +
                              std::to_string(dataBytes) + " bytes, found " +
                              std::to_string(found));
 
   Array array;
   array.dtype = *dtype;
   array.shape = std::move(header.shape);
-  array.bytes.resize(size_t(dataBytes));
-  if (dataBytes && !readBytes(array.bytes.data(), size_t(dataBytes)))
-    throw NpyError(path, "read error in the data");
+  array.bytes.assign(data + at, data + at + size_t(dataBytes));
   return array;
+}
+
+Array loadNpy(const std::string &path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw NpyError(path, std::filesystem::exists(path, ec)
+                             ? "not a regular file"
+                             : "cannot open file");
+  uint64_t fileSize = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (ec || !in)
+    throw NpyError(path, "cannot open file");
+  std::vector<uint8_t> bytes(static_cast<size_t>(fileSize));
+  in.read(reinterpret_cast<char *>(bytes.data()), std::streamsize(fileSize));
+  if (size_t(in.gcount()) != fileSize)
+    throw NpyError(path, "read error");
+  return parseNpy(path, bytes.data(), bytes.size());
 }
 
 /// The header dict np.save writes for `array`, without padding.

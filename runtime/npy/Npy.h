@@ -53,6 +53,10 @@ size_t dtypeSize(DType type);
 /// or a data size that does not match the header.
 Array loadNpy(const std::string &path);
 
+/// Parses the bytes of a `.npy` file held in memory; `name` is used in the
+/// messages. Throws NpyError like loadNpy (the fuzzer's entry point).
+Array parseNpy(const std::string &name, const uint8_t *data, size_t size);
+
 /// Writes `array` to `path` as a version 1.0 .npy file laid out as NumPy's
 /// np.save does. BF16 is written as '<u2'. Throws NpyError on I/O failure.
 void saveNpy(const std::string &path, const Array &array);

@@ -339,8 +339,9 @@ int runMain(int argc, char **argv) {
                                    "norm-run: compile, run and check norm "
                                    "programs\n",
                                    &errs)) {
-    std::string first = errs.str().substr(0, errs.str().find('\n'));
-    fail(first.empty() ? "bad command line" : first);
+    // Value errors are printed by llvm::cl itself, as one line; the rest
+    // (unknown options, missing file name) come back here.
+    fail(errs.str().substr(0, errs.str().find('\n')));
   }
   if (target == Target::CUDA)
     fail("--target=cuda: this build of norm-run has no CUDA support");
@@ -418,9 +419,12 @@ int runMain(int argc, char **argv) {
   if (!transform.empty()) {
     std::string pipelineErrors;
     llvm::raw_string_ostream pipelineErrs(pipelineErrors);
-    if (failed(parsePassPipeline(transform, pm, pipelineErrs)))
-      fail("--transform: " +
-           pipelineErrs.str().substr(0, pipelineErrs.str().find('\n')));
+    if (failed(parsePassPipeline(transform, pm, pipelineErrs))) {
+      std::string first =
+          pipelineErrs.str().substr(0, pipelineErrs.str().find('\n'));
+      // A bad pass option is reported by llvm::cl itself, as one line.
+      fail(first.empty() ? "" : "--transform: " + first);
+    }
   }
   mlir::norm::NormCPUPipelineOptions options;
   options.optimize = optimize;
@@ -520,7 +524,8 @@ int main(int argc, char **argv) {
   try {
     return runMain(argc, argv);
   } catch (const Failure &f) {
-    llvm::errs() << "norm-run: " << f.message << "\n";
+    if (!f.message.empty())
+      llvm::errs() << "norm-run: " << f.message << "\n";
     return f.code;
   } catch (const std::exception &e) {
     // The runtime's errors (.npy files) already name the file.
