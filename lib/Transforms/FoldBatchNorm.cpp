@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
+#include "lib/Transforms/Utils.h"
 
 #include "dialect/NormOps.h"
 
@@ -24,32 +25,6 @@ namespace mlir::norm {
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
-/// The float values of a constant tensor, or nothing.
-static std::optional<std::vector<double>> constantValues(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  std::vector<double> values;
-  for (const APFloat &f : attr.getValues<APFloat>())
-    values.push_back(f.convertToDouble());
-  return values;
-}
-
-/// A dense constant of `type` holding `values` rounded to its element type.
-static DenseElementsAttr makeConstant(RankedTensorType type,
-                                      ArrayRef<double> values) {
-  auto element = llvm::cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> floats;
-  for (double v : values) {
-    APFloat f(v);
-    bool lostInfo;
-    f.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &lostInfo);
-    floats.push_back(f);
-  }
-  return DenseElementsAttr::get(type, floats);
-}
-
 /// Where the output channel sits: in the op's result and in its weights.
 struct ChannelLayout {
   int64_t resultDim, weightDim;
@@ -63,14 +38,6 @@ static std::optional<ChannelLayout> channelLayout(Operation *op) {
   if (llvm::isa<linalg::MatmulOp>(op))
     return ChannelLayout{1, 1};
   return std::nullopt;
-}
-
-/// True when `init` is a fill of zero.
-static bool isZeroFill(Value init) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  FloatAttr value;
-  return fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-         value.getValueAsDouble() == 0.0;
 }
 
 struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
@@ -97,11 +64,11 @@ struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
     if (!isZeroFill(producer.getDpsInits()[0]))
       return rewriter.notifyMatchFailure(bn, "the conv accumulates into data");
     Value weight = producer.getDpsInputs()[1];
-    auto w = constantValues(weight);
-    auto gamma = constantValues(bn.getScale());
-    auto beta = constantValues(bn.getBias());
-    auto mean = constantValues(bn.getRunningMean());
-    auto var = constantValues(bn.getRunningVar());
+    auto w = getConstantFloatValues(weight);
+    auto gamma = getConstantFloatValues(bn.getScale());
+    auto beta = getConstantFloatValues(bn.getBias());
+    auto mean = getConstantFloatValues(bn.getRunningMean());
+    auto var = getConstantFloatValues(bn.getRunningVar());
     if (!w || !gamma || !beta || !mean || !var)
       return rewriter.notifyMatchFailure(bn, "non-constant parameters");
 
@@ -123,7 +90,7 @@ struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
 
     Location loc = bn.getLoc();
     Value newWeight = arith::ConstantOp::create(rewriter, loc,
-                                                makeConstant(wType, *w));
+                                                getFloatConstantAttr(wType, *w));
     rewriter.modifyOpInPlace(producer, [&] {
       producer->setOperand(producer.getDpsInputOperand(1)->getOperandNumber(),
                            newWeight);
@@ -133,7 +100,7 @@ struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
     RankedTensorType outType = bn.getResult().getType();
     auto biasType = RankedTensorType::get({channels}, outType.getElementType());
     Value bias = arith::ConstantOp::create(rewriter, loc,
-                                           makeConstant(biasType, b));
+                                           getFloatConstantAttr(biasType, b));
     MLIRContext *ctx = rewriter.getContext();
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap perChannel =

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
+#include "lib/Transforms/Utils.h"
 
 #include "dialect/NormOps.h"
 
@@ -23,38 +24,10 @@ namespace mlir::norm {
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
-/// True when `init` is a fill of zero.
-static bool isZeroFill(Value init) {
-  auto fill = init.getDefiningOp<linalg::FillOp>();
-  FloatAttr value;
-  return fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-         value.getValueAsDouble() == 0.0;
-}
-
-/// The float values of a constant tensor, or nothing.
-static std::optional<std::vector<double>> constantValues(Value v) {
-  DenseFPElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  std::vector<double> values;
-  for (const APFloat &f : attr.getValues<APFloat>())
-    values.push_back(f.convertToDouble());
-  return values;
-}
-
-/// A constant of `type` holding `values` rounded to its element type.
+/// A constant op of `type` holding `values` rounded to its element type.
 static Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
                           ArrayRef<double> values) {
-  auto element = llvm::cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> floats;
-  for (double v : values) {
-    APFloat f(v);
-    bool lostInfo;
-    f.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &lostInfo);
-    floats.push_back(f);
-  }
-  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, floats));
+  return arith::ConstantOp::create(b, loc, getFloatConstantAttr(type, values));
 }
 
 template <typename NormOp>
@@ -87,7 +60,7 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
                   .getElementType() != type.getElementType())
         return rewriter.notifyMatchFailure(
             norm, "a user is not a matmul reading it as its left operand");
-      if (constantWeightsOnly && !constantValues(matmul.getDpsInputs()[1]))
+      if (constantWeightsOnly && !getConstantFloatValues(matmul.getDpsInputs()[1]))
         return rewriter.notifyMatchFailure(norm, "a weight is not constant");
       matmuls.push_back(matmul);
     }
@@ -105,9 +78,9 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
       int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
       auto biasType = RankedTensorType::get({n}, wType.getElementType());
       Value newW = w, newBias;
-      auto wValues = constantValues(w);
-      auto gamma = constantValues(scale);
-      auto beta = constantValues(bias);
+      auto wValues = getConstantFloatValues(w);
+      auto gamma = getConstantFloatValues(scale);
+      auto beta = getConstantFloatValues(bias);
       if (wValues && (!scale || gamma) && (!bias || beta)) {
         // Everything is constant: fold in float64, round once.
         std::vector<double> folded = *wValues, projected(n, 0.0);

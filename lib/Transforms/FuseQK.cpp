@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
+#include "lib/Transforms/Utils.h"
 
 #include "dialect/NormOps.h"
 
@@ -28,12 +29,7 @@ static linalg::MatmulOp matchProjection(Value v) {
       llvm::cast<RankedTensorType>(matmul.getDpsInputs()[0].getType())
               .getRank() != 2)
     return nullptr;
-  auto fill = matmul.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  FloatAttr zero;
-  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&zero)) ||
-      zero.getValueAsDouble() != 0.0)
-    return nullptr;
-  return matmul;
+  return isZeroFill(matmul.getDpsInits()[0]) ? matmul : nullptr;
 }
 
 template <typename NormOp>
