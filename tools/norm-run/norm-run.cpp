@@ -266,43 +266,83 @@ public:
 
   /// Runs once; returns the results as arrays (copied out, buffers freed).
   std::vector<rt::Array> run() {
-    if (llvm::Error err = engine.invokePacked(name, packed))
-      fail("running '" + name + "' failed: " + llvm::toString(std::move(err)));
+    invoke();
     std::vector<rt::Array> results;
-    std::set<int64_t> freed;
-    size_t slot = 0;
-    for (RankedTensorType type : resultTypes) {
-      int64_t rank = type.getRank();
-      int64_t allocated = resultSlots[slot];
-      auto *aligned = reinterpret_cast<const uint8_t *>(resultSlots[slot + 1]);
-      int64_t offset = resultSlots[slot + 2];
-      std::vector<int64_t> shape(resultSlots.begin() + slot + 3,
-                                 resultSlots.begin() + slot + 3 + rank);
-      std::vector<int64_t> strides(resultSlots.begin() + slot + 3 + rank,
-                                   resultSlots.begin() + slot + 3 + 2 * rank);
-      slot += 3 + 2 * rank;
-      rt::DType dtype = *dtypeOf(type.getElementType());
-      size_t size = rt::dtypeSize(dtype);
-      rt::Array array{dtype, shape, {}};
-      int64_t n = array.numElements();
-      array.bytes.resize(n * size);
-      std::vector<int64_t> index(rank, 0);
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t rest = i, at = offset;
-        for (int64_t d = rank - 1; d >= 0; --d) {
-          at += (rest % shape[d]) * strides[d];
-          rest /= shape[d];
-        }
-        std::memcpy(array.bytes.data() + i * size, aligned + at * size, size);
-      }
-      results.push_back(std::move(array));
-      if (!ownPointers.count(allocated) && freed.insert(allocated).second)
-        std::free(reinterpret_cast<void *>(allocated));
-    }
+    forEachResult([&](RankedTensorType type, const uint8_t *aligned,
+                      int64_t offset, ArrayRef<int64_t> shape,
+                      ArrayRef<int64_t> strides) {
+      results.push_back(copyOut(type, aligned, offset, shape, strides));
+    });
+    freeResults();
     return results;
   }
 
+  /// Runs once and frees the results: what --bench times.
+  void runAndDiscard() {
+    invoke();
+    freeResults();
+  }
+
 private:
+  void invoke() {
+    if (llvm::Error err = engine.invokePacked(name, packed))
+      fail("running '" + name + "' failed: " + llvm::toString(std::move(err)));
+  }
+
+  /// Calls `fn` with each result's descriptor.
+  template <typename Fn>
+  void forEachResult(Fn fn) {
+    size_t slot = 0;
+    for (RankedTensorType type : resultTypes) {
+      int64_t rank = type.getRank();
+      auto *aligned = reinterpret_cast<const uint8_t *>(resultSlots[slot + 1]);
+      ArrayRef<int64_t> all(resultSlots);
+      fn(type, aligned, resultSlots[slot + 2], all.slice(slot + 3, rank),
+         all.slice(slot + 3 + rank, rank));
+      slot += 3 + 2 * rank;
+    }
+  }
+
+  /// Copies one result into an array (one memcpy when it is contiguous).
+  static rt::Array copyOut(RankedTensorType type, const uint8_t *aligned,
+                           int64_t offset, ArrayRef<int64_t> shape,
+                           ArrayRef<int64_t> strides) {
+    int64_t rank = type.getRank();
+    rt::DType dtype = *dtypeOf(type.getElementType());
+    size_t size = rt::dtypeSize(dtype);
+    rt::Array array{dtype, std::vector<int64_t>(shape), {}};
+    int64_t n = array.numElements();
+    array.bytes.resize(n * size);
+    bool contiguous = true;
+    for (int64_t d = rank - 1, expect = 1; d >= 0; expect *= shape[d--])
+      contiguous &= shape[d] == 1 || strides[d] == expect;
+    if (contiguous) {
+      std::memcpy(array.bytes.data(), aligned + offset * size, n * size);
+      return array;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t rest = i, at = offset;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        at += (rest % shape[d]) * strides[d];
+        rest /= shape[d];
+      }
+      std::memcpy(array.bytes.data() + i * size, aligned + at * size, size);
+    }
+    return array;
+  }
+
+  /// Frees every result buffer the call allocated (once each; never ours).
+  void freeResults() {
+    std::set<int64_t> freed;
+    size_t slot = 0;
+    for (RankedTensorType type : resultTypes) {
+      int64_t allocated = resultSlots[slot];
+      slot += 3 + 2 * type.getRank();
+      if (!ownPointers.count(allocated) && freed.insert(allocated).second)
+        std::free(reinterpret_cast<void *>(allocated));
+    }
+  }
+
   ExecutionEngine &engine;
   std::string name;
   ArrayRef<RankedTensorType> resultTypes;
@@ -463,7 +503,7 @@ int runMain(int argc, char **argv) {
     std::vector<double> seconds;
     for (int i = 0; i < benchRuns; ++i) {
       auto start = std::chrono::steady_clock::now();
-      (void)call.run();
+      call.runAndDiscard();
       seconds.push_back(std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - start)
                             .count());
