@@ -1,14 +1,15 @@
-// RUN: norm-opt %s --norm-optimize=report 2>&1 | FileCheck %s
+// RUN: norm-opt %s --norm-optimize=report -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+// RUN: norm-opt %s --norm-optimize | FileCheck %s
 
 // Two pre-LN blocks: placement is made explicit, the first block's residual
 // add fuses with the second block's norm, and the report says so. Each
 // 4x16xf32 tensor is 256 bytes. Before: 2 norms (2 x 512) + 2 tanh (2 x 512)
 // + 2 residual adds (2 x 768) = 3584. After: the fused add + norm reads 2
 // and writes 2 tensors (1024) instead of 768 + 512: 3328.
-// CHECK-LABEL: norm-optimize @two_pre_ln_blocks
-// CHECK-NEXT:    before: 2 normalizers (2 layer_norm), 0 fused, 0 folded, 3584 bytes moved
-// CHECK-NEXT:    after:  2 normalizers (1 layer_norm, 1 add_layer_norm), 1 fused, 0 folded, 3328 bytes moved
-// CHECK-NEXT:    bytes moved: 3584 -> 3328 (-7.14%)
+// REPORT-LABEL: norm-optimize @two_pre_ln_blocks
+// REPORT-NEXT:   before: 2 normalizers (2 layer_norm), 0 fused, 0 folded, 3584 bytes moved
+// REPORT-NEXT:   after:  2 normalizers (1 layer_norm, 1 add_layer_norm), 1 fused, 0 folded, 3328 bytes moved
+// REPORT-NEXT:   bytes moved: 3584 -> 3328 (-7.14%)
 // CHECK-LABEL: func.func @two_pre_ln_blocks
 // CHECK-SAME:    %[[X:[a-z0-9]*]]: tensor<4x16xf32>
 // CHECK:         %[[N1:.*]] = norm.layer_norm %[[X]]
@@ -36,5 +37,17 @@ func.func @two_pre_ln_blocks(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
     %f = math.tanh %in : tensor<4x16xf32>
     norm.yield %f : tensor<4x16xf32>
   }
+  return %y : tensor<4x16xf32>
+}
+
+// Nothing to fuse or fold: a lone pre-norm of an argument.
+// REPORT-LABEL: norm-optimize @negative_nothing_to_fuse
+// REPORT-NEXT:   before: 1 normalizers (1 rms_norm), 0 fused, 0 folded, 512 bytes moved
+// REPORT-NEXT:   after:  1 normalizers (1 rms_norm), 0 fused, 0 folded, 512 bytes moved
+// CHECK-LABEL: func.func @negative_nothing_to_fuse
+// CHECK-NEXT:    norm.rms_norm
+// CHECK-NEXT:    return
+func.func @negative_nothing_to_fuse(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %y = norm.rms_norm %x : tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
