@@ -59,7 +59,12 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    libm calls.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  //    aligned_alloc, not malloc plus pointer arithmetic: LLVM then knows
+  //    the buffers do not alias the arguments and keeps accumulators in
+  //    registers.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -42,6 +42,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <map>
 #include <set>
 
 using namespace mlir;
@@ -230,6 +231,55 @@ func::FuncOp findEntry(ModuleOp module) {
   return found;
 }
 
+/// The allocator the compiled code calls. Blocks of 1 MiB or more that it
+/// frees are kept for its next call: glibc maps every allocation of 32 MiB or
+/// more anew, and faulting those pages in again would be most of a --bench
+/// run. Smaller blocks go straight to the C library.
+class BlockCache {
+public:
+  static BlockCache &get() {
+    static BlockCache cache;
+    return cache;
+  }
+  void *allocate(size_t alignment, size_t size) {
+    if (size < kLarge)
+      return std::aligned_alloc(alignment, roundUp(size, alignment));
+    auto it = kept.find(size);
+    if (it != kept.end() && reinterpret_cast<uintptr_t>(it->second) %
+                                    alignment ==
+                                0) {
+      void *block = it->second;
+      kept.erase(it);
+      return block;
+    }
+    void *block = std::aligned_alloc(std::max<size_t>(alignment, 64),
+                                     roundUp(size, 64));
+    if (block)
+      sizes[block] = size;
+    return block;
+  }
+  void release(void *block) {
+    auto it = sizes.find(block);
+    if (it == sizes.end())
+      return std::free(block);
+    kept.emplace(it->second, block);
+  }
+
+private:
+  static constexpr size_t kLarge = size_t(1) << 20;
+  static size_t roundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
+  std::multimap<size_t, void *> kept;
+  std::map<void *, size_t> sizes;
+};
+
+extern "C" void *normRunAlignedAlloc(size_t alignment, size_t size) {
+  return BlockCache::get().allocate(alignment, size);
+}
+extern "C" void *normRunMalloc(size_t size) {
+  return BlockCache::get().allocate(16, size);
+}
+extern "C" void normRunFree(void *block) { BlockCache::get().release(block); }
+
 /// Calls a lowered function through the packed interface: every memref
 /// argument expands to (allocated, aligned, offset, sizes..., strides...),
 /// and the results come back as the same descriptors, flattened.
@@ -339,7 +389,7 @@ private:
       int64_t allocated = resultSlots[slot];
       slot += 3 + 2 * type.getRank();
       if (!ownPointers.count(allocated) && freed.insert(allocated).second)
-        std::free(reinterpret_cast<void *>(allocated));
+        normRunFree(reinterpret_cast<void *>(allocated));
     }
   }
 
@@ -490,6 +540,9 @@ int runMain(int argc, char **argv) {
     };
     add("_mlir_ciface_norm_rt_all_reduce_stats_f32",
         reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f32));
+    add("aligned_alloc", reinterpret_cast<void *>(&normRunAlignedAlloc));
+    add("malloc", reinterpret_cast<void *>(&normRunMalloc));
+    add("free", reinterpret_cast<void *>(&normRunFree));
     add("_mlir_ciface_norm_rt_all_reduce_stats_f64",
         reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f64));
     return map;

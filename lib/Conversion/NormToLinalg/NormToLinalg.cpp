@@ -330,7 +330,12 @@ static Value reduceData(OpBuilder &b, Location loc, const NormalizationPlan &p,
         if (valid)
           v = arith::SelectOp::create(nb, nloc, valid, v,
                                       floatConstant(nb, nloc, ct, 0.0));
-        return arith::AddFOp::create(nb, nloc, args.back(), v);
+        // reassoc: the sum may be split over several accumulators (vector
+        // lanes, interleaved chains), which vectorizing it needs.
+        return arith::AddFOp::create(
+            nb, nloc, args.back(), v,
+            arith::FastMathFlagsAttr::get(nb.getContext(),
+                                          arith::FastMathFlags::reassoc));
       });
 }
 
