@@ -29,6 +29,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -524,10 +525,21 @@ int runMain(int argc, char **argv) {
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  // Optimize for this CPU: without its TargetMachine, LLVM's vectorizers
+  // see no vector registers and leave every loop scalar.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    fail("cannot target this CPU: " +
+         llvm::toString(hostBuilder.takeError()));
+  auto host = hostBuilder->createTargetMachine();
+  if (!host)
+    fail("cannot target this CPU: " + llvm::toString(host.takeError()));
+  std::unique_ptr<llvm::TargetMachine> targetMachine = std::move(*host);
+  auto transformer = makeOptimizingTransformer(3, 0, targetMachine.get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
-  auto engineOrError = ExecutionEngine::create(*lowered, engineOptions);
+  auto engineOrError = ExecutionEngine::create(*lowered, engineOptions,
+                                               std::move(targetMachine));
   if (!engineOrError)
     fail("JIT compilation failed: " +
          llvm::toString(engineOrError.takeError()));
