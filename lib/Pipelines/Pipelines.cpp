@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -38,22 +39,64 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  //    Row kernels: each normalizer's reductions fused into a tile of rows
+  //    (one read of x from memory), the apply vectorized for the host.
+  if (options.tile) {
+    NormTileRowsOptions tileRows;
+    tileRows.vectorBits = options.vectorBits;
+    pm.addNestedPass<func::FuncOp>(createNormTileRows(tileRows));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   // 4. Tensors to buffers, across function boundaries, with identity layouts
   //    so that callers pass plain contiguous buffers.
+  //    A fused tile that is also a result (the sum of add + norm) is
+  //    computed in the result's buffer rather than copied there.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  //    Results as caller-provided buffers, on request (benchmarks and
+  //    ahead-of-time callers that reuse their buffers): the allocation of a
+  //    static result becomes the new argument.
+  if (options.outParams) {
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    // Marks the new arguments: norm-streaming-stores relies on the 64-byte
+    // alignment that the ABI asks of them.
+    outParams.addResultAttribute = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
+  //    A tile's small temporaries (its rows' statistics) live on the stack.
+  //    (norm-tile-rows keeps a tile near 16 KiB).
+  bufferization::PromoteBuffersToStackPassOptions toStack;
+  toStack.maxAllocSizeInBytes = 64 * 1024;
+  toStack.maxRankOfAllocatedMemRef = 4;
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createPromoteBuffersToStackPass(toStack));
   // 5. Free what the function allocated and does not return.
   if (options.deallocate)
     bufferization::buildBufferDeallocationPipeline(pm);
   //    Clones the deallocation inserted become alloc + copy.
   pm.addPass(createConvertBufferizationToMemRefPass());
-  // 6. linalg ops become loop nests.
+  //    Vector transfers become loads and stores; large outputs get
+  //    non-temporal ones.
+  if (options.tile) {
+    NormStreamingStoresOptions streaming;
+    streaming.thresholdBytes = options.streamingThreshold;
+    pm.addNestedPass<func::FuncOp>(createNormStreamingStores(streaming));
+  }
+  // 6. Tiles of rows run on OpenMP threads, each iteration in an alloca
+  //    scope; linalg ops become loop nests.
+  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+  ConvertSCFToOpenMPPassOptions openmp;
+  openmp.numThreads = options.numThreads;
+  pm.addPass(createConvertSCFToOpenMPPass(openmp));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
   // 7. Memref descriptors, math, arith, calls and branches to LLVM. Math goes
   //    to LLVM intrinsics first (expanding rsqrt), then what is left (erf) to
   //    libm calls.
@@ -64,7 +107,13 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    registers.
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  //    Loops to branches only now: an OpenMP loop body sits in a
+  //    memref.alloca_scope, which holds one block until memref-to-llvm
+  //    lowers it to stacksave/stackrestore.
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

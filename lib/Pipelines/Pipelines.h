@@ -23,11 +23,38 @@ struct NormCPUPipelineOptions
       *this, "optimize",
       llvm::cl::desc("Run norm-optimize first (fusion and folding)"),
       llvm::cl::init(true)};
+  Option<bool> tile{
+      *this, "tile",
+      llvm::cl::desc("Row kernels: tile over rows, fuse each normalizer's "
+                     "reductions into the tile, vectorize (norm-tile-rows)"),
+      llvm::cl::init(true)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector width of the row kernels in bits; 0 = the "
+                     "host's widest registers"),
+      llvm::cl::init(0)};
+  Option<unsigned> numThreads{
+      *this, "num-threads",
+      llvm::cl::desc("Threads that run the tiles (OpenMP, libomp at run "
+                     "time); 0 = OpenMP's default (OMP_NUM_THREADS or all "
+                     "cores)"),
+      llvm::cl::init(0)};
+  Option<int64_t> streamingThreshold{
+      *this, "streaming-threshold",
+      llvm::cl::desc("Outputs of at least this many bytes are written with "
+                     "non-temporal stores (norm-streaming-stores)"),
+      llvm::cl::init(16 << 20)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Free intermediate buffers (ownership-based "
                      "deallocation); results are owned by the caller"),
       llvm::cl::init(true)};
+  Option<bool> outParams{
+      *this, "out-params",
+      llvm::cl::desc("Results become trailing arguments that the caller "
+                     "allocates, 64-byte aligned (static shapes are "
+                     "written in place)"),
+      llvm::cl::init(false)};
   Option<bool> verifyLowered{
       *this, "verify-lowered",
       llvm::cl::desc("End with norm-verify-lowered (fail on anything left "

@@ -17,6 +17,10 @@ namespace mlir::norm {
 #define GEN_PASS_DECL
 #include "lib/Transforms/Passes.h.inc"
 
+/// The width in bits of the host's widest vector registers (norm-tile-rows'
+/// default).
+unsigned hostVectorBits();
+
 #define GEN_PASS_REGISTRATION
 #include "lib/Transforms/Passes.h.inc"
 } // namespace mlir::norm

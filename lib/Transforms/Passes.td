@@ -192,6 +192,81 @@ def NormOptimize : Pass<"norm-optimize", "::mlir::ModuleOp"> {
   ];
 }
 
+def NormTileRows : Pass<"norm-tile-rows", "::mlir::func::FuncOp"> {
+  let summary = "Row kernels: tile linalg roots over rows, fuse their "
+                "producers, vectorize the apply";
+  let description = [{
+    The CPU code generation of a normalizer. Every linalg op whose results
+    leave the linalg graph (the apply of a normalizer, a matmul, ...) is
+    tiled along its first parallel loop with `scf.forall`, `tile-bytes` worth
+    of rows per tile, and its producers (shift, reductions, statistics, a
+    residual add) are fused into the tile, so that a row is read from memory
+    once and stays in cache for the second pass. A producer is fused only
+    when a tile needs a proper slice of it: batch norm's per-channel
+    statistics, which every tile over N needs whole, stay a kernel of their
+    own (itself tiled over channels).
+
+    The elementwise op that writes each tile is then tiled by one vector of
+    `vector-bits` (default: the widest vector registers of the host, e.g. 256
+    for AVX2, 512 for AVX-512) and vectorized with `linalg::vectorize`.
+
+    Before (one row normalizer):
+    ```mlir
+    %s = linalg.generic {... "reduction"} ins(%x : tensor<256x4096xf32>) ...
+    %y = linalg.generic {... "parallel", "parallel"} ins(%x, %s, ...) ...
+    ```
+    After:
+    ```mlir
+    %y = scf.forall (%i) = (0) to (256) step (2) shared_outs(%o = %e) {
+      %xt = tensor.extract_slice %x[%i, 0] [2, 4096] [1, 1]
+      %st = linalg.generic {... "reduction"} ins(%xt ...)
+      %yt = scf.for %r ... scf.for %j ... step %c8 {
+        vector.transfer_read ... vector.transfer_write ...
+      }
+      scf.forall.in_parallel { tensor.parallel_insert_slice %yt into %o ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"16384",
+           "Bytes of f32 row data per tile (the rows of a tile stay in L1/L2)">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector register width in bits; 0 = the host's">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def NormStreamingStores : Pass<"norm-streaming-stores", "::mlir::func::FuncOp"> {
+  let summary = "Non-temporal vector stores for outputs larger than the cache";
+  let description = [{
+    Lowers vector transfers on buffers to 1-D `vector.load`/`vector.store`
+    (dropping leading unit dimensions) and marks `nontemporal` every vector
+    store into a buffer (allocation or argument, seen through views) of at
+    least `threshold-bytes`. Such an output is written once and not read back
+    from cache, and a streaming store saves the read of each destination line
+    that an ordinary store makes first. Smaller outputs keep ordinary stores:
+    the next kernel finds them in cache.
+
+    ```mlir
+    vector.store %v, %y[%i, %j] : memref<16384x4096xf32>, vector<8xf32>
+    // becomes
+    vector.store %v, %y[%i, %j] {nontemporal = true} : memref<16384x4096xf32>, vector<8xf32>
+    ```
+  }];
+  let options = [
+    Option<"thresholdBytes", "threshold-bytes", "int64_t",
+           /*default=*/"16777216",
+           "Outputs of at least this many bytes get non-temporal stores "
+           "(default 16 MiB, about the last-level cache a core can use)">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail unless the module is fully lowered to the LLVM dialect";
   let description = [{

@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -41,7 +42,10 @@ struct NormVerifyLoweredPass
       StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace()
                                            : StringRef("unregistered");
       std::string problem;
+      // OpenMP ops (the threads of the CPU kernels) translate to LLVM IR
+      // themselves.
       if (dialect != LLVM::LLVMDialect::getDialectNamespace() &&
+          dialect != omp::OpenMPDialect::getDialectNamespace() &&
           !llvm::isa<gpu::LaunchFuncOp>(op))
         problem = "op from the '" + dialect.str() + "' dialect";
       else if (llvm::any_of(op->getOperandTypes(), isUnlowered) ||

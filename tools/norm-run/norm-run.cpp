@@ -47,6 +47,9 @@
 #include <set>
 
 using namespace mlir;
+
+// From LLVM's OpenMP runtime, which runs the compiled kernels' threads.
+extern "C" void omp_set_num_threads(int);
 namespace cl = llvm::cl;
 namespace rt = ::norm::rt;
 
@@ -86,6 +89,15 @@ cl::opt<uint64_t> seed("seed", cl::desc("Seed of --random-inputs"),
 cl::opt<bool> optimize("optimize",
                        cl::desc("Run norm-optimize while lowering (default)"),
                        cl::init(true));
+cl::opt<int> threads("num-threads",
+                     cl::desc("Threads that run the compiled kernels "
+                              "(default: OpenMP's, OMP_NUM_THREADS or all "
+                              "cores)"),
+                     cl::init(0));
+cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of norm-lower-to-llvm-cpu, e.g. 'vector-bits=256 "
+             "tile=false'"));
 cl::opt<std::string> transform(
     "transform",
     cl::desc("A pass pipeline applied before lowering, e.g. "
@@ -438,6 +450,10 @@ int runMain(int argc, char **argv) {
     fail("--target=cuda: this build of norm-run has no CUDA support");
   if (benchRuns < 0)
     fail("--bench must be >= 0, got " + std::to_string(benchRuns));
+  if (threads < 0)
+    fail("--num-threads must be >= 0, got " + std::to_string(threads));
+  if (threads > 0)
+    omp_set_num_threads(threads);
   if (rtolOpt.getNumOccurrences() && !(rtolOpt >= 0))
     fail("--rtol must be >= 0");
   if (atolOpt.getNumOccurrences() && !(atolOpt >= 0))
@@ -517,9 +533,14 @@ int runMain(int argc, char **argv) {
       fail(first.empty() ? "" : "--transform: " + first);
     }
   }
-  mlir::norm::NormCPUPipelineOptions options;
-  options.optimize = optimize;
-  mlir::norm::buildNormCPUPipeline(pm, options);
+  auto options =
+      mlir::norm::NormCPUPipelineOptions::createFromString(pipelineOptions);
+  if (!options)
+    fail("--pipeline-options: not options of norm-lower-to-llvm-cpu: '" +
+         pipelineOptions + "'");
+  if (optimize.getNumOccurrences())
+    options->optimize = optimize;
+  mlir::norm::buildNormCPUPipeline(pm, *options);
   if (failed(pm.run(*lowered)))
     fail(inputFile + ": norm-lower-to-llvm-cpu failed (see above)");
 

@@ -1,0 +1,236 @@
+//===- TileRows.cpp - Row-fused, threaded, vectorized CPU kernels ---------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The norm-tile-rows pass. After convert-norm-to-linalg a normalizer is a few
+// linalg ops over the whole tensor: a shift, one or two reductions, the
+// statistics, one elementwise apply. Run as they are, each op streams the
+// whole input from memory. This pass makes them a row kernel:
+//
+//   1. Every root (a linalg op whose results leave the linalg graph) is tiled
+//      along its first parallel loop with `scf.forall`, a few rows per tile,
+//      and its producers are fused into the tile. A producer is fused only
+//      when the tile needs a smaller slice of it, so each producer tile is
+//      computed once: per-row statistics fuse, a batch norm's per-channel
+//      statistics (needed whole by every tile of N) stay outside.
+//   2. The tile's elementwise root is tiled again by the target's vector
+//      width and vectorized, so its stores are vector stores that
+//      norm-streaming-stores can make non-temporal.
+//
+// The forall becomes threads (OpenMP) in the CPU pipeline; a tile of rows
+// stays in cache between the reductions and the apply, so x is read from
+// memory once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/TargetParser/Host.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMTILEROWS
+#include "lib/Transforms/Passes.h.inc"
+
+unsigned hostVectorBits() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 512;
+  if (features.lookup("avx"))
+    return 256;
+  return 128; // SSE2, NEON, and the baseline of every other target.
+}
+
+namespace {
+/// Whether `size` (of a slice) is provably the whole of dimension `dim` of
+/// `source`.
+static bool isWholeDim(OpFoldResult size, Value source, int64_t dim) {
+  auto type = cast<RankedTensorType>(source.getType());
+  if (std::optional<int64_t> s = getConstantIntValue(size))
+    return !type.isDynamicDim(dim) && *s == type.getDimSize(dim);
+  auto dimOp = dyn_cast_or_null<tensor::DimOp>(
+      cast<Value>(size).getDefiningOp());
+  std::optional<int64_t> index =
+      dimOp ? dimOp.getConstantIndex() : std::optional<int64_t>();
+  return dimOp && dimOp.getSource() == source && index == dim;
+}
+
+/// Fusion control: fuse a producer only when the tile reads a proper slice
+/// of it (otherwise every tile would recompute all of it). When the whole
+/// result is also used outside the linalg graph (returned, say), the loop
+/// yields the fused tiles too, rather than computing the producer twice.
+static std::optional<scf::SCFTileAndFuseOptions::ControlFnResult>
+fuseWhenSliced(tensor::ExtractSliceOp slice, OpResult producer,
+               bool isDestinationOperand) {
+  bool sliced = llvm::any_of(
+      llvm::enumerate(slice.getMixedSizes()), [&](auto size) {
+        return !isWholeDim(size.value(), producer, size.index());
+      });
+  if (!sliced)
+    return std::nullopt;
+  scf::SCFTileAndFuseOptions::ControlFnResult result;
+  result.yieldProducerReplacement =
+      !isDestinationOperand &&
+      llvm::any_of(producer.getUsers(), [](Operation *user) {
+        return !isa<TilingInterface, tensor::ExtractSliceOp, scf::ForallOp>(
+            user);
+      });
+  return result;
+}
+
+/// An elementwise op whose destination is never read gets a fresh
+/// `tensor.empty` destination. convert-elementwise-to-linalg writes
+/// `x + r` into x; x is an argument, so bufferization would first copy all
+/// of x into the result buffer.
+static void freeUnreadDestinations(RewriterBase &rewriter,
+                                   linalg::GenericOp op) {
+  if (op.getNumReductionLoops() != 0)
+    return;
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    if (op.payloadUsesValueFromOperand(&init) ||
+        init.get().getDefiningOp<tensor::EmptyOp>())
+      continue;
+    rewriter.setInsertionPoint(op);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, op.getLoc(), init.get());
+    Value empty = tensor::EmptyOp::create(
+        rewriter, op.getLoc(), sizes,
+        getElementTypeOrSelf(init.get().getType()));
+    rewriter.modifyOpInPlace(op, [&] { init.set(empty); });
+  }
+}
+
+struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    unsigned bits = vectorBits ? unsigned(vectorBits) : hostVectorBits();
+    IRRewriter rewriter(&getContext());
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics())
+        freeUnreadDestinations(rewriter, op);
+    });
+    SmallVector<linalg::LinalgOp> roots;
+    getOperation()->walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op) &&
+          !op->getParentOfType<scf::ForallOp>())
+        roots.push_back(op);
+    });
+    // Consumers first: by the time a producer is reached it has been fused
+    // into all its consumers and is dead, or it is a root of its own.
+    for (linalg::LinalgOp root : llvm::reverse(roots)) {
+      if (root->use_empty()) {
+        rewriter.eraseOp(root);
+        continue;
+      }
+      FailureOr<scf::ForallOp> forall = tileAndFuse(rewriter, root);
+      if (failed(forall))
+        continue;
+      // The op that writes the tile of the result: the apply.
+      SmallVector<linalg::LinalgOp> writers;
+      (*forall)->walk([&](linalg::LinalgOp op) {
+        if (op->hasOneUse() &&
+            isa<tensor::ParallelInsertSliceOp>(*op->getUsers().begin()))
+          writers.push_back(op);
+      });
+      for (linalg::LinalgOp op : writers)
+        (void)vectorizeElementwise(rewriter, op, bits);
+    }
+  }
+
+  /// Tiles `root` along its first parallel loop, `rowsPerTile()` rows at a
+  /// time, and fuses its producers.
+  FailureOr<scf::ForallOp> tileAndFuse(RewriterBase &rewriter,
+                                       linalg::LinalgOp root) {
+    SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+    auto rowLoop = llvm::find(iterators, utils::IteratorType::parallel);
+    if (rowLoop == iterators.end())
+      return failure();
+    unsigned rowDim = rowLoop - iterators.begin();
+    // One tile would hold everything: nothing to fuse or to share out.
+    int64_t rows = rowsPerTile(root, rowDim);
+    int64_t extent = root.getStaticLoopRanges()[rowDim];
+    if (!ShapedType::isDynamic(extent) && extent <= rows)
+      return failure();
+    SmallVector<OpFoldResult> tileSizes(iterators.size(),
+                                        rewriter.getIndexAttr(0));
+    tileSizes[rowDim] = rewriter.getIndexAttr(rows);
+
+    scf::SCFTileAndFuseOptions options;
+    options.tilingOptions.setTileSizes(tileSizes).setLoopType(
+        scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setFusionControlFn(fuseWhenSliced);
+    rewriter.setInsertionPoint(root);
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(root.getOperation()), options);
+    if (failed(tiled) || tiled->loops.empty())
+      return failure();
+    for (OpResult result : root->getResults())
+      rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+    for (Operation *producer : llvm::reverse(tiled->fusedProducers))
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+    return cast<scf::ForallOp>(tiled->loops.front().getOperation());
+  }
+
+  /// Rows per tile: as many as fit in `tile-bytes`, a power of two, and at
+  /// least one.
+  int64_t rowsPerTile(linalg::LinalgOp root, unsigned rowDim) {
+    int64_t rowElements = 1;
+    for (auto [dim, size] : llvm::enumerate(root.getStaticLoopRanges()))
+      if (dim != rowDim)
+        rowElements *= ShapedType::isDynamic(size) ? 1024 : std::max<int64_t>(size, 1);
+    int64_t rows = std::max<int64_t>(1, tileBytes / (4 * rowElements));
+    return int64_t(1) << llvm::Log2_64(rows);
+  }
+
+  /// Tiles an elementwise op (every loop parallel, static sizes, innermost
+  /// size a multiple of the vector length) to one vector per step and
+  /// vectorizes it.
+  LogicalResult vectorizeElementwise(RewriterBase &rewriter,
+                                     linalg::LinalgOp op, unsigned bits) {
+    if (op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
+        op.getNumLoops() == 0)
+      return failure();
+    unsigned widest = 8;
+    for (Value v : op->getOperands()) {
+      Type element = getElementTypeOrSelf(v.getType());
+      if (!element.isIntOrFloat())
+        return failure();
+      widest = std::max(widest, element.getIntOrFloatBitWidth());
+    }
+    int64_t lanes = bits / widest;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (ranges.back() % lanes != 0)
+      return failure();
+    SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(1));
+    sizes.back() = rewriter.getIndexAttr(lanes);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(op, tiled->replacements);
+    Operation *tile = tiled->tiledOps.front();
+    rewriter.setInsertionPoint(tile);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, tile);
+    if (failed(vectorized))
+      return failure();
+    rewriter.replaceOp(tile, vectorized->replacements);
+    return success();
+  }
+};
+} // namespace
+} // namespace mlir::norm
