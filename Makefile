@@ -28,7 +28,7 @@ FUZZ_SECONDS ?= 60
 SANITIZER_ENV = ASAN_OPTIONS=detect_container_overflow=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build test demo docs clean test-sanitize fuzz
+.PHONY: all deps configure build test demo docs clean test-sanitize fuzz bench
 
 all: build
 
@@ -64,6 +64,18 @@ demo: build docs
 	-$(NORM_OPT) examples/epsilon_zero.mlir
 	@echo "== the ops of the dialect ($(BUILD_DIR)/docs/Dialects/NormOps.md)"
 	@grep '^### `norm\.' $(BUILD_DIR)/docs/Dialects/NormOps.md
+
+# The CPU benchmark suite: one process, one run (medians of 5), then
+# bench/results/cpu.json, cpu.png and the table in bench/README.md.
+PYTHON ?= /usr/bin/python3
+BENCH_RAW = bench/results/cpu-raw.json
+bench: build
+	cmake --build $(BUILD_DIR) --target norm-bench-cpu
+	$(BUILD_DIR)/bench/norm-bench-cpu --benchmark_repetitions=5 \
+	  --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 \
+	  --benchmark_out=$(BENCH_RAW) --benchmark_out_format=json
+	$(PYTHON) bench/cpu/report.py $(BENCH_RAW) bench/results bench/README.md
+	bash bench/compile_time.sh $(BUILD_DIR)
 
 $(SANITIZE_DIR)/build.ninja: | deps
 	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DNORM_SANITIZE=ON \

@@ -33,7 +33,9 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/CSE.h"
 #include "llvm/TargetParser/Host.h"
 
 namespace mlir::norm {
@@ -63,13 +65,44 @@ static bool isWholeDim(OpFoldResult size, Value source, int64_t dim) {
   return dimOp && dimOp.getSource() == source && index == dim;
 }
 
-/// Fusion control: fuse a producer only when the tile reads a proper slice
-/// of it (otherwise every tile would recompute all of it). When the whole
-/// result is also used outside the linalg graph (returned, say), the loop
+/// The ops a root may absorb: its linalg producers, transitively, as long as
+/// every linalg user of a producer is absorbed too. A normalizer's shift,
+/// reductions and statistics qualify; a residual-stream value that the next
+/// block also adds does not, so fusion stays local to one normalizer and its
+/// neighbours instead of cloning the whole network into one loop.
+static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root) {
+  llvm::SetVector<Operation *> cluster;
+  cluster.insert(root);
+  for (bool grown = true; grown;) {
+    grown = false;
+    for (size_t i = 0; i < cluster.size(); ++i) {
+      for (Value operand : cluster[i]->getOperands()) {
+        auto producer = operand.getDefiningOp<linalg::LinalgOp>();
+        if (!producer || cluster.contains(producer) ||
+            !producer.hasPureTensorSemantics() ||
+            producer->getBlock() != root->getBlock())
+          continue;
+        bool absorbed = llvm::all_of(producer->getUsers(), [&](Operation *u) {
+          return cluster.contains(u) || !isa<linalg::LinalgOp>(u);
+        });
+        if (absorbed && cluster.insert(producer))
+          grown = true;
+      }
+    }
+  }
+  return cluster;
+}
+
+/// Fusion control: fuse a producer of the cluster, and only when the tile
+/// reads a proper slice of it (otherwise every tile would recompute all of
+/// it). When the whole result is also used outside (returned, say), the loop
 /// yields the fused tiles too, rather than computing the producer twice.
 static std::optional<scf::SCFTileAndFuseOptions::ControlFnResult>
-fuseWhenSliced(tensor::ExtractSliceOp slice, OpResult producer,
+fuseWhenSliced(const llvm::SetVector<Operation *> &cluster,
+               tensor::ExtractSliceOp slice, OpResult producer,
                bool isDestinationOperand) {
+  if (!cluster.contains(producer.getOwner()))
+    return std::nullopt;
   bool sliced = llvm::any_of(
       llvm::enumerate(slice.getMixedSizes()), [&](auto size) {
         return !isWholeDim(size.value(), producer, size.index());
@@ -108,6 +141,44 @@ static void freeUnreadDestinations(RewriterBase &rewriter,
   }
 }
 
+/// A fused producer whose tile is also yielded (a residual sum that is
+/// returned) is cloned twice by tile-and-fuse: once into a scratch tile for
+/// its consumers, once into the loop's output. Both compute the same values,
+/// so the scratch clone writes the output tile instead, and the other goes.
+static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
+  for (Operation &terminatorOp : forall.getTerminator().getYieldingOps()) {
+    auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(terminatorOp);
+    auto yielded = insert ? insert.getSource().getDefiningOp<linalg::GenericOp>()
+                          : linalg::GenericOp();
+    if (!yielded || yielded.getNumDpsInits() != 1 ||
+        yielded.payloadUsesValueFromOperand(yielded.getDpsInitOperand(0)))
+      continue;
+    auto outSlice =
+        yielded.getDpsInits()[0].getDefiningOp<tensor::ExtractSliceOp>();
+    if (!outSlice)
+      continue;
+    for (Operation &op : *forall.getBody()) {
+      auto scratch = dyn_cast<linalg::GenericOp>(&op);
+      if (!scratch || scratch == yielded ||
+          !scratch->isBeforeInBlock(yielded) ||
+          scratch.getDpsInputs() != yielded.getDpsInputs() ||
+          scratch.getNumDpsInits() != 1)
+        continue;
+      Value oldInit = scratch.getDpsInits()[0];
+      scratch.getDpsInitsMutable()[0].set(outSlice);
+      bool same = OperationEquivalence::isEquivalentTo(
+          scratch, yielded, OperationEquivalence::IgnoreLocations);
+      if (!same) {
+        scratch.getDpsInitsMutable()[0].set(oldInit);
+        continue;
+      }
+      outSlice->moveBefore(scratch);
+      rewriter.replaceOp(yielded, scratch->getResults());
+      break;
+    }
+  }
+}
+
 struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   using Base::Base;
 
@@ -134,6 +205,10 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       FailureOr<scf::ForallOp> forall = tileAndFuse(rewriter, root);
       if (failed(forall))
         continue;
+      // The tiles of shared producers (slices, shifts) once each.
+      DominanceInfo dominance;
+      eliminateCommonSubExpressions(rewriter, dominance, *forall);
+      mergeYieldedClones(rewriter, *forall);
       // The op that writes the tile of the result: the apply.
       SmallVector<linalg::LinalgOp> writers;
       (*forall)->walk([&](linalg::LinalgOp op) {
@@ -167,18 +242,38 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions.setTileSizes(tileSizes).setLoopType(
         scf::SCFTilingOptions::LoopType::ForallOp);
-    options.setFusionControlFn(fuseWhenSliced);
+    llvm::SetVector<Operation *> cluster = clusterOf(root);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp slice, OpResult producer, bool isDest) {
+          return fuseWhenSliced(cluster, slice, producer, isDest);
+        });
     rewriter.setInsertionPoint(root);
     FailureOr<scf::SCFTileAndFuseResult> tiled =
         scf::tileConsumerAndFuseProducersUsingSCF(
             rewriter, cast<TilingInterface>(root.getOperation()), options);
     if (failed(tiled) || tiled->loops.empty())
       return failure();
-    for (OpResult result : root->getResults())
-      rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
-    for (Operation *producer : llvm::reverse(tiled->fusedProducers))
-      if (producer->use_empty())
-        rewriter.eraseOp(producer);
+    // The root's results, and those of fused producers that the loop
+    // yields as well (a residual sum that is also returned).
+    Operation *loop = tiled->loops.front().getOperation();
+    for (auto [original, replacement] : tiled->replacements)
+      rewriter.replaceUsesWithIf(original, replacement, [&](OpOperand &use) {
+        Operation *user =
+            loop->getBlock()->findAncestorOpInBlock(*use.getOwner());
+        return user && loop->isBeforeInBlock(user);
+      });
+    // What was fused is dead now, consumers before producers.
+    SmallVector<Operation *> dead(tiled->fusedProducers.begin(),
+                                  tiled->fusedProducers.end());
+    for (bool erased = true; erased;) {
+      erased = false;
+      for (Operation *&op : dead)
+        if (op && op->use_empty()) {
+          rewriter.eraseOp(op);
+          op = nullptr;
+          erased = true;
+        }
+    }
     return cast<scf::ForallOp>(tiled->loops.front().getOperation());
   }
 

@@ -1,0 +1,433 @@
+//===- BenchCpu.cpp - The CPU benchmark suite (make bench) ----------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Times, in one process and one run, the norm kernels that norm-mlir compiles
+// (bench/cpu/gen_kernels.py, lowered ahead of time with
+// norm-lower-to-llvm-cpu{out-params}) next to what bounds and what competes
+// with them:
+//
+//   roof/copy, roof/copy_nt      read x, write y (ordinary / streaming stores)
+//   roof/copy2, roof/copy2_nt    read x and r, write two outputs (add + norm)
+//   onednn/...                   oneDNN's layer_normalization and
+//                                batch_normalization forward
+//   cxx/layer_norm               a plain C++ two-pass layer norm
+//   unfused/add_rms_norm         norm-mlir's add, then its rms_norm
+//
+// Names are SUITE/OP/DTYPE/SHAPE/tTHREADS. Every benchmark of one shape moves
+// the same bytes (the `bytes` counter), so ratios of times are ratios of
+// bandwidth. Buffers are 4 KiB-aligned, allocated and touched once, and
+// reused by every benchmark: glibc maps allocations of 32 MiB or more anew,
+// and page faults would dominate. bench/cpu/report.py turns the JSON into
+// bench/results/cpu.json, a table and a plot.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+
+#include <benchmark/benchmark.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+extern "C" void omp_set_num_threads(int);
+
+//===----------------------------------------------------------------------===//
+// The compiled kernels
+//===----------------------------------------------------------------------===//
+
+// Shapes of gen_kernels.py: a missing symbol is a link error.
+#define NORM_ROW_SHAPES(X)                                                     \
+  X(16384, 4096) X(65536, 1024) X(4096, 4096) X(1024, 768) X(262144, 64)
+
+#define NORM_DECLARE_ROW_KERNELS(R, W, DT)                                     \
+  extern "C" void _mlir_ciface_layer_norm_##DT##_##R##x##W(void *, void *,     \
+                                                          void *, void *);    \
+  extern "C" void _mlir_ciface_rms_norm_##DT##_##R##x##W(void *, void *,       \
+                                                        void *);              \
+  extern "C" void _mlir_ciface_add_rms_norm_##DT##_##R##x##W(                  \
+      void *, void *, void *, void *, void *);                                 \
+  extern "C" void _mlir_ciface_add_##DT##_##R##x##W(void *, void *, void *);
+#define NORM_DECLARE_BOTH(R, W)                                                \
+  NORM_DECLARE_ROW_KERNELS(R, W, f32) NORM_DECLARE_ROW_KERNELS(R, W, bf16)
+NORM_ROW_SHAPES(NORM_DECLARE_BOTH)
+
+extern "C" void _mlir_ciface_batch_norm_f32_64x256x28x28(void *, void *, void *,
+                                                        void *, void *, void *,
+                                                        void *, void *);
+extern "C" void _mlir_ciface_group_norm_f32_64x256x28x28(void *, void *,
+                                                        void *, void *);
+
+namespace {
+enum class DType { F32, BF16 };
+const char *name(DType t) { return t == DType::F32 ? "f32" : "bf16"; }
+size_t bytesOf(DType t) { return t == DType::F32 ? 4 : 2; }
+
+struct RowKernels {
+  int64_t rows, width;
+  DType dtype;
+  void (*layerNorm)(void *, void *, void *, void *);
+  void (*rmsNorm)(void *, void *, void *);
+  void (*addRmsNorm)(void *, void *, void *, void *, void *);
+  void (*add)(void *, void *, void *);
+};
+
+#define NORM_ROW_ENTRY(R, W, DT, T)                                            \
+  RowKernels{R,                                                                \
+             W,                                                                \
+             DType::T,                                                         \
+             _mlir_ciface_layer_norm_##DT##_##R##x##W,                         \
+             _mlir_ciface_rms_norm_##DT##_##R##x##W,                           \
+             _mlir_ciface_add_rms_norm_##DT##_##R##x##W,                       \
+             _mlir_ciface_add_##DT##_##R##x##W},
+#define NORM_ROW_ENTRIES(R, W)                                                 \
+  NORM_ROW_ENTRY(R, W, f32, F32) NORM_ROW_ENTRY(R, W, bf16, BF16)
+const RowKernels kRowKernels[] = {NORM_ROW_SHAPES(NORM_ROW_ENTRIES)};
+
+constexpr int64_t kN = 64, kC = 256, kH = 28, kW = 28;
+
+//===----------------------------------------------------------------------===//
+// Buffers and memref descriptors
+//===----------------------------------------------------------------------===//
+
+constexpr size_t kMaxBytes = size_t(16384) * 4096 * 4; // the largest tensor
+
+/// Four tensor buffers and the small parameter buffers, touched once and
+/// reused. x and r hold N(0,1)-like values in the dtype last asked for.
+struct Buffers {
+  void *big[4];
+  void *param[4];
+  DType filledAs[2];
+  bool filled[2] = {false, false};
+
+  Buffers() {
+    for (void *&p : big) {
+      p = std::aligned_alloc(4096, kMaxBytes);
+      std::memset(p, 0, kMaxBytes);
+    }
+    for (void *&p : param) {
+      p = std::aligned_alloc(4096, 1 << 16);
+      std::memset(p, 0, 1 << 16);
+    }
+  }
+
+  static uint16_t toBF16(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+  }
+
+  /// Fills x and r (big[0], big[1]) with deterministic values of unit scale,
+  /// and the parameters with ones (scale, variance) and zeros (bias, mean).
+  void fill(DType dtype) {
+    for (int b = 0; b < 2; ++b) {
+      if (filled[b] && filledAs[b] == dtype)
+        continue;
+      size_t n = kMaxBytes / bytesOf(dtype);
+      uint32_t state = 12345u + b;
+      for (size_t i = 0; i < n; ++i) {
+        state = state * 1664525u + 1013904223u;
+        float v = float(int32_t(state >> 8) - (1 << 23)) / float(1 << 22);
+        if (dtype == DType::F32)
+          static_cast<float *>(big[b])[i] = v;
+        else
+          static_cast<uint16_t *>(big[b])[i] = toBF16(v);
+      }
+      filled[b] = true;
+      filledAs[b] = dtype;
+    }
+    for (int p = 0; p < 4; ++p) {
+      float v = (p == 0 || p == 3) ? 1.0f : 0.0f;
+      for (int i = 0; i < (1 << 16) / 4; ++i) {
+        if (dtype == DType::F32)
+          static_cast<float *>(param[p])[i] = v;
+        else
+          static_cast<uint16_t *>(param[p])[i] = toBF16(v);
+      }
+    }
+  }
+};
+
+Buffers &buffers() {
+  static Buffers instance;
+  return instance;
+}
+
+/// A contiguous memref descriptor of rank N over `data`.
+template <int N>
+StridedMemRefType<char, N> view(void *data, std::array<int64_t, N> sizes) {
+  StridedMemRefType<char, N> d;
+  d.basePtr = d.data = static_cast<char *>(data);
+  d.offset = 0;
+  int64_t stride = 1;
+  for (int i = N - 1; i >= 0; --i) {
+    d.sizes[i] = sizes[i];
+    d.strides[i] = stride;
+    stride *= sizes[i];
+  }
+  return d;
+}
+
+//===----------------------------------------------------------------------===//
+// Roofs and the plain C++ baseline
+//===----------------------------------------------------------------------===//
+
+/// Copies `bytes` (a multiple of 64) from `in` to `out`, with ordinary or
+/// streaming 32-byte stores, over the OpenMP threads.
+void copy(const void *in, void *out, size_t bytes, bool streaming) {
+  const __m256 *src = static_cast<const __m256 *>(in);
+  __m256 *dst = static_cast<__m256 *>(out);
+  int64_t n = int64_t(bytes / 32);
+  if (streaming) {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i)
+      _mm256_stream_ps(reinterpret_cast<float *>(dst + i), src[i]);
+    _mm_sfence();
+  } else {
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i)
+      _mm256_store_ps(reinterpret_cast<float *>(dst + i), src[i]);
+  }
+}
+
+float load(const void *p, int64_t i, DType t) {
+  if (t == DType::F32)
+    return static_cast<const float *>(p)[i];
+  uint32_t bits = uint32_t(static_cast<const uint16_t *>(p)[i]) << 16;
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+void store(void *p, int64_t i, float v, DType t) {
+  if (t == DType::F32)
+    static_cast<float *>(p)[i] = v;
+  else
+    static_cast<uint16_t *>(p)[i] = Buffers::toBF16(v);
+}
+
+/// Layer norm as people write it in C++: a row at a time, mean, then
+/// variance, then the output; threads over rows.
+void cxxLayerNorm(const void *x, const void *g, const void *b, void *y,
+                  int64_t rows, int64_t width, DType t) {
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t base = r * width;
+    float sum = 0;
+    for (int64_t i = 0; i < width; ++i)
+      sum += load(x, base + i, t);
+    float mean = sum / float(width);
+    float m2 = 0;
+    for (int64_t i = 0; i < width; ++i) {
+      float d = load(x, base + i, t) - mean;
+      m2 += d * d;
+    }
+    float rstd = 1.0f / std::sqrt(m2 / float(width) + 1e-5f);
+    for (int64_t i = 0; i < width; ++i)
+      store(y, base + i,
+            (load(x, base + i, t) - mean) * rstd * load(g, i, t) +
+                load(b, i, t),
+            t);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// oneDNN
+//===----------------------------------------------------------------------===//
+
+dnnl::engine &engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::memory::data_type dnnlType(DType t) {
+  return t == DType::F32 ? dnnl::memory::data_type::f32
+                         : dnnl::memory::data_type::bf16;
+}
+
+/// Runs `body` under Google Benchmark and records the bytes it moves.
+void timed(benchmark::State &state, int threads, double bytes,
+           const std::function<void()> &body) {
+  omp_set_num_threads(threads);
+  body(); // warm: code, page tables, thread pool
+  for (auto _ : state)
+    body();
+  state.counters["bytes"] = bytes;
+  state.counters["GB/s"] = benchmark::Counter(
+      bytes, benchmark::Counter::kIsIterationInvariantRate,
+      benchmark::Counter::kIs1000);
+}
+
+void registerRowShape(const RowKernels &k, int threads) {
+  std::string shape = std::to_string(k.rows) + "x" + std::to_string(k.width);
+  std::string suffix = std::string("/") + name(k.dtype) + "/" + shape + "/t" +
+                       std::to_string(threads);
+  double tensor = double(k.rows) * double(k.width) * bytesOf(k.dtype);
+  Buffers &buf = buffers();
+  auto x = view<2>(buf.big[0], {k.rows, k.width});
+  auto r = view<2>(buf.big[1], {k.rows, k.width});
+  auto y = view<2>(buf.big[2], {k.rows, k.width});
+  auto s = view<2>(buf.big[3], {k.rows, k.width});
+  auto g = view<1>(buf.param[0], {k.width});
+  auto b = view<1>(buf.param[1], {k.width});
+
+  auto reg = [&](const std::string &suite_op, double bytes,
+                 std::function<void()> body) {
+    DType dtype = k.dtype;
+    benchmark::RegisterBenchmark(
+        (suite_op + suffix).c_str(),
+        [=](benchmark::State &state) {
+          buffers().fill(dtype);
+          timed(state, threads, bytes, body);
+        })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  };
+
+  reg("norm-mlir/layer_norm", 2 * tensor, [=]() mutable {
+    k.layerNorm(&x, &g, &b, &y);
+  });
+  reg("norm-mlir/rms_norm", 2 * tensor, [=]() mutable {
+    k.rmsNorm(&x, &g, &y);
+  });
+  reg("norm-mlir/add_rms_norm", 4 * tensor, [=]() mutable {
+    k.addRmsNorm(&x, &r, &g, &y, &s);
+  });
+  reg("unfused/add_rms_norm", 4 * tensor, [=]() mutable {
+    k.add(&x, &r, &s);
+    k.rmsNorm(&s, &g, &y);
+  });
+  reg("roof/copy", 2 * tensor, [=] {
+    copy(buf.big[0], buf.big[2], size_t(tensor), false);
+  });
+  reg("roof/copy_nt", 2 * tensor, [=] {
+    copy(buf.big[0], buf.big[2], size_t(tensor), true);
+  });
+  reg("roof/copy2", 4 * tensor, [=] {
+    copy(buf.big[0], buf.big[2], size_t(tensor), false);
+    copy(buf.big[1], buf.big[3], size_t(tensor), false);
+  });
+  reg("roof/copy2_nt", 4 * tensor, [=] {
+    copy(buf.big[0], buf.big[2], size_t(tensor), true);
+    copy(buf.big[1], buf.big[3], size_t(tensor), true);
+  });
+  reg("cxx/layer_norm", 2 * tensor, [=] {
+    cxxLayerNorm(buf.big[0], buf.param[0], buf.param[1], buf.big[2], k.rows,
+                 k.width, k.dtype);
+  });
+
+  // oneDNN: layer norm over the last dimension, scale and shift in f32.
+  using namespace dnnl;
+  memory::desc data({k.rows, k.width}, dnnlType(k.dtype),
+                    memory::format_tag::ab);
+  try {
+    layer_normalization_forward::desc desc(
+        prop_kind::forward_inference, data, 1e-5f,
+        normalization_flags::use_scale | normalization_flags::use_shift);
+    layer_normalization_forward::primitive_desc pd(desc, engine());
+    memory::desc param({k.width}, memory::data_type::f32, memory::format_tag::a);
+    auto src = std::make_shared<memory>(data, engine(), buf.big[0]);
+    auto dst = std::make_shared<memory>(data, engine(), buf.big[2]);
+    auto scale = std::make_shared<memory>(param, engine(), buf.param[0]);
+    auto shift = std::make_shared<memory>(param, engine(), buf.param[1]);
+    auto mean = std::make_shared<memory>(pd.mean_desc(), engine());
+    auto var = std::make_shared<memory>(pd.variance_desc(), engine());
+    auto prim = std::make_shared<layer_normalization_forward>(pd);
+    auto stream = std::make_shared<dnnl::stream>(engine());
+    reg("onednn/layer_norm", 2 * tensor, [=] {
+      prim->execute(*stream, {{DNNL_ARG_SRC, *src},
+                              {DNNL_ARG_DST, *dst},
+                              {DNNL_ARG_SCALE, *scale},
+                              {DNNL_ARG_SHIFT, *shift},
+                              {DNNL_ARG_MEAN, *mean},
+                              {DNNL_ARG_VARIANCE, *var}});
+      stream->wait();
+    });
+  } catch (const dnnl::error &e) {
+    // No implementation for this dtype on this CPU: no row in the table.
+  }
+}
+
+void registerNchw(int threads) {
+  std::string suffix = "/f32/64x256x28x28/t" + std::to_string(threads);
+  double tensor = double(kN * kC * kH * kW) * 4;
+  Buffers &buf = buffers();
+  auto x = view<4>(buf.big[0], {kN, kC, kH, kW});
+  auto y = view<4>(buf.big[2], {kN, kC, kH, kW});
+  auto g = view<1>(buf.param[0], {kC});
+  auto b = view<1>(buf.param[1], {kC});
+  auto m = view<1>(buf.param[2], {kC});
+  auto v = view<1>(buf.param[3], {kC});
+  auto nm = view<1>(buf.big[3], {kC});
+  auto nv = view<1>(static_cast<char *>(buf.big[3]) + 4096, {kC});
+
+  auto reg = [&](const std::string &suite_op, std::function<void()> body) {
+    benchmark::RegisterBenchmark(
+        (suite_op + suffix).c_str(),
+        [=](benchmark::State &state) {
+          buffers().fill(DType::F32);
+          timed(state, threads, 2 * tensor, body);
+        })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  };
+  reg("norm-mlir/batch_norm", [=]() mutable {
+    _mlir_ciface_batch_norm_f32_64x256x28x28(&x, &g, &b, &m, &v, &y, &nm, &nv);
+  });
+  reg("norm-mlir/group_norm", [=]() mutable {
+    _mlir_ciface_group_norm_f32_64x256x28x28(&x, &g, &b, &y);
+  });
+  reg("roof/copy", [=] { copy(buf.big[0], buf.big[2], size_t(tensor), false); });
+  reg("roof/copy_nt",
+      [=] { copy(buf.big[0], buf.big[2], size_t(tensor), true); });
+
+  using namespace dnnl;
+  memory::desc data({kN, kC, kH, kW}, memory::data_type::f32,
+                    memory::format_tag::nchw);
+  batch_normalization_forward::desc desc(
+      prop_kind::forward_training, data, 1e-5f,
+      normalization_flags::use_scale | normalization_flags::use_shift);
+  batch_normalization_forward::primitive_desc pd(desc, engine());
+  memory::desc param({kC}, memory::data_type::f32, memory::format_tag::a);
+  auto src = std::make_shared<memory>(data, engine(), buf.big[0]);
+  auto dst = std::make_shared<memory>(data, engine(), buf.big[2]);
+  auto scale = std::make_shared<memory>(param, engine(), buf.param[0]);
+  auto shift = std::make_shared<memory>(param, engine(), buf.param[1]);
+  auto mean = std::make_shared<memory>(pd.mean_desc(), engine());
+  auto var = std::make_shared<memory>(pd.variance_desc(), engine());
+  auto ws = std::make_shared<memory>(pd.workspace_desc(), engine());
+  auto prim = std::make_shared<batch_normalization_forward>(pd);
+  auto stream = std::make_shared<dnnl::stream>(engine());
+  reg("onednn/batch_norm", [=] {
+    prim->execute(*stream, {{DNNL_ARG_SRC, *src},
+                            {DNNL_ARG_DST, *dst},
+                            {DNNL_ARG_SCALE, *scale},
+                            {DNNL_ARG_SHIFT, *shift},
+                            {DNNL_ARG_MEAN, *mean},
+                            {DNNL_ARG_VARIANCE, *var},
+                            {DNNL_ARG_WORKSPACE, *ws}});
+    stream->wait();
+  });
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  for (int threads : {1, 2}) {
+    for (const RowKernels &k : kRowKernels)
+      registerRowShape(k, threads);
+    registerNchw(threads);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
