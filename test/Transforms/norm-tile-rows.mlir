@@ -1,0 +1,65 @@
+// RUN: norm-opt %s --convert-norm-to-linalg --convert-elementwise-to-linalg --canonicalize --cse --norm-tile-rows=vector-bits=256 --canonicalize --cse | FileCheck %s
+
+// A row normalizer becomes one loop over rows (one row of 4096 f32 per
+// tile): the shift, both reductions and the statistics are computed in the
+// tile, and the apply writes 8-lane vectors.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK:         scf.forall (%[[ROW:.*]]) in (256)
+// CHECK:           tensor.extract_slice %{{.*}}[%[[ROW]], 0] [1, 4096] [1, 1]
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           scf.for {{.*}} step %c8
+// CHECK:             vector.transfer_read {{.*}} vector<1x8xf32>
+// CHECK:             vector.transfer_write {{.*}} vector<1x8xf32>
+// CHECK:           scf.forall.in_parallel
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @layer_norm(%x: tensor<256x4096xf32>, %g: tensor<4096xf32>, %b: tensor<4096xf32>) -> tensor<256x4096xf32> {
+  %y = norm.layer_norm %x scale(%g : tensor<4096xf32>) bias(%b : tensor<4096xf32>) : tensor<256x4096xf32>
+  return %y : tensor<256x4096xf32>
+}
+
+// Narrow rows: as many rows per tile as fit in 16 KiB (64 rows of 64).
+// CHECK-LABEL: func.func @narrow_rows
+// CHECK:         scf.forall (%{{.*}}) = (0) to (8192) step (64)
+func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
+  %y = norm.rms_norm %x : tensor<8192x64xf32>
+  return %y : tensor<8192x64xf32>
+}
+
+// A returned residual sum is computed once per tile, into the result, and
+// the norm reads it from there.
+// CHECK-LABEL: func.func @add_rms_norm
+// CHECK:         %[[LOOP:.*]]:2 = scf.forall
+// CHECK-COUNT-1:   arith.addf %in, %in_{{[0-9]+}} : f32
+// CHECK-NOT:       arith.addf %in, %in_{{[0-9]+}} : f32
+// CHECK:           scf.forall.in_parallel
+// CHECK:         return %[[LOOP]]#{{[01]}}, %[[LOOP]]#{{[01]}}
+func.func @add_rms_norm(%x: tensor<64x1024xf32>, %r: tensor<64x1024xf32>, %g: tensor<1024xf32>)
+    -> (tensor<64x1024xf32>, tensor<64x1024xf32>) {
+  %y, %sum = norm.add_rms_norm %x, %r scale(%g : tensor<1024xf32>) : tensor<64x1024xf32>
+  return %y, %sum : tensor<64x1024xf32>, tensor<64x1024xf32>
+}
+
+// Batch norm's per-channel statistics are needed whole by every tile over N:
+// they are not fused (each tile would recompute them), but computed by a
+// loop of their own before the apply's.
+// CHECK-LABEL: func.func @negative_batch_norm_statistics
+// CHECK:         scf.forall
+// CHECK:         scf.forall.in_parallel
+// CHECK:         scf.forall
+func.func @negative_batch_norm_statistics(%x: tensor<64x32x16x16xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>,
+                                          %m: tensor<32xf32>, %v: tensor<32xf32>) -> tensor<64x32x16x16xf32> {
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v
+      : tensor<64x32x16x16xf32>, params tensor<32xf32>, stats tensor<32xf32>
+  return %y : tensor<64x32x16x16xf32>
+}
+
+// Everything fits in one tile: nothing to fuse, no loop.
+// CHECK-LABEL: func.func @negative_one_tile
+// CHECK-NOT:     scf.forall
+// CHECK:         return
+func.func @negative_one_tile(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %y = norm.rms_norm %x : tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
