@@ -108,6 +108,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useAlignedAlloc = true;
   pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   //    Loops to branches only now: an OpenMP loop body sits in a
   //    memref.alloca_scope, which holds one block until memref-to-llvm

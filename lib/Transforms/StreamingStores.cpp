@@ -15,6 +15,7 @@
 
 #include "lib/Transforms/Passes.h"
 
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -115,11 +116,17 @@ struct NormStreamingStoresPass
   using Base::Base;
 
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    vector::populateVectorTransferLoweringPatterns(patterns,
+    // n-D transfers (tiles of several rows) unrolled to 1-D ones, then 1-D
+    // transfers to loads and stores.
+    RewritePatternSet unroll(&getContext());
+    vector::populateCastAwayVectorLeadingOneDimPatterns(unroll);
+    populateVectorToSCFConversionPatterns(
+        unroll, VectorTransferToSCFOptions().enableFullUnroll());
+    RewritePatternSet lower(&getContext());
+    vector::populateVectorTransferLoweringPatterns(lower,
                                                    /*maxTransferRank=*/1);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsGreedily(getOperation(), std::move(unroll))) ||
+        failed(applyPatternsGreedily(getOperation(), std::move(lower))))
       return signalPassFailure();
 
     getOperation()->walk([&](vector::StoreOp store) {

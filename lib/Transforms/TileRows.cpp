@@ -36,6 +36,7 @@
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/TargetParser/Host.h"
 
 namespace mlir::norm {
@@ -218,7 +219,57 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       });
       for (linalg::LinalgOp op : writers)
         (void)vectorizeElementwise(rewriter, op, bits);
+      // The row reductions: vector accumulators of the same width.
+      SmallVector<linalg::GenericOp> reductions;
+      (*forall)->walk([&](linalg::GenericOp op) {
+        if (op.getNumReductionLoops() == 1)
+          reductions.push_back(op);
+      });
+      for (linalg::GenericOp op : reductions)
+        (void)vectorizeReduction(rewriter, op, bits);
     }
+  }
+
+  /// Splits a row reduction into a loop over chunks of `4 x lanes`
+  /// elements that accumulates into a vector (four independent vector
+  /// accumulators once LLVM splits it into registers), and a final reduction
+  /// of that vector. LLVM's loop vectorizer, left to itself, picks narrower
+  /// vectors for bf16 data.
+  LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::GenericOp op,
+                                   unsigned bits) {
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||
+        iterators.back() != utils::IteratorType::reduction)
+      return failure();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    int64_t rows = 1;
+    for (int64_t r : ArrayRef<int64_t>(ranges).drop_back())
+      rows *= r;
+    int64_t lanes = bits / 32;
+    int64_t chunk = lanes * std::max<int64_t>(1, 4 / rows);
+    if (ranges.back() % chunk != 0 || ranges.back() < 2 * chunk)
+      return failure();
+    SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(0));
+    sizes.back() = rewriter.getIndexAttr(chunk);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileReductionUsingScf(
+        rewriter, cast<PartialReductionOpInterface>(op.getOperation()), sizes);
+    if (failed(tiled))
+      return failure();
+    rewriter.replaceOp(op, tiled->replacements);
+    for (Operation *partial : tiled->tiledOps) {
+      rewriter.setInsertionPoint(partial);
+      FailureOr<linalg::VectorizationResult> vectorized =
+          linalg::vectorize(rewriter, partial);
+      if (failed(vectorized))
+        return failure();
+      rewriter.replaceOp(partial, vectorized->replacements);
+    }
+    // The accumulator's read and write leave the loop: it is carried in
+    // registers.
+    for (LoopLikeOpInterface loop : tiled->loops)
+      hoistLoopInvariantSubsets(rewriter, loop);
+    return success();
   }
 
   /// Tiles `root` along its first parallel loop, `rowsPerTile()` rows at a

@@ -2,12 +2,17 @@
 
 // A row normalizer becomes one loop over rows (one row of 4096 f32 per
 // tile): the shift, both reductions and the statistics are computed in the
-// tile, and the apply writes 8-lane vectors.
+// tile. Each reduction accumulates 4 x 8 lanes per step and reduces that
+// vector at the end; the apply writes 8-lane vectors.
 // CHECK-LABEL: func.func @layer_norm
 // CHECK:         scf.forall (%[[ROW:.*]]) in (256)
 // CHECK:           tensor.extract_slice %{{.*}}[%[[ROW]], 0] [1, 4096] [1, 1]
-// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
-// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
+// CHECK:             arith.addf {{.*}} : vector<1x32xf32>
+// CHECK:           linalg.reduce
+// CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
+// CHECK:             arith.mulf {{.*}} : vector<1x32xf32>
+// CHECK:           linalg.reduce
 // CHECK:           scf.for {{.*}} step %c8
 // CHECK:             vector.transfer_read {{.*}} vector<1x8xf32>
 // CHECK:             vector.transfer_write {{.*}} vector<1x8xf32>
