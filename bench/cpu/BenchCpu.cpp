@@ -22,6 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/reference/Reference.h"
+
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <benchmark/benchmark.h>
@@ -416,9 +418,116 @@ void registerNchw(int threads) {
     stream->wait();
   });
 }
+//===----------------------------------------------------------------------===//
+// --check: the kernels timed here against the float64 references
+//===----------------------------------------------------------------------===//
+
+norm::rt::Tensor toReference(const void *p, std::vector<int64_t> shape,
+                             DType t) {
+  norm::rt::Tensor out{shape, {}};
+  out.data.resize(out.numElements());
+  for (int64_t i = 0; i < out.numElements(); ++i)
+    out.data[i] = load(p, i, t);
+  return out;
+}
+
+/// Compares `got` with `want` elementwise: f32 to 1e-5 relative plus 1e-5
+/// absolute, bf16 to one bf16 ulp (2^-7 relative) of the float64 result.
+bool compare(const std::string &what, const void *got,
+             const norm::rt::Tensor &want, DType t) {
+  double rtol = t == DType::F32 ? 1e-5 : 1.0 / 128, atol = 1e-5;
+  double worst = 0;
+  int64_t bad = 0;
+  for (int64_t i = 0; i < want.numElements(); ++i) {
+    double err = std::abs(load(got, i, t) - want.data[i]);
+    worst = std::max(worst, err);
+    if (!(err <= atol + rtol * std::abs(want.data[i])))
+      ++bad;
+  }
+  std::printf("%-40s max abs error %.2e  %s\n", what.c_str(), worst,
+              bad ? "FAIL" : "ok");
+  return bad == 0;
+}
+
+/// Runs every kernel of the small row shape, one large one (streaming,
+/// aligned stores) and the batch and group norms once on the benchmark
+/// buffers, with scale and bias that are not 1 and 0, and compares the
+/// results with runtime/reference. Exit status 1 on any mismatch.
+int checkKernels() {
+  Buffers &buf = buffers();
+  bool ok = true;
+  for (const RowKernels &k : kRowKernels) {
+    if (!((k.rows == 1024 && k.width == 768) ||
+          (k.rows == 4096 && k.width == 4096)))
+      continue;
+    buf.fill(k.dtype);
+    for (int64_t i = 0; i < k.width; ++i) {
+      store(buf.param[0], i, 1.0f + 0.001f * float(i % 97), k.dtype);
+      store(buf.param[1], i, 0.01f * float(i % 13) - 0.05f, k.dtype);
+    }
+    auto x = view<2>(buf.big[0], {k.rows, k.width});
+    auto r = view<2>(buf.big[1], {k.rows, k.width});
+    auto y = view<2>(buf.big[2], {k.rows, k.width});
+    auto s = view<2>(buf.big[3], {k.rows, k.width});
+    auto g = view<1>(buf.param[0], {k.width});
+    auto b = view<1>(buf.param[1], {k.width});
+    std::vector<int64_t> shape = {k.rows, k.width};
+    norm::rt::Tensor rx = toReference(buf.big[0], shape, k.dtype);
+    norm::rt::Tensor rr = toReference(buf.big[1], shape, k.dtype);
+    norm::rt::Tensor rg = toReference(buf.param[0], {k.width}, k.dtype);
+    norm::rt::Tensor rb = toReference(buf.param[1], {k.width}, k.dtype);
+    std::string tag = std::string(name(k.dtype)) + "/" +
+                      std::to_string(k.rows) + "x" + std::to_string(k.width);
+
+    k.layerNorm(&x, &g, &b, &y);
+    ok &= compare("layer_norm/" + tag, buf.big[2],
+                  norm::rt::layerNorm(rx, &rg, &rb, 1, 1e-5), k.dtype);
+    k.rmsNorm(&x, &g, &y);
+    ok &= compare("rms_norm/" + tag, buf.big[2],
+                  norm::rt::rmsNorm(rx, &rg, 1, 1e-6, 0.0), k.dtype);
+    k.addRmsNorm(&x, &r, &g, &y, &s);
+    auto [ry, rs] = norm::rt::addRmsNorm(rx, rr, &rg, 1, 1e-6, 0.0);
+    ok &= compare("add_rms_norm/" + tag, buf.big[2], ry, k.dtype);
+    ok &= compare("add_rms_norm (sum)/" + tag, buf.big[3], rs, k.dtype);
+    k.add(&x, &r, &s);
+    ok &= compare("add/" + tag, buf.big[3], rs, k.dtype);
+  }
+
+  buf.fill(DType::F32);
+  for (int64_t i = 0; i < kC; ++i) {
+    store(buf.param[0], i, 1.0f + 0.01f * float(i % 7), DType::F32);
+    store(buf.param[1], i, 0.02f * float(i % 5), DType::F32);
+  }
+  std::vector<int64_t> nchw = {kN, kC, kH, kW};
+  auto x = view<4>(buf.big[0], {kN, kC, kH, kW});
+  auto y = view<4>(buf.big[2], {kN, kC, kH, kW});
+  auto g = view<1>(buf.param[0], {kC});
+  auto b = view<1>(buf.param[1], {kC});
+  auto m = view<1>(buf.param[2], {kC});
+  auto v = view<1>(buf.param[3], {kC});
+  auto nm = view<1>(buf.big[3], {kC});
+  auto nv = view<1>(static_cast<char *>(buf.big[3]) + 4096, {kC});
+  norm::rt::Tensor rx = toReference(buf.big[0], nchw, DType::F32);
+  norm::rt::Tensor rg = toReference(buf.param[0], {kC}, DType::F32);
+  norm::rt::Tensor rb = toReference(buf.param[1], {kC}, DType::F32);
+  _mlir_ciface_group_norm_f32_64x256x28x28(&x, &g, &b, &y);
+  ok &= compare("group_norm/f32/64x256x28x28", buf.big[2],
+                norm::rt::groupNorm(rx, &rg, &rb, 32, 1e-5, 1), DType::F32);
+  _mlir_ciface_batch_norm_f32_64x256x28x28(&x, &g, &b, &m, &v, &y, &nm, &nv);
+  norm::rt::Tensor rm = toReference(buf.param[2], {kC}, DType::F32);
+  norm::rt::Tensor rv = toReference(buf.param[3], {kC}, DType::F32);
+  ok &= compare("batch_norm/f32/64x256x28x28", buf.big[2],
+                norm::rt::batchNorm(rx, rg, rb, rm, rv, /*mask=*/nullptr,
+                                    /*train=*/true, 1e-5, 0.1, 1)
+                    .result,
+                DType::F32);
+  return ok ? 0 : 1;
+}
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc == 2 && std::string(argv[1]) == "--check")
+    return checkKernels();
   for (int threads : {1, 2}) {
     for (const RowKernels &k : kRowKernels)
       registerRowShape(k, threads);

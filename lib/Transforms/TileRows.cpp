@@ -245,8 +245,12 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     int64_t rows = 1;
     for (int64_t r : ArrayRef<int64_t>(ranges).drop_back())
       rows *= r;
+    // At most four vector registers of accumulators: tiles of many short
+    // rows are left to LLVM (unrolled, they would only grow the code).
     int64_t lanes = bits / 32;
-    int64_t chunk = lanes * std::max<int64_t>(1, 4 / rows);
+    if (rows > 4)
+      return failure();
+    int64_t chunk = lanes * (4 / rows);
     if (ranges.back() % chunk != 0 || ranges.back() < 2 * chunk)
       return failure();
     SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(0));
