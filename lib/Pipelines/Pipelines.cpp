@@ -44,6 +44,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   if (options.tile) {
     NormTileRowsOptions tileRows;
     tileRows.vectorBits = options.vectorBits;
+    tileRows.tileBytes = options.tileBytes;
     pm.addNestedPass<func::FuncOp>(createNormTileRows(tileRows));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

@@ -28,6 +28,10 @@ struct NormCPUPipelineOptions
       llvm::cl::desc("Row kernels: tile over rows, fuse each normalizer's "
                      "reductions into the tile, vectorize (norm-tile-rows)"),
       llvm::cl::init(true)};
+  Option<int64_t> tileBytes{
+      *this, "tile-bytes",
+      llvm::cl::desc("Bytes of f32 row data per tile of the row kernels"),
+      llvm::cl::init(16384)};
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector width of the row kernels in bits; 0 = the "
