@@ -70,6 +70,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
     // alignment that the ABI asks of them.
     outParams.addResultAttribute = true;
     pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    pm.addNestedPass<func::FuncOp>(createNormResultsInPlace());
   }
   //    A tile's small temporaries (its rows' statistics) live on the stack.
   //    (norm-tile-rows keeps a tile near 16 KiB).

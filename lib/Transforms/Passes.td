@@ -267,6 +267,29 @@ def NormStreamingStores : Pass<"norm-streaming-stores", "::mlir::func::FuncOp"> 
                            "::mlir::memref::MemRefDialect"];
 }
 
+def NormResultsInPlace : Pass<"norm-results-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Compute caller-allocated results in place, not in a "
+                "reshaped temporary that is copied";
+  let description = [{
+    After `buffer-results-to-out-params`, a result computed in a buffer of
+    another shape reaches the caller's buffer through a collapse and a full
+    copy. Group norm computes in (N, G, C/G, ...):
+
+    ```mlir
+    %a = memref.alloc() : memref<64x32x8x28x28xf32>
+    ... writes %a ...
+    %c = memref.collapse_shape %a [[0], [1, 2], [3], [4]]
+        : memref<64x32x8x28x28xf32> into memref<64x256x28x28xf32>
+    memref.copy %c, %out : memref<64x256x28x28xf32> to memref<64x256x28x28xf32>
+    ```
+
+    The allocation becomes `memref.expand_shape %out` and the copy goes.
+    Applies when `%out` is a result argument (`bufferize.result`) with no
+    other use and nothing but its deallocation touches `%a` after the copy.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail unless the module is fully lowered to the LLVM dialect";
   let description = [{
