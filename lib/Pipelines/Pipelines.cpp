@@ -12,6 +12,8 @@
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -99,6 +101,22 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertSCFToOpenMPPass(openmp));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  //    bf16 conversions become integer arithmetic (round to nearest even),
+  //    so that bf16 data only moves; norm-bf16-as-i16 then carries it as
+  //    i16 (see stage 8).
+  //    (Arithmetic and math in bf16 itself, such as the residual sum of a
+  //    bf16 add + norm or a bf16 GELU, first becomes f32 arithmetic rounded
+  //    to bf16.)
+  math::MathExtendToSupportedTypesOptions extendMath;
+  extendMath.extraTypeStrs = {"f16"};
+  pm.addPass(math::createMathExtendToSupportedTypes(extendMath));
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16"};
+  emulate.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   // 7. Memref descriptors, math, arith, calls and branches to LLVM. Math goes
   //    to LLVM intrinsics first (expanding rsqrt), then what is left (erf) to
   //    libm calls.
@@ -124,6 +142,9 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  //    No `bfloat` for the backend: without AVX512-BF16 it would call
+  //    __truncsfbf2 for every bf16 load and store.
+  pm.addPass(createNormBf16AsI16());
   // 8. The backend contract: nothing but the LLVM dialect is left.
   if (options.verifyLowered)
     pm.addPass(createNormVerifyLowered());

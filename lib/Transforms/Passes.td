@@ -290,6 +290,27 @@ def NormResultsInPlace : Pass<"norm-results-in-place", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def NormBf16AsI16 : Pass<"norm-bf16-as-i16", "::mlir::ModuleOp"> {
+  let summary = "Carry bf16 data as i16 in the LLVM dialect";
+  let description = [{
+    Runs on the LLVM dialect after `arith-expand{include-bf16}`, when bf16
+    values are only loaded, stored, shuffled and bitcast. Every bf16 type,
+    constant and element type becomes i16 with the same bits. A `bfloat`
+    load or store reaching LLVM's x86 backend on a CPU without AVX512-BF16
+    is legalized through a call of `__truncsfbf2` per element (missing from
+    Debian 12's libgcc); an i16 one is a plain move. bf16 arithmetic left in
+    the input is an error.
+
+    ```mlir
+    %v = llvm.load %p : !llvm.ptr -> vector<16xbf16>
+    %i = llvm.bitcast %v : vector<16xbf16> to vector<16xi16>
+    // becomes
+    %v = llvm.load %p : !llvm.ptr -> vector<16xi16>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {
   let summary = "Fail unless the module is fully lowered to the LLVM dialect";
   let description = [{

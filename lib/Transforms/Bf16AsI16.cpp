@@ -1,0 +1,110 @@
+//===- Bf16AsI16.cpp - bf16 data as i16 in the LLVM dialect ---------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The norm-bf16-as-i16 pass. After arith-expand{include-bf16} every bf16
+// conversion is integer arithmetic and bf16 values only move: loads, stores,
+// shuffles, selects, bitcasts to i16. LLVM's x86 backend still legalizes a
+// `bfloat` load or store through an f32 round trip when the CPU lacks
+// AVX512-BF16, and that round trip is a call of `__truncsfbf2` per element,
+// which Debian 12's libgcc does not even provide. The pass gives every bf16
+// value, constant and element type the i16 type of the same bits, so no
+// `bfloat` reaches the backend.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMBF16ASI16
+#include "lib/Transforms/Passes.h.inc"
+
+namespace {
+/// `type` with bf16 replaced by i16 (scalars, vectors, LLVM arrays).
+static Type asI16(Type type) {
+  MLIRContext *ctx = type.getContext();
+  if (type.isBF16())
+    return IntegerType::get(ctx, 16);
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.cloneWith(std::nullopt, asI16(vector.getElementType()));
+  if (auto array = dyn_cast<LLVM::LLVMArrayType>(type))
+    return LLVM::LLVMArrayType::get(asI16(array.getElementType()),
+                                    array.getNumElements());
+  return type;
+}
+
+/// Ops that compute with floats; after arith-expand none may see bf16.
+static bool isFloatArithmetic(Operation *op) {
+  return isa<LLVM::FPExtOp, LLVM::FPTruncOp, LLVM::FAddOp, LLVM::FSubOp,
+             LLVM::FMulOp, LLVM::FDivOp, LLVM::FNegOp, LLVM::FCmpOp,
+             LLVM::SIToFPOp, LLVM::UIToFPOp, LLVM::FPToSIOp, LLVM::FPToUIOp>(
+      op);
+}
+
+struct NormBf16AsI16Pass : impl::NormBf16AsI16Base<NormBf16AsI16Pass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<LLVM::BitcastOp> identities;
+    WalkResult result = getOperation()->walk([&](Operation *op) {
+      bool touchesBf16 = false;
+      for (Value v : op->getOperands())
+        touchesBf16 |= asI16(v.getType()) != v.getType();
+      for (OpResult r : op->getResults())
+        touchesBf16 |= asI16(r.getType()) != r.getType();
+      if (touchesBf16 && isFloatArithmetic(op)) {
+        op->emitError("bf16 arithmetic left for the LLVM backend (run "
+                      "arith-expand{include-bf16} first)");
+        return WalkResult::interrupt();
+      }
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            arg.setType(asI16(arg.getType()));
+      for (OpResult r : op->getResults())
+        r.setType(asI16(r.getType()));
+      if (auto func = dyn_cast<LLVM::LLVMFuncOp>(op)) {
+        LLVM::LLVMFunctionType type = func.getFunctionType();
+        SmallVector<Type> params = llvm::map_to_vector(type.getParams(), asI16);
+        func.setFunctionType(LLVM::LLVMFunctionType::get(
+            asI16(type.getReturnType()), params, type.isVarArg()));
+      }
+      if (auto gep = dyn_cast<LLVM::GEPOp>(op))
+        gep.setElemType(asI16(gep.getElemType()));
+      if (auto alloca = dyn_cast<LLVM::AllocaOp>(op))
+        alloca.setElemType(asI16(alloca.getElemType()));
+      if (auto constant = dyn_cast<LLVM::ConstantOp>(op))
+        rewriteConstant(constant);
+      if (auto cast = dyn_cast<LLVM::BitcastOp>(op))
+        if (cast.getArg().getType() == cast.getType())
+          identities.push_back(cast);
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return signalPassFailure();
+    // bf16 <-> i16 bitcasts are now i16 -> i16.
+    for (LLVM::BitcastOp cast : identities)
+      if (cast.getArg().getType() == cast.getType()) {
+        cast.getResult().replaceAllUsesWith(cast.getArg());
+        cast.erase();
+      }
+  }
+
+  /// A bf16 constant becomes the i16 constant with the same bits.
+  static void rewriteConstant(LLVM::ConstantOp constant) {
+    Attribute value = constant.getValue();
+    if (auto f = dyn_cast<FloatAttr>(value); f && f.getType().isBF16()) {
+      constant.setValueAttr(IntegerAttr::get(
+          IntegerType::get(constant.getContext(), 16),
+          f.getValue().bitcastToAPInt()));
+    } else if (auto dense = dyn_cast<DenseElementsAttr>(value);
+               dense && dense.getElementType().isBF16()) {
+      constant.setValueAttr(dense.bitcast(
+          IntegerType::get(constant.getContext(), 16)));
+    }
+  }
+};
+} // namespace
+} // namespace mlir::norm

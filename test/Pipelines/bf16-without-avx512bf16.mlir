@@ -1,0 +1,22 @@
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu > %t
+// RUN: FileCheck %s --check-prefix=IR < %t
+// RUN: mlir-translate --mlir-to-llvmir %t | llc -O2 -mtriple=x86_64-unknown-linux-gnu -mcpu=x86-64-v3 | FileCheck %s --check-prefix=ASM
+
+// bf16 programs for a CPU without AVX512-BF16 (AVX2): the LLVM IR carries
+// no bfloat, so the backend calls no __truncsfbf2 (which Debian 12's libgcc
+// lacks) and converts in vector registers. Covers a norm, a residual sum in
+// bf16 and a bf16 activation.
+// IR-NOT: bf16
+// ASM-NOT: __truncsfbf2
+// ASM-NOT: __extendbfsf2
+func.func @add_rms_gelu(%x: tensor<8x256xbf16>, %r: tensor<8x256xbf16>, %g: tensor<256xbf16>)
+    -> (tensor<8x256xbf16>, tensor<8x256xbf16>) {
+  %y, %sum = norm.add_rms_norm %x, %r scale(%g : tensor<256xbf16>) : tensor<8x256xbf16>
+  %t = math.tanh %y : tensor<8x256xbf16>
+  return %t, %sum : tensor<8x256xbf16>, tensor<8x256xbf16>
+}
+
+func.func @layer_norm(%x: tensor<64x1024xbf16>, %g: tensor<1024xbf16>, %b: tensor<1024xbf16>) -> tensor<64x1024xbf16> {
+  %y = norm.layer_norm %x scale(%g : tensor<1024xbf16>) bias(%b : tensor<1024xbf16>) : tensor<64x1024xbf16>
+  return %y : tensor<64x1024xbf16>
+}
