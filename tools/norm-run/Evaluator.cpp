@@ -467,8 +467,11 @@ private:
         [this, &bodyRegion](const Tensor &h) {
           return runBlock(bodyRegion.front(), {h});
         };
+    // A copy: evaluating the regions adds values to `values`, whose growth
+    // would leave a reference into it dangling.
+    Tensor input = get(op.getInput());
     set(op.getResult(),
-        ::norm::rt::residual(get(op.getInput()), pre ? &pre : nullptr, body,
+        ::norm::rt::residual(input, pre ? &pre : nullptr, body,
                              out ? &out : nullptr, post ? &post : nullptr,
                              op.getResidualScale().convertToDouble()));
   }
