@@ -93,8 +93,6 @@ struct RowKernels {
   NORM_ROW_ENTRY(R, W, f32, F32) NORM_ROW_ENTRY(R, W, bf16, BF16)
 const RowKernels kRowKernels[] = {NORM_ROW_SHAPES(NORM_ROW_ENTRIES)};
 
-constexpr int64_t kN = 64, kC = 256, kH = 28, kW = 28;
-
 //===----------------------------------------------------------------------===//
 // Buffers and memref descriptors
 //===----------------------------------------------------------------------===//
@@ -175,6 +173,42 @@ StridedMemRefType<char, N> view(void *data, std::array<int64_t, N> sizes) {
     stride *= sizes[i];
   }
   return d;
+}
+
+/// The operands of the row kernels over the shared buffers: x, r, y, the
+/// sum s, scale g and bias b.
+struct RowViews {
+  StridedMemRefType<char, 2> x, r, y, s;
+  StridedMemRefType<char, 1> g, b;
+};
+RowViews rowViews(const RowKernels &k) {
+  Buffers &buf = buffers();
+  return {view<2>(buf.big[0], {k.rows, k.width}),
+          view<2>(buf.big[1], {k.rows, k.width}),
+          view<2>(buf.big[2], {k.rows, k.width}),
+          view<2>(buf.big[3], {k.rows, k.width}),
+          view<1>(buf.param[0], {k.width}),
+          view<1>(buf.param[1], {k.width})};
+}
+
+constexpr int64_t kN = 64, kC = 256, kH = 28, kW = 28;
+
+/// The operands of the NCHW kernels: x, y, scale, bias, running mean and
+/// variance, and the updated running statistics.
+struct NchwViews {
+  StridedMemRefType<char, 4> x, y;
+  StridedMemRefType<char, 1> g, b, m, v, nm, nv;
+};
+NchwViews nchwViews() {
+  Buffers &buf = buffers();
+  return {view<4>(buf.big[0], {kN, kC, kH, kW}),
+          view<4>(buf.big[2], {kN, kC, kH, kW}),
+          view<1>(buf.param[0], {kC}),
+          view<1>(buf.param[1], {kC}),
+          view<1>(buf.param[2], {kC}),
+          view<1>(buf.param[3], {kC}),
+          view<1>(buf.big[3], {kC}),
+          view<1>(static_cast<char *>(buf.big[3]) + 4096, {kC})};
 }
 
 //===----------------------------------------------------------------------===//
@@ -273,12 +307,7 @@ void registerRowShape(const RowKernels &k, int threads) {
                        std::to_string(threads);
   double tensor = double(k.rows) * double(k.width) * bytesOf(k.dtype);
   Buffers &buf = buffers();
-  auto x = view<2>(buf.big[0], {k.rows, k.width});
-  auto r = view<2>(buf.big[1], {k.rows, k.width});
-  auto y = view<2>(buf.big[2], {k.rows, k.width});
-  auto s = view<2>(buf.big[3], {k.rows, k.width});
-  auto g = view<1>(buf.param[0], {k.width});
-  auto b = view<1>(buf.param[1], {k.width});
+  RowViews v = rowViews(k); // captured by the lambdas below
 
   auto reg = [&](const std::string &suite_op, double bytes,
                  std::function<void()> body) {
@@ -294,17 +323,17 @@ void registerRowShape(const RowKernels &k, int threads) {
   };
 
   reg("norm-mlir/layer_norm", 2 * tensor, [=]() mutable {
-    k.layerNorm(&x, &g, &b, &y);
+    k.layerNorm(&v.x, &v.g, &v.b, &v.y);
   });
   reg("norm-mlir/rms_norm", 2 * tensor, [=]() mutable {
-    k.rmsNorm(&x, &g, &y);
+    k.rmsNorm(&v.x, &v.g, &v.y);
   });
   reg("norm-mlir/add_rms_norm", 4 * tensor, [=]() mutable {
-    k.addRmsNorm(&x, &r, &g, &y, &s);
+    k.addRmsNorm(&v.x, &v.r, &v.g, &v.y, &v.s);
   });
   reg("unfused/add_rms_norm", 4 * tensor, [=]() mutable {
-    k.add(&x, &r, &s);
-    k.rmsNorm(&s, &g, &y);
+    k.add(&v.x, &v.r, &v.s);
+    k.rmsNorm(&v.s, &v.g, &v.y);
   });
   reg("roof/copy", 2 * tensor, [=] {
     copy(buf.big[0], buf.big[2], size_t(tensor), false);
@@ -361,14 +390,7 @@ void registerNchw(int threads) {
   std::string suffix = "/f32/64x256x28x28/t" + std::to_string(threads);
   double tensor = double(kN * kC * kH * kW) * 4;
   Buffers &buf = buffers();
-  auto x = view<4>(buf.big[0], {kN, kC, kH, kW});
-  auto y = view<4>(buf.big[2], {kN, kC, kH, kW});
-  auto g = view<1>(buf.param[0], {kC});
-  auto b = view<1>(buf.param[1], {kC});
-  auto m = view<1>(buf.param[2], {kC});
-  auto v = view<1>(buf.param[3], {kC});
-  auto nm = view<1>(buf.big[3], {kC});
-  auto nv = view<1>(static_cast<char *>(buf.big[3]) + 4096, {kC});
+  NchwViews v = nchwViews(); // captured by the lambdas below
 
   auto reg = [&](const std::string &suite_op, std::function<void()> body) {
     benchmark::RegisterBenchmark(
@@ -381,10 +403,11 @@ void registerNchw(int threads) {
         ->Unit(benchmark::kMillisecond);
   };
   reg("norm-mlir/batch_norm", [=]() mutable {
-    _mlir_ciface_batch_norm_f32_64x256x28x28(&x, &g, &b, &m, &v, &y, &nm, &nv);
+    _mlir_ciface_batch_norm_f32_64x256x28x28(&v.x, &v.g, &v.b, &v.m, &v.v,
+                                             &v.y, &v.nm, &v.nv);
   });
   reg("norm-mlir/group_norm", [=]() mutable {
-    _mlir_ciface_group_norm_f32_64x256x28x28(&x, &g, &b, &y);
+    _mlir_ciface_group_norm_f32_64x256x28x28(&v.x, &v.g, &v.b, &v.y);
   });
   reg("roof/copy", [=] { copy(buf.big[0], buf.big[2], size_t(tensor), false); });
   reg("roof/copy_nt",
@@ -465,12 +488,7 @@ int checkKernels() {
       store(buf.param[0], i, 1.0f + 0.001f * float(i % 97), k.dtype);
       store(buf.param[1], i, 0.01f * float(i % 13) - 0.05f, k.dtype);
     }
-    auto x = view<2>(buf.big[0], {k.rows, k.width});
-    auto r = view<2>(buf.big[1], {k.rows, k.width});
-    auto y = view<2>(buf.big[2], {k.rows, k.width});
-    auto s = view<2>(buf.big[3], {k.rows, k.width});
-    auto g = view<1>(buf.param[0], {k.width});
-    auto b = view<1>(buf.param[1], {k.width});
+    auto [x, r, y, s, g, b] = rowViews(k);
     std::vector<int64_t> shape = {k.rows, k.width};
     norm::rt::Tensor rx = toReference(buf.big[0], shape, k.dtype);
     norm::rt::Tensor rr = toReference(buf.big[1], shape, k.dtype);
@@ -499,14 +517,7 @@ int checkKernels() {
     store(buf.param[1], i, 0.02f * float(i % 5), DType::F32);
   }
   std::vector<int64_t> nchw = {kN, kC, kH, kW};
-  auto x = view<4>(buf.big[0], {kN, kC, kH, kW});
-  auto y = view<4>(buf.big[2], {kN, kC, kH, kW});
-  auto g = view<1>(buf.param[0], {kC});
-  auto b = view<1>(buf.param[1], {kC});
-  auto m = view<1>(buf.param[2], {kC});
-  auto v = view<1>(buf.param[3], {kC});
-  auto nm = view<1>(buf.big[3], {kC});
-  auto nv = view<1>(static_cast<char *>(buf.big[3]) + 4096, {kC});
+  auto [x, y, g, b, m, v, nm, nv] = nchwViews();
   norm::rt::Tensor rx = toReference(buf.big[0], nchw, DType::F32);
   norm::rt::Tensor rg = toReference(buf.param[0], {kC}, DType::F32);
   norm::rt::Tensor rb = toReference(buf.param[1], {kC}, DType::F32);

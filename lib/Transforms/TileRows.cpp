@@ -180,6 +180,17 @@ static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
   }
 }
 
+/// Vectorizes `op` (a static tile) where it stands.
+static LogicalResult vectorizeInPlace(RewriterBase &rewriter, Operation *op) {
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, op);
+  if (failed(vectorized))
+    return failure();
+  rewriter.replaceOp(op, vectorized->replacements);
+  return success();
+}
+
 struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   using Base::Base;
 
@@ -267,16 +278,12 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     if (failed(tiled))
       return failure();
     rewriter.replaceOp(op, tiled->replacements);
-    for (Operation *partial : tiled->tiledOps) {
-      rewriter.setInsertionPoint(partial);
-      FailureOr<linalg::VectorizationResult> vectorized =
-          linalg::vectorize(rewriter, partial);
-      if (failed(vectorized))
+    for (Operation *partial : tiled->tiledOps)
+      if (failed(vectorizeInPlace(rewriter, partial)))
         return failure();
-      rewriter.replaceOp(partial, vectorized->replacements);
-    }
-    // The accumulator's read and write leave the loop: it is carried in
-    // registers.
+    // Moves the accumulator's read and write out of the loop where it can
+    // (it did not for the row norms seen so far: LLVM's SROA then keeps the
+    // small accumulator buffer in registers).
     for (LoopLikeOpInterface loop : tiled->loops)
       hoistLoopInvariantSubsets(rewriter, loop);
     return success();
@@ -340,17 +347,16 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     return cast<scf::ForallOp>(tiled->loops.front().getOperation());
   }
 
-  /// Rows per tile: as many as fit in `tile-bytes`, a power of two, and at
-  /// least one.
+  /// Rows per tile: as many as fit in `tile-bytes`, a power of two, from one
+  /// to four.
   int64_t rowsPerTile(linalg::LinalgOp root, unsigned rowDim) {
     int64_t rowElements = 1;
     for (auto [dim, size] : llvm::enumerate(root.getStaticLoopRanges()))
       if (dim != rowDim)
         rowElements *= ShapedType::isDynamic(size) ? 1024 : std::max<int64_t>(size, 1);
     // At most four: the reductions of up to four rows get vector
-    // accumulators (vectorizeReduction); with more, short rows were 2.5x
-    // slower (262144x64 f32 layer norm: 7.8 ms with 4 rows per tile, 19.7 ms
-    // with 64).
+    // accumulators (vectorizeReduction). Larger tiles of short rows were
+    // slower (norm-run --pipeline-options=tile-bytes=... shows it).
     int64_t rows = std::clamp<int64_t>(tileBytes / (4 * rowElements), 1, 4);
     return int64_t(1) << llvm::Log2_64(rows);
   }
@@ -384,14 +390,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     if (failed(tiled))
       return failure();
     rewriter.replaceOp(op, tiled->replacements);
-    Operation *tile = tiled->tiledOps.front();
-    rewriter.setInsertionPoint(tile);
-    FailureOr<linalg::VectorizationResult> vectorized =
-        linalg::vectorize(rewriter, tile);
-    if (failed(vectorized))
-      return failure();
-    rewriter.replaceOp(tile, vectorized->replacements);
-    return success();
+    return vectorizeInPlace(rewriter, tiled->tiledOps.front());
   }
 };
 } // namespace

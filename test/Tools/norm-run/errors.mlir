@@ -54,6 +54,12 @@
 // RUN: %expect_exit 2 norm-run %s --random-inputs --bench=-3 2>&1 | FileCheck %s --check-prefix=BENCH
 // BENCH: norm-run: --bench must be >= 0, got -3
 
+// RUN: %expect_exit 2 norm-run %s --random-inputs --num-threads=-1 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: norm-run: --num-threads must be >= 0, got -1
+
+// RUN: %expect_exit 2 norm-run %s --random-inputs --pipeline-options=no-such-option=1 2>&1 | FileCheck %s --check-prefix=PIPEOPT
+// PIPEOPT: norm-run: --pipeline-options: not options of norm-lower-to-llvm-cpu: 'no-such-option=1'
+
 // RUN: %expect_exit 2 norm-run %s --random-inputs --rtol=1e-3 2>&1 | FileCheck %s --check-prefix=TOLNOCHECK
 // TOLNOCHECK: norm-run: --rtol and --atol go with --check
 
