@@ -16,6 +16,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mlir::norm::registerNormDialects(DialectRegistry &registry) {
   registry.insert<NormDialect>();
@@ -24,6 +25,8 @@ void mlir::norm::registerNormDialects(DialectRegistry &registry) {
   // one-shot-bufferize reports "op was not bufferized".
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // gpu-module-to-binary translates the kernels to LLVM IR in the pass.
+  registerAllToLLVMIRTranslations(registry);
 }
 
 void mlir::norm::registerNormPasses() {

@@ -34,4 +34,53 @@ def ConvertNormToLinalg : Pass<"convert-norm-to-linalg"> {
     "::mlir::tensor::TensorDialect"];
 }
 
+def ConvertNormToGPU : Pass<"convert-norm-to-gpu"> {
+  let summary = "Lower row normalizers to GPU row kernels (gpu.launch)";
+  let description = [{
+    Rewrites each normalizer over contiguous trailing rows of static width
+    (`layer_norm`, `rms_norm`, `add_layer_norm`, `add_rms_norm`, with f32
+    statistics) into one `gpu.launch` on the buffers of its operands:
+
+    - G threads per row: a group of G <= 32 lanes for narrow rows (several
+      rows per 128-thread CTA, as for per-head QK-norm), one CTA of 64 to
+      1024 threads for wide rows;
+    - 16-byte vector loads and stores, the row held in registers (each
+      thread keeps at most `max-vectors-per-thread` vectors), so x is read
+      from memory once;
+    - two-pass statistics on chip in f32: warp butterfly shuffles, then the
+      warps' partial sums through shared memory.
+
+    The results are fresh buffers turned back into tensors, so one-shot
+    bufferization takes over from there. Ops it does not handle (wider rows,
+    batch and group norm, projections) are left for convert-norm-to-linalg.
+  }];
+  let options = [
+    Option<"maxVectorsPerThread", "max-vectors-per-thread", "int64_t",
+           /*default=*/"8",
+           "Vectors of 16 bytes each thread keeps in registers">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect"];
+}
+
+def NormGPUOffload : Pass<"norm-gpu-offload", "::mlir::ModuleOp"> {
+  let summary = "Make the host side of a bufferized GPU program a launcher";
+  let description = [{
+    Runs after bufferization. Every linalg op and `memref.copy` left on the
+    host becomes a parallel loop nest (parallel dims first) and each
+    outermost nest one `gpu.launch` of 256-thread CTAs over its iterations,
+    linearized row-major so that neighbouring threads touch neighbouring
+    elements. A nest without a parallel dim runs on one thread. Host
+    allocations become `gpu.alloc`/`gpu.dealloc`. Whatever still reads or
+    writes a buffer on the host (a call into the CPU runtime, a scalar load)
+    is reported as an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect"];
+}
+
 #endif // NORM_LIB_CONVERSION_PASSES_TD

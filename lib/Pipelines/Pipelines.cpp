@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -26,13 +28,41 @@
 
 using namespace mlir;
 
+/// The normalization rewrites: placement made explicit, normalizers shared,
+/// fused with residual adds and projections, batch norms folded.
+static void addNormRewrites(OpPassManager &pm, bool optimize) {
+  if (optimize)
+    pm.addPass(norm::createNormOptimize());
+  pm.addPass(norm::createNormExpandResidual());
+}
+
+/// Tensors to buffers, across function boundaries, with identity layouts so
+/// that callers pass plain contiguous buffers.
+static void addBufferization(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+}
+
+/// Results as caller-provided buffers: the allocation of a static result
+/// becomes the new argument.
+static void addOutParams(OpPassManager &pm) {
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  // Marks the new arguments: norm-streaming-stores relies on the 64-byte
+  // alignment that the ABI asks of them.
+  outParams.addResultAttribute = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+}
+
 void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
                                       const NormCPUPipelineOptions &options) {
-  // 1. The normalization rewrites: placement made explicit, normalizers
-  //    shared, fused with residual adds and projections, batch norms folded.
-  if (options.optimize)
-    pm.addPass(createNormOptimize());
-  pm.addPass(createNormExpandResidual());
+  // 1. The normalization rewrites.
+  addNormRewrites(pm, options.optimize);
   // 2. Every normalizer becomes reductions and one elementwise apply in
   //    linalg on tensors, statistics in compute_type (two-pass variance).
   pm.addPass(createConvertNormToLinalg());
@@ -51,27 +81,14 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
-  // 4. Tensors to buffers, across function boundaries, with identity layouts
-  //    so that callers pass plain contiguous buffers.
-  //    A fused tile that is also a result (the sum of add + norm) is
-  //    computed in the result's buffer rather than copied there.
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // 4. Tensors to buffers. A fused tile that is also a result (the sum of
+  //    add + norm) is computed in the result's buffer rather than copied
+  //    there.
+  addBufferization(pm);
   //    Results as caller-provided buffers, on request (benchmarks and
-  //    ahead-of-time callers that reuse their buffers): the allocation of a
-  //    static result becomes the new argument.
+  //    ahead-of-time callers that reuse their buffers).
   if (options.outParams) {
-    bufferization::BufferResultsToOutParamsPassOptions outParams;
-    outParams.hoistStaticAllocs = true;
-    outParams.modifyPublicFunctions = true;
-    // Marks the new arguments: norm-streaming-stores relies on the 64-byte
-    // alignment that the ABI asks of them.
-    outParams.addResultAttribute = true;
-    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    addOutParams(pm);
     pm.addNestedPass<func::FuncOp>(createNormResultsInPlace());
   }
   //    A tile's small temporaries (its rows' statistics) live on the stack.
@@ -150,7 +167,82 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
     pm.addPass(createNormVerifyLowered());
 }
 
+void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
+                                       const NormNVVMPipelineOptions &options) {
+  // 1. The normalization rewrites, as for the CPU.
+  addNormRewrites(pm, options.optimize);
+  // 2. Row normalizers become row kernels (gpu.launch on the operands'
+  //    buffers); the rest becomes linalg on tensors.
+  ConvertNormToGPUOptions rowKernels;
+  rowKernels.maxVectorsPerThread = options.maxVectorsPerThread;
+  pm.addPass(createConvertNormToGPU(rowKernels));
+  pm.addPass(createConvertNormToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // 3. Tensors to buffers; results always out-params, so that the caller
+  //    owns (and reuses) the device buffers of the results.
+  addBufferization(pm);
+  addOutParams(pm);
+  pm.addNestedPass<func::FuncOp>(createNormResultsInPlace());
+  // 4. The host becomes a launcher: remaining linalg ops and copies become
+  //    kernels of their own, buffers device memory, temporaries freed at
+  //    the return (the ownership-based deallocation does not take GPU ops).
+  pm.addPass(createNormGPUOffload());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // 5. Kernels into a gpu.module, the target attached; structured control
+  //    flow, affine maps, index and arith to LLVM on both sides.
+  //    Constants and index computations are sunk into the kernels first,
+  //    so that sizes and offsets fold there instead of becoming arguments.
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  //    Launches, allocations and frees on one stream, in order, with one
+  //    synchronization before the function returns.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // 6. Device code to NVVM (shuffles, barriers, thread ids, shared memory).
+  pm.addNestedPass<gpu::GPUModuleOp>(createStripDebugInfoPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+  // 7. Host launches to mgpu* calls (at translation), kernels to PTX or
+  //    cubin (libdevice linked from the toolkit for math functions).
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  // 8. The backend contract: nothing but the LLVM dialect and the binary.
+  if (options.verifyLowered)
+    pm.addPass(createNormVerifyLowered());
+}
+
 void mlir::norm::registerNormPipelines() {
+  PassPipelineRegistration<NormNVVMPipelineOptions>(
+      "norm-lower-to-nvvm",
+      "norm -> GPU row kernels + linalg -> bufferize -> gpu.launch -> NVVM "
+      "-> PTX/cubin in a gpu.binary, host side in the LLVM dialect",
+      buildNormNVVMPipeline);
   PassPipelineRegistration<NormCPUPipelineOptions>(
       "norm-lower-to-llvm-cpu",
       "norm -> linalg -> bufferize -> loops -> LLVM dialect (host CPU)",

@@ -70,6 +70,48 @@ struct NormCPUPipelineOptions
 void buildNormCPUPipeline(OpPassManager &pm,
                           const NormCPUPipelineOptions &options);
 
+/// Options of `norm-lower-to-nvvm`.
+struct NormNVVMPipelineOptions
+    : public PassPipelineOptions<NormNVVMPipelineOptions> {
+  Option<bool> optimize{
+      *this, "optimize",
+      llvm::cl::desc("Run norm-optimize first (fusion and folding)"),
+      llvm::cl::init(true)};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("GPU architecture (sm_80, sm_90)"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX features: the PTX ISA version to emit"),
+      llvm::cl::init("+ptx80")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu.binary holds: isa (PTX text, no toolkit "
+                     "needed), bin (cubin, runs ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit: libdevice for math functions, ptxas for "
+                     "format=bin"),
+      llvm::cl::init("/usr/local/cuda")};
+  Option<int64_t> maxVectorsPerThread{
+      *this, "max-vectors-per-thread",
+      llvm::cl::desc("Row kernels: 16-byte vectors each thread keeps in "
+                     "registers (bounds the widest row they take)"),
+      llvm::cl::init(8)};
+  Option<bool> verifyLowered{
+      *this, "verify-lowered",
+      llvm::cl::desc("End with norm-verify-lowered (fail on anything left "
+                     "unlowered)"),
+      llvm::cl::init(true)};
+};
+
+/// norm + linalg/tensor/arith/math on tensors -> kernels in a gpu.binary
+/// and a host side in the LLVM dialect that launches them (mgpu* ABI).
+/// Results are out-params: the caller passes device buffers for them.
+void buildNormNVVMPipeline(OpPassManager &pm,
+                           const NormNVVMPipelineOptions &options);
+
 /// Registers every norm-mlir pipeline with the pass registry.
 void registerNormPipelines();
 } // namespace mlir::norm

@@ -1,0 +1,501 @@
+//===- NormToGPU.cpp - Row normalizers as GPU row kernels -----------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Lowers the normalizers that normalize contiguous rows (layer and RMS norm,
+// with or without the residual add) to one `gpu.launch` each:
+//
+//   - a group of G threads per row: G <= 32 lanes of a warp for narrow rows
+//     (several rows per CTA), a whole CTA of G = 64..1024 threads for wide
+//     ones;
+//   - each thread loads its K vectors of 16 bytes once and keeps them in
+//     registers for the whole kernel, so x is read from memory once;
+//   - the statistics are f32 and two-pass on chip (sum, then the sum of
+//     squared deviations from the mean), reduced with warp shuffles and,
+//     across the warps of a CTA, through shared memory.
+//
+// The kernel is built from `NormalizationOpInterface` alone (statistic,
+// epsilon, scale offset, optional scale and bias), plus the residual and the
+// optional statistics results. Everything else is left to
+// convert-norm-to-linalg and the generic GPU mapping (norm-gpu-offload).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Conversion/Passes.h"
+
+#include "dialect/NormOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_CONVERTNORMTOGPU
+#include "lib/Conversion/Passes.h.inc"
+} // namespace mlir::norm
+
+using namespace mlir;
+using namespace mlir::norm;
+
+namespace {
+/// What a row kernel reads and writes, besides what the interface says.
+struct RowOperands {
+  Value residual;        ///< added to the input first (add_*_norm), or null
+  Value sum;             ///< result: input + residual, or null
+  Value mean, rstd;      ///< optional per-row statistics results, or null
+};
+
+/// The shape of the launch for rows of `width` elements of `bytes` each.
+struct RowGeometry {
+  int64_t lanes;       ///< elements per vector access (16 bytes when aligned)
+  int64_t chunks;      ///< vectors per row
+  int64_t group;       ///< threads per row (G)
+  int64_t rowsPerCta;  ///< rows per CTA (several only when G < 64)
+  int64_t perThread;   ///< vectors each thread keeps in registers (K)
+
+  int64_t warps() const { return group > 32 ? group / 32 : 0; }
+};
+} // namespace
+
+/// Chooses the geometry, or nothing when a row does not fit in registers.
+static std::optional<RowGeometry>
+chooseGeometry(int64_t width, int64_t bytes, int64_t maxPerThread) {
+  RowGeometry g;
+  g.lanes = std::max<int64_t>(1, 16 / bytes);
+  while (g.lanes > 1 && width % g.lanes != 0)
+    g.lanes /= 2;
+  g.chunks = width / g.lanes;
+  // The fewest threads that keep at most maxPerThread vectors each; a
+  // whole warp at least once a row needs more than a few lanes.
+  int64_t threads = llvm::divideCeil(g.chunks, maxPerThread);
+  g.group = llvm::PowerOf2Ceil(std::max<int64_t>(
+      threads, std::min<int64_t>(g.chunks, 32)));
+  if (g.group > 32)
+    g.group = std::max<int64_t>(64, llvm::alignTo(threads, 32));
+  if (g.group > 1024)
+    return std::nullopt;
+  g.perThread = llvm::divideCeil(g.chunks, g.group);
+  g.rowsPerCta = g.group >= 64 ? 1 : 128 / g.group;
+  return g;
+}
+
+static Value cIndex(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+static Value cFloat(OpBuilder &b, Location loc, Type t, double v) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(t, v));
+}
+
+/// Extends or truncates a float (or vector of floats) to `elem`.
+static Value castTo(OpBuilder &b, Location loc, Value v, Type elem) {
+  Type from = getElementTypeOrSelf(v.getType());
+  if (from == elem)
+    return v;
+  Type to = elem;
+  if (auto vec = llvm::dyn_cast<VectorType>(v.getType()))
+    to = VectorType::get(vec.getShape(), elem);
+  if (from.getIntOrFloatBitWidth() < elem.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+namespace {
+/// Builds the body of one row kernel inside its gpu.launch.
+class RowKernelBuilder {
+public:
+  RowKernelBuilder(OpBuilder &b, Location loc, const RowGeometry &g,
+                   NormalizationOpInterface op, gpu::LaunchOp launch,
+                   Value rows)
+      : b(b), loc(loc), g(g), op(op), launch(launch), rows(rows),
+        ct(b.getF32Type()) {}
+
+  /// x, residual: [rows, W]; scale, bias: [W]; y, sum: [rows, W];
+  /// mean, rstd: [rows] (each but x and y may be null).
+  void build(Value x, Value residual, Value scale, Value bias, Value y,
+             Value sum, Value meanOut, Value rstdOut) {
+    int64_t width = g.chunks * g.lanes;
+    Value tid = launch.getThreadIds().x;
+    Value row = launch.getBlockIds().x;
+    if (g.rowsPerCta > 1)
+      row = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, row, cIndex(b, loc, g.rowsPerCta)),
+          launch.getThreadIds().y);
+    // Rows past the end repeat the last row and store nothing: every lane
+    // of a warp takes part in its shuffles.
+    Value rowValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           row, rows);
+    Value lastRow = arith::SubIOp::create(b, loc, rows, cIndex(b, loc, 1));
+    Value loadRow = arith::MinUIOp::create(b, loc, row, lastRow);
+
+    // Load this thread's vectors (and add the residual), once.
+    SmallVector<Value> data, inBounds, cols;
+    for (int64_t k = 0; k < g.perThread; ++k) {
+      Value chunk = arith::AddIOp::create(
+          b, loc, tid, cIndex(b, loc, k * g.group));
+      cols.push_back(
+          arith::MulIOp::create(b, loc, chunk, cIndex(b, loc, g.lanes)));
+      // Only the last vector of a thread can fall past the row.
+      bool mayOverrun = (k + 1) * g.group > g.chunks;
+      inBounds.push_back(
+          mayOverrun ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             chunk,
+                                             cIndex(b, loc, g.chunks))
+                           .getResult()
+                     : Value());
+      Value v = load(x, {loadRow, cols[k]}, inBounds[k]);
+      if (residual) {
+        v = arith::AddFOp::create(b, loc, v,
+                                  load(residual, {loadRow, cols[k]},
+                                       inBounds[k]));
+        store(v, sum, {row, cols[k]}, andValid(inBounds[k], rowValid));
+      }
+      data.push_back(castTo(b, loc, v, ct));
+    }
+
+    // Statistics: two passes over the registers, f32.
+    Value invWidth = cFloat(b, loc, ct, 1.0 / static_cast<double>(width));
+    Value mean;
+    if (op.isCentered()) {
+      mean = arith::MulFOp::create(b, loc, reduce(sumOf(data, {}), 0),
+                                   invWidth);
+      for (int64_t k = 0; k < g.perThread; ++k) {
+        data[k] = arith::SubFOp::create(b, loc, data[k], splat(mean));
+        // Lanes past the row hold -mean now; they must not count.
+        if (inBounds[k])
+          data[k] = arith::SelectOp::create(b, loc, inBounds[k], data[k],
+                                            splat(cFloat(b, loc, ct, 0.0)));
+      }
+    }
+    Value spread = arith::MulFOp::create(
+        b, loc, reduce(sumOf(data, data), op.isCentered() ? 1 : 0),
+        invWidth);
+    double epsilon = op.getEpsilonValue().value_or(0.0);
+    Value rstd = math::RsqrtOp::create(
+        b, loc,
+        arith::AddFOp::create(b, loc, spread, cFloat(b, loc, ct, epsilon)));
+
+    // Per-row statistics, from the first thread of the row.
+    Value first = arith::AndIOp::create(
+        b, loc, rowValid,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                              cIndex(b, loc, 0)));
+    if (meanOut || rstdOut) {
+      auto ifOp = scf::IfOp::create(b, loc, first);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      if (meanOut)
+        memref::StoreOp::create(
+            b, loc, castTo(b, loc, mean ? mean : cFloat(b, loc, ct, 0.0),
+                           getElementTypeOrSelf(meanOut.getType())),
+            meanOut, row);
+      if (rstdOut)
+        memref::StoreOp::create(
+            b, loc, castTo(b, loc, rstd, getElementTypeOrSelf(rstdOut.getType())),
+            rstdOut, row);
+    }
+
+    // y = (x - mean) * rstd * (offset + scale) + bias, rounded once.
+    Type yType = getElementTypeOrSelf(y.getType());
+    double offset = op.getScaleOffsetValue();
+    for (int64_t k = 0; k < g.perThread; ++k) {
+      Value v = arith::MulFOp::create(b, loc, data[k], splat(rstd));
+      if (scale) {
+        Value gamma = castTo(b, loc, load(scale, {cols[k]}, inBounds[k]), ct);
+        if (offset != 0.0)
+          gamma = arith::AddFOp::create(b, loc, gamma,
+                                        splat(cFloat(b, loc, ct, offset)));
+        v = arith::MulFOp::create(b, loc, v, gamma);
+      }
+      if (bias)
+        v = arith::AddFOp::create(
+            b, loc, v, castTo(b, loc, load(bias, {cols[k]}, inBounds[k]), ct));
+      store(castTo(b, loc, v, yType), y, {row, cols[k]},
+            andValid(inBounds[k], rowValid));
+    }
+  }
+
+private:
+  VectorType vectorOf(Type elem) {
+    return VectorType::get({g.lanes}, elem);
+  }
+
+  Value splat(Value scalar) {
+    return vector::BroadcastOp::create(b, loc, vectorOf(scalar.getType()),
+                                       scalar);
+  }
+
+  Value andValid(Value a, Value b2) {
+    return a ? arith::AndIOp::create(b, loc, a, b2).getResult() : b2;
+  }
+
+  /// A 16-byte (or narrower) aligned vector load; zeros where out of bounds.
+  Value load(Value memref, ValueRange indices, Value inBounds) {
+    Type elem = getElementTypeOrSelf(memref.getType());
+    VectorType type = vectorOf(elem);
+    auto emit = [&](OpBuilder &nb, Location nloc) -> Value {
+      auto ld = vector::LoadOp::create(nb, nloc, type, memref, indices);
+      ld.setAlignment(alignmentOf(elem));
+      return ld;
+    };
+    if (!inBounds)
+      return emit(b, loc);
+    auto ifOp = scf::IfOp::create(
+        b, loc, inBounds,
+        [&](OpBuilder &nb, Location nloc) {
+          scf::YieldOp::create(nb, nloc, emit(nb, nloc));
+        },
+        [&](OpBuilder &nb, Location nloc) {
+          Value zero = arith::ConstantOp::create(
+              nb, nloc, DenseElementsAttr::get(type, nb.getZeroAttr(elem)));
+          scf::YieldOp::create(nb, nloc, zero);
+        });
+    return ifOp.getResult(0);
+  }
+
+  void store(Value v, Value memref, ValueRange indices, Value when) {
+    auto ifOp = scf::IfOp::create(b, loc, when);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    auto st = vector::StoreOp::create(b, loc, v, memref, indices);
+    st.setAlignment(alignmentOf(getElementTypeOrSelf(memref.getType())));
+  }
+
+  uint64_t alignmentOf(Type elem) {
+    return g.lanes * elem.getIntOrFloatBitWidth() / 8;
+  }
+
+  /// The sum over this thread's vectors of a (times b when given).
+  Value sumOf(ArrayRef<Value> a, ArrayRef<Value> other) {
+    Value acc;
+    for (auto [i, v] : llvm::enumerate(a)) {
+      Value term =
+          other.empty() ? v : arith::MulFOp::create(b, loc, v, other[i]);
+      acc = acc ? arith::AddFOp::create(b, loc, acc, term).getResult() : term;
+    }
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                       acc);
+  }
+
+  /// Sums `v` over the G threads of the row: butterfly shuffles within the
+  /// warp, then (G > 32) the warps' sums through shared memory slot `slot`.
+  Value reduce(Value v, int64_t slot) {
+    Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+    for (int64_t offset = std::min<int64_t>(g.group, 32) / 2; offset > 0;
+         offset /= 2) {
+      Value off = arith::ConstantIntOp::create(b, loc, offset, 32);
+      auto shuffle = gpu::ShuffleOp::create(b, loc, v, off, width,
+                                            gpu::ShuffleMode::XOR);
+      v = arith::AddFOp::create(b, loc, v, shuffle.getShuffleResult());
+    }
+    if (g.warps() == 0)
+      return v;
+    // Each reduction has its own slots: no barrier needed between two.
+    Value shared = launch.getWorkgroupAttributions()[0];
+    Value tid = launch.getThreadIds().x;
+    Value lane = arith::RemUIOp::create(b, loc, tid, cIndex(b, loc, 32));
+    Value warp = arith::DivUIOp::create(b, loc, tid, cIndex(b, loc, 32));
+    Value base = cIndex(b, loc, slot * g.warps());
+    Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                           lane, cIndex(b, loc, 0));
+    {
+      auto ifOp = scf::IfOp::create(b, loc, isLeader);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      memref::StoreOp::create(b, loc, v, shared,
+                              ValueRange{arith::AddIOp::create(b, loc, base,
+                                                               warp)});
+    }
+    gpu::BarrierOp::create(b, loc);
+    Value total;
+    for (int64_t w = 0; w < g.warps(); ++w) {
+      Value part = memref::LoadOp::create(
+          b, loc, shared, ValueRange{cIndex(b, loc, slot * g.warps() + w)});
+      total = total ? arith::AddFOp::create(b, loc, total, part).getResult()
+                    : part;
+    }
+    return total;
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const RowGeometry &g;
+  NormalizationOpInterface op;
+  gpu::LaunchOp launch;
+  Value rows;
+  Type ct;
+};
+} // namespace
+
+/// The residual and the optional results of the row normalizers.
+static std::optional<RowOperands> rowOperandsOf(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<RowOperands>>(op)
+      .Case([](LayerNormOp o) {
+        return RowOperands{{}, {}, o.getMean(), o.getRstd()};
+      })
+      .Case([](RMSNormOp o) {
+        return RowOperands{{}, {}, {}, o.getRstd()};
+      })
+      .Case([](AddLayerNormOp o) {
+        return RowOperands{o.getResidual(), o.getSum(), {}, {}};
+      })
+      .Case([](AddRMSNormOp o) {
+        return RowOperands{o.getResidual(), o.getSum(), {}, {}};
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// `buffer` viewed as [outer, inner] for a split at dim `axis` >= 1, or as
+/// one dim for `axis` = 0.
+static Value viewSplitAt(OpBuilder &b, Location loc, Value buffer,
+                         int64_t axis) {
+  int64_t rank = llvm::cast<MemRefType>(buffer.getType()).getRank();
+  SmallVector<ReassociationIndices> groups;
+  if (axis > 0)
+    groups.emplace_back(llvm::to_vector(llvm::seq<int64_t>(0, axis)));
+  groups.emplace_back(llvm::to_vector(llvm::seq<int64_t>(axis, rank)));
+  if (groups.size() == static_cast<size_t>(rank))
+    return buffer;
+  return memref::CollapseShapeOp::create(b, loc, buffer, groups);
+}
+
+/// The buffer of tensor `t` (read only), viewed as by viewSplitAt.
+static Value bufferSplitAt(OpBuilder &b, Location loc, Value t, int64_t axis) {
+  if (!t)
+    return t;
+  auto type = llvm::cast<RankedTensorType>(t.getType());
+  Value buffer = bufferization::ToBufferOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()), t,
+      /*read_only=*/true);
+  return viewSplitAt(b, loc, buffer, axis);
+}
+
+/// Rewrites `op` into a row kernel; fails (leaving it for the generic path)
+/// when it is not a row normalizer this kernel handles.
+static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
+                                      NormalizationOpInterface op,
+                                      int64_t maxPerThread) {
+  std::optional<RowOperands> extra = rowOperandsOf(op);
+  if (!extra)
+    return failure();
+  Value x = op.getNormalizedInput();
+  auto type = llvm::cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> dims = op.getNormalizedDims();
+  // Contiguous trailing rows of static width, f32 statistics.
+  // (A whole tensor normalized as one row is left to the generic path.)
+  if (dims.empty() || dims.front() == 0 || dims.back() != rank - 1 ||
+      static_cast<int64_t>(dims.size()) != rank - dims.front() ||
+      !op.getStatisticsType().isF32() || op.getNumGroups() != 1)
+    return failure();
+  int64_t axis = dims.front();
+  int64_t width = 1;
+  for (int64_t d : dims) {
+    if (type.isDynamicDim(d))
+      return failure();
+    width *= type.getDimSize(d);
+  }
+  std::optional<RowGeometry> g = chooseGeometry(
+      width, type.getElementTypeBitWidth() / 8, maxPerThread);
+  if (!g)
+    return failure();
+
+  Location loc = op.getLoc();
+  OpBuilder &b = rewriter;
+  b.setInsertionPoint(op);
+  // Operands as 2-D row views of their buffers (1-D for the parameters).
+  Value x2 = bufferSplitAt(b, loc, x, axis);
+  Value r2 = bufferSplitAt(b, loc, extra->residual, axis);
+  Value scale = bufferSplitAt(b, loc, op.getScale(), 0);
+  Value bias = bufferSplitAt(b, loc, op.getBias(), 0);
+  // Results in fresh buffers, of the input's (dynamic) sizes.
+  auto allocate = [&](Value result) -> Value {
+    if (!result)
+      return Value();
+    auto t = llvm::cast<RankedTensorType>(result.getType());
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (t.isDynamicDim(d))
+        sizes.push_back(tensor::DimOp::create(b, loc, x, d));
+    return memref::AllocOp::create(
+        b, loc, MemRefType::get(t.getShape(), t.getElementType()), sizes);
+  };
+  Value yBuf = allocate(op->getResult(0));
+  Value sumBuf = allocate(extra->sum);
+  Value meanBuf = allocate(extra->mean);
+  Value rstdBuf = allocate(extra->rstd);
+  auto viewOf = [&](Value buffer, int64_t at) {
+    return buffer ? viewSplitAt(b, loc, buffer, at) : buffer;
+  };
+
+  // Rows = the product of the outer dims (1 when the whole tensor is a row).
+  Value rows = cIndex(b, loc, 1);
+  for (int64_t d = 0; d < axis; ++d)
+    rows = arith::MulIOp::create(b, loc, rows,
+                                 tensor::DimOp::create(b, loc, x, d));
+  Value one = cIndex(b, loc, 1);
+  Value ctas = g->rowsPerCta == 1
+                   ? rows
+                   : arith::CeilDivUIOp::create(
+                         b, loc, rows, cIndex(b, loc, g->rowsPerCta))
+                         .getResult();
+  SmallVector<Type> workgroup;
+  if (g->warps())
+    workgroup.push_back(MemRefType::get(
+        {2 * g->warps()}, b.getF32Type(), MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(b.getContext(),
+                                   gpu::AddressSpace::Workgroup)));
+  auto launch = gpu::LaunchOp::create(
+      b, loc, ctas, one, one, cIndex(b, loc, g->group),
+      cIndex(b, loc, g->rowsPerCta), one, /*dynamicSharedMemorySize=*/nullptr,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{}, workgroup);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    RowKernelBuilder(b, loc, *g, op, launch, rows)
+        .build(x2, r2, scale, bias, viewOf(yBuf, axis), viewOf(sumBuf, axis),
+               viewOf(meanBuf, 0), viewOf(rstdBuf, 0));
+    gpu::TerminatorOp::create(b, loc);
+  }
+
+  // The results, as tensors of the new buffers.
+  auto asTensor = [&](Value result, Value buffer) {
+    if (!result)
+      return;
+    Value t = bufferization::ToTensorOp::create(
+        b, loc, result.getType(), buffer, /*restrict=*/true,
+        /*writable=*/true);
+    rewriter.replaceAllUsesWith(result, t);
+  };
+  asTensor(op->getResult(0), yBuf);
+  asTensor(extra->sum, sumBuf);
+  asTensor(extra->mean, meanBuf);
+  asTensor(extra->rstd, rstdBuf);
+  rewriter.eraseOp(op);
+  return success();
+}
+
+namespace {
+struct ConvertNormToGPUPass
+    : norm::impl::ConvertNormToGPUBase<ConvertNormToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<NormalizationOpInterface> ops;
+    getOperation()->walk(
+        [&](NormalizationOpInterface op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (NormalizationOpInterface op : ops)
+      (void)lowerToRowKernel(rewriter, op, maxVectorsPerThread);
+  }
+};
+} // namespace
