@@ -19,7 +19,25 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.norm_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["norm-opt", "norm-run"], tool_dirs)
+llvm_config.add_tool_substitutions(["norm-opt", "norm-run", "norm-compile"],
+                                   tool_dirs)
+
+# GPU code is checked without a GPU: PTX assembled by the toolkit's ptxas
+# (feature "ptxas"), the CUDA runtime built (feature "cuda-runtime").
+# Tests that run kernels need a driver and a device (feature "cuda").
+if config.norm_cuda.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("cuda-runtime")
+ptxas = os.path.join(config.norm_cuda_bin, "ptxas")
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1").cuInit(0)
+    if os.path.exists("/dev/nvidia0"):
+        config.available_features.add("cuda")
+except OSError:
+    pass
 
 # %expect_exit CODE CMD...: succeeds only when CMD exits with CODE.
 config.substitutions.append(

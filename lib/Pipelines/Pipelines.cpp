@@ -112,10 +112,14 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   }
   // 6. Tiles of rows run on OpenMP threads, each iteration in an alloca
   //    scope; linalg ops become loop nests.
-  pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
-  ConvertSCFToOpenMPPassOptions openmp;
-  openmp.numThreads = options.numThreads;
-  pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  if (options.openmp) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = options.numThreads;
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  } else {
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   //    bf16 conversions become integer arithmetic (round to nearest even),

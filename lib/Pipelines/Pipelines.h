@@ -43,6 +43,11 @@ struct NormCPUPipelineOptions
                      "time); 0 = OpenMP's default (OMP_NUM_THREADS or all "
                      "cores)"),
       llvm::cl::init(0)};
+  Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run the tiles on OpenMP threads (needs libomp at run "
+                     "time); false runs them in order on the calling thread"),
+      llvm::cl::init(true)};
   Option<int64_t> streamingThreshold{
       *this, "streaming-threshold",
       llvm::cl::desc("Outputs of at least this many bytes are written with "

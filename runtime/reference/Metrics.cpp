@@ -139,4 +139,19 @@ std::string formatReport(const std::string &name, const ErrorReport &report) {
   return line + buf;
 }
 
+std::pair<double, double> defaultTolerance(DType dtype) {
+  switch (dtype) {
+  case DType::F64:
+    return {1e-10, 1e-12};
+  case DType::F32:
+    return {1e-5, 1e-6};
+  case DType::F16:
+    return {1e-3, 1e-4};
+  case DType::BF16:
+    return {8e-3, 1e-3};
+  default:
+    return {0.0, 0.0};
+  }
+}
+
 } // namespace norm::rt

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace norm::rt {
@@ -56,6 +57,10 @@ ErrorReport compareToReference(const std::vector<double> &got,
 /// One line: "NAME: N values, max abs A, max rel R, max ulp U, PASS", or
 /// "..., FAIL (M mismatches, worst at index I)".
 std::string formatReport(const std::string &name, const ErrorReport &report);
+
+/// The default (rtol, atol) of a check of results of type `dtype`: a few
+/// ulps of the type (0 for integers and booleans, which must match).
+std::pair<double, double> defaultTolerance(DType dtype);
 
 } // namespace norm::rt
 

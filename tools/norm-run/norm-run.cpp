@@ -14,6 +14,7 @@
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
+#include "tools/ToolSupport.h"
 #include "tools/norm-run/Evaluator.h"
 
 #include "dialect/NormOps.h"
@@ -29,16 +30,19 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <dlfcn.h>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -47,6 +51,12 @@
 #include <set>
 
 using namespace mlir;
+using mlir::norm::dtypeOf;
+using mlir::norm::fail;
+using mlir::norm::Failure;
+using mlir::norm::findEntry;
+using mlir::norm::formatShape;
+using mlir::norm::varianceArguments;
 
 // From LLVM's OpenMP runtime, which runs the compiled kernels' threads.
 extern "C" void omp_set_num_threads(int);
@@ -71,6 +81,12 @@ cl::list<std::string> inputFiles("input",
                                           "in order"));
 cl::opt<std::string> outputDir("output-dir",
                                cl::desc("Write result0.npy, result1.npy, ..."));
+cl::opt<std::string> writeReference(
+    "write-reference",
+    cl::desc("Write the inputs (argN.npy) and the float64 evaluation of the "
+             "results (expectedN.npy) to this directory, and stop: what an "
+             "ahead-of-time artifact checks against (--expected)"),
+    cl::value_desc("dir"));
 cl::opt<bool> check("check", cl::desc("Compare with the float64 evaluation of "
                                       "the unlowered module"));
 cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance of --check "
@@ -103,45 +119,6 @@ cl::opt<std::string> transform(
     cl::desc("A pass pipeline applied before lowering, e.g. "
              "'norm-fuse-residual-add'; --check compares with the module as "
              "given, so this shows the rewrite preserves its meaning"));
-
-/// A one-line error with the exit code it leads to.
-struct Failure {
-  std::string message;
-  int code = 2;
-};
-
-[[noreturn]] void fail(const std::string &message, int code = 2) {
-  throw Failure{message, code};
-}
-
-/// The runtime dtype of a tensor element type.
-std::optional<rt::DType> dtypeOf(Type type) {
-  if (type.isF16())
-    return rt::DType::F16;
-  if (type.isBF16())
-    return rt::DType::BF16;
-  if (type.isF32())
-    return rt::DType::F32;
-  if (type.isF64())
-    return rt::DType::F64;
-  if (type.isInteger(1))
-    return rt::DType::Bool;
-  if (type.isInteger(32))
-    return rt::DType::I32;
-  if (type.isInteger(64))
-    return rt::DType::I64;
-  return std::nullopt;
-}
-
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (auto [i, d] : llvm::enumerate(shape)) {
-    if (i)
-      s += ", ";
-    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
-  }
-  return s + "]";
-}
 
 /// One argument or result: its array (host bytes) and its element type.
 struct Buffer {
@@ -181,23 +158,6 @@ Buffer loadInput(const std::string &path, unsigned index,
   return {std::move(array), type};
 }
 
-/// Returns the set of entry arguments that feed a variance operand, which
-/// random inputs must keep positive.
-std::set<unsigned> varianceArguments(func::FuncOp func) {
-  std::set<unsigned> result;
-  func.walk([&](Operation *op) {
-    Value variance;
-    if (auto bn = llvm::dyn_cast<mlir::norm::BatchNormOp>(op))
-      variance = bn.getRunningVar();
-    else if (auto apply = llvm::dyn_cast<mlir::norm::BatchNormApplyOp>(op))
-      variance = apply.getVariance();
-    if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(variance))
-      if (arg.getOwner() == &func.getBody().front())
-        result.insert(arg.getArgNumber());
-  });
-  return result;
-}
-
 /// Random inputs: standard normal data, masks true with probability 0.8,
 /// variances uniform in [0.5, 1.5].
 Buffer randomInput(unsigned index, RankedTensorType type, bool variance,
@@ -221,27 +181,6 @@ Buffer randomInput(unsigned index, RankedTensorType type, bool variance,
   }
   return {rt::fromDoubles(dtype, std::vector<int64_t>(type.getShape()), values),
           type};
-}
-
-/// The entry function: --entry, or the only public function with a body.
-func::FuncOp findEntry(ModuleOp module) {
-  if (!entryName.empty()) {
-    auto func = module.lookupSymbol<func::FuncOp>(entryName);
-    if (!func || func.isExternal())
-      fail(inputFile + ": no function named '" + entryName + "' to run");
-    return func;
-  }
-  func::FuncOp found;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal() || func.isPrivate())
-      continue;
-    if (found)
-      fail(inputFile + ": several public functions; choose one with --entry");
-    found = func;
-  }
-  if (!found)
-    fail(inputFile + ": no public function with a body to run");
-  return found;
 }
 
 /// The allocator the compiled code calls. Blocks of 1 MiB or more that it
@@ -415,20 +354,79 @@ private:
   std::set<int64_t> ownPointers;
 };
 
-/// The default tolerances of --check for a result type.
-std::pair<double, double> defaultTolerance(rt::DType dtype) {
-  switch (dtype) {
-  case rt::DType::F64:
-    return {1e-10, 1e-12};
-  case rt::DType::F32:
-    return {1e-5, 1e-6};
-  case rt::DType::F16:
-    return {1e-3, 1e-4};
-  case rt::DType::BF16:
-    return {8e-3, 1e-3};
-  default:
-    return {0.0, 0.0};
-  }
+/// Writes argN.npy and expectedN.npy (float64) to `dir`.
+void writeInputsAndExpected(const std::string &dir,
+                            const std::vector<Buffer> &inputs,
+                            const std::vector<rt::Tensor> &expected) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    fail(dir + ": cannot create the directory: " + ec.message());
+  auto save = [&](const std::string &file, const rt::Array &array) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, file);
+    rt::saveNpy(path.str().str(), array);
+  };
+  for (auto [i, in] : llvm::enumerate(inputs))
+    save("arg" + std::to_string(i) + ".npy", in.array);
+  for (auto [i, e] : llvm::enumerate(expected))
+    save("expected" + std::to_string(i) + ".npy",
+         rt::fromDoubles(rt::DType::F64, e.shape, e.data));
+}
+
+/// Runs the program on the GPU the way it runs on a GPU machine: compiled
+/// ahead of time by norm-compile (next to this executable), then the
+/// artifact run on the inputs and checked against the float64 evaluation.
+/// Returns the artifact's exit code.
+int runOnCuda(const std::string &name, const std::vector<Buffer> &inputs,
+              const std::vector<rt::Tensor> &expected) {
+  llvm::SmallString<128> dir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("norm-run-cuda", dir))
+    fail("cannot create a temporary directory: " + ec.message());
+  llvm::scope_exit cleanup([&] { llvm::sys::fs::remove_directories(dir); });
+  writeInputsAndExpected(dir.str().str(), inputs, expected);
+  std::string self = llvm::sys::fs::getMainExecutable(
+      "norm-run", reinterpret_cast<void *>(&writeInputsAndExpected));
+  llvm::SmallString<256> compiler(llvm::sys::path::parent_path(self));
+  llvm::sys::path::append(compiler, "norm-compile");
+  llvm::SmallString<256> artifact(dir);
+  llvm::sys::path::append(artifact, "program");
+  std::vector<std::string> compile = {compiler.str().str(), inputFile,
+                                      "--target=cuda", "--entry=" + name,
+                                      "-o", artifact.str().str()};
+  std::string options = pipelineOptions;
+  if (optimize.getNumOccurrences())
+    options += std::string(" optimize=") + (optimize ? "1" : "0");
+  if (!options.empty())
+    compile.push_back("--pipeline-options=" + options);
+  auto run = [](const std::vector<std::string> &argv) {
+    SmallVector<StringRef> refs(argv.begin(), argv.end());
+    std::string error;
+    int rc = llvm::sys::ExecuteAndWait(argv[0], refs, std::nullopt, {}, 0, 0,
+                                       &error);
+    if (rc < 0)
+      fail("cannot run " + argv[0] + ": " + error);
+    return rc;
+  };
+  if (run(compile) != 0)
+    fail(inputFile + ": norm-compile --target=cuda failed (see above)");
+  std::vector<std::string> program = {artifact.str().str()};
+  for (size_t i = 0; i < inputs.size(); ++i)
+    program.push_back("--input=" + (dir + "/arg" + std::to_string(i) +
+                                    ".npy").str());
+  if (check)
+    for (size_t i = 0; i < expected.size(); ++i)
+      program.push_back("--expected=" + (dir + "/expected" +
+                                         std::to_string(i) + ".npy")
+                                            .str());
+  if (rtolOpt.getNumOccurrences())
+    program.push_back("--rtol=" + std::to_string(rtolOpt));
+  if (atolOpt.getNumOccurrences())
+    program.push_back("--atol=" + std::to_string(atolOpt));
+  if (!outputDir.empty())
+    program.push_back("--output-dir=" + outputDir);
+  if (benchRuns > 0)
+    program.push_back("--bench=" + std::to_string(benchRuns));
+  return run(program);
 }
 
 rt::Tensor toTensor(const rt::Array &array) {
@@ -446,8 +444,16 @@ int runMain(int argc, char **argv) {
     // (unknown options, missing file name) come back here.
     fail(errs.str().substr(0, errs.str().find('\n')));
   }
-  if (target == Target::CUDA)
-    fail("--target=cuda: this build of norm-run has no CUDA support");
+  if (target == Target::CUDA) {
+    // Before anything else: a machine without a GPU gets one clear line.
+    void *driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!driver)
+      fail(std::string("--target=cuda: no CUDA driver on this machine (") +
+           dlerror() + ")");
+    dlclose(driver);
+    if (!transform.empty())
+      fail("--transform goes with --target=cpu");
+  }
   if (benchRuns < 0)
     fail("--bench must be >= 0, got " + std::to_string(benchRuns));
   if (threads < 0)
@@ -480,7 +486,7 @@ int runMain(int argc, char **argv) {
   if (!module)
     fail(inputFile + ": the module does not parse or verify (see above)");
 
-  func::FuncOp entry = findEntry(*module);
+  func::FuncOp entry = findEntry(*module, entryName, inputFile);
   std::string name = entry.getName().str();
   SmallVector<RankedTensorType> argTypes, resultTypes;
   for (auto [i, t] : llvm::enumerate(entry.getArgumentTypes()))
@@ -514,6 +520,18 @@ int runMain(int argc, char **argv) {
 
   // The check's oracle runs on the unlowered module, before it is lowered.
   std::vector<rt::Tensor> expected;
+  if (!writeReference.empty() || target == Target::CUDA) {
+    std::string error;
+    if ((check || !writeReference.empty()) &&
+        !mlir::norm::evaluateFunction(entry, refArgs, expected, error))
+      fail(inputFile + ": " + error);
+  }
+  if (!writeReference.empty()) {
+    writeInputsAndExpected(writeReference, inputs, expected);
+    return 0;
+  }
+  if (target == Target::CUDA)
+    return runOnCuda(name, inputs, expected);
   if (check) {
     std::string error;
     if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
@@ -622,7 +640,7 @@ int runMain(int argc, char **argv) {
     return 0;
   bool allPassed = true;
   for (auto [i, r] : llvm::enumerate(results)) {
-    auto [rtol, atol] = defaultTolerance(r.dtype);
+    auto [rtol, atol] = rt::defaultTolerance(r.dtype);
     if (rtolOpt.getNumOccurrences())
       rtol = rtolOpt;
     if (atolOpt.getNumOccurrences())

@@ -48,9 +48,6 @@
 // RUN: %expect_exit 2 norm-run %s --random-inputs --target=tpu 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: norm-run: {{.*}}Cannot find option named 'tpu'
 
-// RUN: %expect_exit 2 norm-run %s --random-inputs --target=cuda 2>&1 | FileCheck %s --check-prefix=CUDA
-// CUDA: norm-run: --target=cuda: this build of norm-run has no CUDA support
-
 // RUN: %expect_exit 2 norm-run %s --random-inputs --bench=-3 2>&1 | FileCheck %s --check-prefix=BENCH
 // BENCH: norm-run: --bench must be >= 0, got -3
 

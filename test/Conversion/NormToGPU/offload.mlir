@@ -1,0 +1,106 @@
+// RUN: norm-opt %s --norm-gpu-offload --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
+
+// An elementwise op over 4x6 becomes one kernel of ceil(24 / 256) CTAs of
+// 256 threads, one per element, linearized row-major (the innermost index is
+// the remainder); the temporary becomes device memory and is freed at the
+// return; the copy into the result becomes a kernel too.
+// CHECK-LABEL: func.func @elementwise
+// CHECK:         %[[TMP:.*]] = gpu.alloc () : memref<4x6xf32>
+// CHECK:         gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in ({{.*}} = %c1, {{.*}}) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in ({{.*}} = %c256, {{.*}})
+// CHECK:           %[[OK:.*]] = arith.cmpi ult, %[[TX]], %c24
+// CHECK:           scf.if %[[OK]]
+// CHECK:             %[[J:.*]] = arith.remui %[[TX]], %c6
+// CHECK:             %[[REST:.*]] = arith.divui %[[TX]], %c6
+// CHECK:             %[[I:.*]] = arith.remui %[[REST]], %c4
+// CHECK:             memref.load %{{.*}}[%[[I]], %[[J]]]
+// CHECK:             arith.addf
+// CHECK:             memref.store
+// CHECK:         gpu.launch
+// CHECK:           memref.store {{.*}} : memref<4x6xf32>
+// CHECK:         gpu.dealloc %[[TMP]] : memref<4x6xf32>
+// CHECK-NEXT:    return
+// CHECK-NOT:     memref.alloc
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @elementwise(%x: memref<4x6xf32>, %out: memref<4x6xf32>) {
+  %tmp = memref.alloc() : memref<4x6xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<4x6xf32>) outs(%tmp : memref<4x6xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %a : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %tmp, %out : memref<4x6xf32> to memref<4x6xf32>
+  return
+}
+
+// -----
+
+// A reduction over dims 0 and 2 with the kept dim in the middle: the
+// parallel dim goes first, so each of the 16 threads sums its channel.
+// CHECK-LABEL: func.func @channel_sums
+// CHECK:         gpu.launch
+// CHECK:           scf.if
+// CHECK:             scf.for %{{.*}} = %c0{{.*}} to %c8
+// CHECK:               scf.for %{{.*}} = %c0{{.*}} to %c32
+// CHECK-NOT:     scf.for
+func.func @channel_sums(%x: memref<8x16x32xf32>, %out: memref<16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c, w) -> (n, c, w)>,
+                                   affine_map<(n, c, w) -> (c)>],
+                  iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%x : memref<8x16x32xf32>) outs(%out : memref<16xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A full reduction has no parallel dim: it runs on one thread.
+// CHECK-LABEL: func.func @total
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : index
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %[[ONE]], {{.*}} = %[[ONE]], {{.*}} = %[[ONE]]) threads({{.*}}) in ({{.*}} = %[[ONE]], {{.*}} = %[[ONE]], {{.*}} = %[[ONE]])
+// CHECK:           scf.for
+func.func @total(%x: memref<64xf32>, %out: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> ()>],
+                  iterator_types = ["reduction"]}
+      ins(%x : memref<64xf32>) outs(%out : memref<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A buffer that is returned is not freed.
+// CHECK-LABEL: func.func @returned
+// CHECK:         %[[B:.*]] = gpu.alloc (%{{.*}}) : memref<?xf32>
+// CHECK-NOT:     gpu.dealloc
+// CHECK:         return %[[B]]
+func.func @returned(%n: index) -> memref<?xf32> {
+  %b = memref.alloc(%n) : memref<?xf32>
+  return %b : memref<?xf32>
+}
+
+// -----
+
+// Host code that would touch device memory is an error, not a crash.
+func.func private @host_function(memref<4xf32>)
+
+func.func @calls_the_host(%x: memref<4xf32>) {
+  // expected-error @below {{passes device buffers to 'host_function', which runs on the host; norm-lower-to-nvvm has no GPU version of it}}
+  func.call @host_function(%x) : (memref<4xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @scalar_on_host(%x: memref<4xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  // expected-error @below {{would read or write device memory on the host; norm-lower-to-nvvm has no GPU lowering for it}}
+  %v = memref.load %x[%c0] : memref<4xf32>
+  return %v : f32
+}

@@ -1,0 +1,40 @@
+// The row kernels at the benchmark's widths keep their rows in registers:
+// ptxas reports no stack frame and no spills for sm_90.
+// REQUIRES: ptxas
+// RUN: split-file %s %t
+// RUN: norm-compile %t/ln.mlir --target=cuda --emit=ptx -o %t/ln.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/ln.ptx -o %t/ln.cubin 2>&1 | FileCheck %s
+// RUN: norm-compile %t/addrms.mlir --target=cuda --emit=ptx -o %t/addrms.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/addrms.ptx -o %t/addrms.cubin 2>&1 | FileCheck %s
+// RUN: norm-compile %t/rms.mlir --target=cuda --emit=ptx -o %t/rms.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/rms.ptx -o %t/rms.cubin 2>&1 | FileCheck %s
+// RUN: norm-compile %t/qk.mlir --target=cuda --emit=ptx -o %t/qk.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/qk.ptx -o %t/qk.cubin 2>&1 | FileCheck %s
+
+// CHECK: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// CHECK-NOT: bytes spill
+
+//--- ln.mlir
+func.func @ln(%x: tensor<4096x8192xf32>, %g: tensor<8192xf32>, %b: tensor<8192xf32>)
+    -> tensor<4096x8192xf32> {
+  %y = norm.layer_norm %x scale(%g : tensor<8192xf32>) bias(%b : tensor<8192xf32>)
+         : tensor<4096x8192xf32>
+  return %y : tensor<4096x8192xf32>
+}
+//--- addrms.mlir
+func.func @addrms(%x: tensor<16384x4096xbf16>, %r: tensor<16384x4096xbf16>,
+                  %w: tensor<4096xbf16>)
+    -> (tensor<16384x4096xbf16>, tensor<16384x4096xbf16>) {
+  %y, %s = norm.add_rms_norm %x, %r scale(%w : tensor<4096xbf16>) : tensor<16384x4096xbf16>
+  return %y, %s : tensor<16384x4096xbf16>, tensor<16384x4096xbf16>
+}
+//--- rms.mlir
+func.func @rms(%x: tensor<65536x1024xf32>, %w: tensor<1024xf32>) -> tensor<65536x1024xf32> {
+  %y = norm.rms_norm %x scale(%w : tensor<1024xf32>) : tensor<65536x1024xf32>
+  return %y : tensor<65536x1024xf32>
+}
+//--- qk.mlir
+func.func @qk(%q: tensor<262144x128xbf16>, %w: tensor<128xbf16>) -> tensor<262144x128xbf16> {
+  %y = norm.rms_norm %q scale(%w : tensor<128xbf16>) : tensor<262144x128xbf16>
+  return %y : tensor<262144x128xbf16>
+}

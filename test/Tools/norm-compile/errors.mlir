@@ -1,0 +1,48 @@
+// Every user-facing error of norm-compile: one line, exit 2.
+// RUN: rm -rf %t && mkdir -p %t
+
+// RUN: %expect_exit 2 norm-compile %s --entry=dynamic -o %t/a 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: norm-compile: argument #0 has the dynamic shape [?, 16]; an ahead-of-time artifact needs static shapes
+// DYNAMIC-NOT: error
+
+// RUN: %expect_exit 2 norm-compile %s --entry=static --emit=ptx 2>&1 | FileCheck %s --check-prefix=PTXCPU
+// PTXCPU: norm-compile: --emit=ptx goes with --target=cuda
+
+// RUN: %expect_exit 2 norm-compile %s --entry=static 2>&1 | FileCheck %s --check-prefix=NOOUT
+// NOOUT: norm-compile: give the output file with -o
+
+// RUN: %expect_exit 2 norm-compile %s --entry=static --pipeline-options='frob=1' -o %t/a 2>&1 | FileCheck %s --check-prefix=OPTIONS
+// OPTIONS: norm-compile: --pipeline-options: not options of norm-lower-to-llvm-cpu: 'frob=1'
+
+// RUN: %expect_exit 2 norm-compile %s --entry=static --target=cuda --pipeline-options='tile=0' -o %t/a 2>&1 | FileCheck %s --check-prefix=NVVMOPTIONS
+// NVVMOPTIONS: norm-compile: --pipeline-options: not options of norm-lower-to-nvvm: 'tile=0'
+
+// RUN: %expect_exit 2 norm-compile %t/missing.mlir -o %t/a 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: norm-compile: {{.*}}missing.mlir: {{.*}}
+
+// RUN: %expect_exit 2 norm-compile %s --entry=nothing -o %t/a 2>&1 | FileCheck %s --check-prefix=NOENTRY
+// NOENTRY: norm-compile: {{.*}}errors.mlir: no function named 'nothing' to run
+
+// RUN: %expect_exit 2 norm-compile %s --entry=static --target=tpu -o %t/a 2>&1 | FileCheck %s --check-prefix=TARGET
+// TARGET: norm-compile: {{.*}}tpu
+
+// A program the GPU lowering cannot take: a diagnostic, then one line.
+// RUN: %expect_exit 2 norm-compile %s --entry=sync_bn --target=cuda -o %t/a 2>&1 | FileCheck %s --check-prefix=SYNC
+// SYNC: error: passes device buffers to 'norm_rt_all_reduce_stats_f32', which runs on the host; norm-lower-to-nvvm has no GPU version of it
+// SYNC: norm-compile: {{.*}}errors.mlir: lowering failed (see above)
+
+func.func @dynamic(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  %y = norm.rms_norm %x : tensor<?x16xf32>
+  return %y : tensor<?x16xf32>
+}
+
+func.func @static(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %y = norm.rms_norm %x : tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+func.func @sync_bn(%x: tensor<6x4x10xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %n, %mean, %m2 = norm.batch_stats %x : tensor<6x4x10xf32> -> tensor<4xf32>
+  %tn, %tmean, %tm2 = norm.all_reduce_stats "dp" %n, %mean, %m2 : tensor<4xf32>
+  return %tmean, %tm2 : tensor<4xf32>, tensor<4xf32>
+}

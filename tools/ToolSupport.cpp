@@ -1,0 +1,74 @@
+//===- ToolSupport.cpp - What norm-run and norm-compile share -------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+
+#include "tools/ToolSupport.h"
+
+#include "dialect/NormOps.h"
+
+using namespace mlir;
+namespace rt = ::norm::rt;
+
+std::optional<rt::DType> mlir::norm::dtypeOf(Type type) {
+  if (type.isF16())
+    return rt::DType::F16;
+  if (type.isBF16())
+    return rt::DType::BF16;
+  if (type.isF32())
+    return rt::DType::F32;
+  if (type.isF64())
+    return rt::DType::F64;
+  if (type.isInteger(1))
+    return rt::DType::Bool;
+  if (type.isInteger(32))
+    return rt::DType::I32;
+  if (type.isInteger(64))
+    return rt::DType::I64;
+  return std::nullopt;
+}
+
+std::string mlir::norm::formatShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
+  }
+  return s + "]";
+}
+
+func::FuncOp mlir::norm::findEntry(ModuleOp module, const std::string &name,
+                                   const std::string &file) {
+  if (!name.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(name);
+    if (!func || func.isExternal())
+      fail(file + ": no function named '" + name + "' to run");
+    return func;
+  }
+  func::FuncOp found;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    if (found)
+      fail(file + ": several public functions; choose one with --entry");
+    found = func;
+  }
+  if (!found)
+    fail(file + ": no public function with a body to run");
+  return found;
+}
+
+std::set<unsigned> mlir::norm::varianceArguments(func::FuncOp func) {
+  std::set<unsigned> result;
+  func.walk([&](Operation *op) {
+    Value variance;
+    if (auto bn = llvm::dyn_cast<BatchNormOp>(op))
+      variance = bn.getRunningVar();
+    else if (auto apply = llvm::dyn_cast<BatchNormApplyOp>(op))
+      variance = apply.getVariance();
+    if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(variance))
+      if (arg.getOwner() == &func.getBody().front())
+        result.insert(arg.getArgNumber());
+  });
+  return result;
+}

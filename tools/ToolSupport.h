@@ -1,0 +1,48 @@
+//===- ToolSupport.h - What norm-run and norm-compile share -------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// One-line failures with their exit codes, the entry function and the
+// runtime view of its signature.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NORM_TOOLS_TOOLSUPPORT_H
+#define NORM_TOOLS_TOOLSUPPORT_H
+
+#include "runtime/npy/Npy.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace mlir::norm {
+/// A one-line error with the exit code it leads to (2: usage or input).
+struct Failure {
+  std::string message;
+  int code = 2;
+};
+
+[[noreturn]] inline void fail(const std::string &message, int code = 2) {
+  throw Failure{message, code};
+}
+
+/// The runtime dtype of a tensor element type.
+std::optional<::norm::rt::DType> dtypeOf(Type type);
+
+/// "[2, ?, 8]".
+std::string formatShape(ArrayRef<int64_t> shape);
+
+/// The entry function: `name`, or the only public function with a body.
+/// `file` names the module in the failure.
+func::FuncOp findEntry(ModuleOp module, const std::string &name,
+                       const std::string &file);
+
+/// The entry arguments that feed a variance operand, which random inputs
+/// must keep positive.
+std::set<unsigned> varianceArguments(func::FuncOp func);
+} // namespace mlir::norm
+
+#endif // NORM_TOOLS_TOOLSUPPORT_H

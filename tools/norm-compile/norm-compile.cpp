@@ -1,0 +1,359 @@
+//===- norm-compile.cpp - Ahead-of-time artifacts of norm programs --------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Compiles the entry function of a norm program, for the host CPU or an
+// NVIDIA GPU, into a standalone executable that needs neither LLVM nor MLIR
+// at run time: the host code becomes an object file here, the kernels are
+// embedded as a cubin, and the object is linked with the project's runtime
+// (the artifact's main, .npy I/O, the error metrics and, for CUDA, the mgpu*
+// functions on the driver). That is how programs travel to GPU machines that
+// have no LLVM.
+//
+//   norm-compile FILE.mlir --target=cpu|cuda -o ART     an executable
+//   norm-compile FILE.mlir --target=cuda --emit=ptx     the kernels' PTX
+//   norm-compile FILE.mlir --emit=mlir|llvm|obj         the stages between
+//
+// Results become out-params and shapes must be static: the artifact
+// allocates every buffer from the signature it embeds (norm_signature).
+// Exit codes: 0 built, 2 usage or input error, with a one-line message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/InitAll.h"
+#include "lib/Pipelines/Pipelines.h"
+#include "tools/ToolSupport.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using mlir::norm::fail;
+
+namespace cl = llvm::cl;
+
+namespace {
+enum class Target { CPU, CUDA };
+enum class Emit { Exe, Obj, LLVM, MLIR, PTX };
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                               cl::Required);
+cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                cl::value_desc("path"));
+cl::opt<std::string> entryName("entry",
+                               cl::desc("Function to compile (default: the "
+                                        "only public function with a body)"));
+cl::opt<Target> target("target", cl::desc("Where the artifact runs"),
+                       cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
+                                  clEnumValN(Target::CUDA, "cuda",
+                                             "an NVIDIA GPU")),
+                       cl::init(Target::CPU));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to write"),
+    cl::values(clEnumValN(Emit::Exe, "exe", "a standalone executable"),
+               clEnumValN(Emit::Obj, "obj", "the object file of the program"),
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM IR of the host side"),
+               clEnumValN(Emit::MLIR, "mlir", "the lowered module"),
+               clEnumValN(Emit::PTX, "ptx", "the kernels' PTX (cuda)")),
+    cl::init(Emit::Exe));
+cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of the lowering pipeline (norm-lower-to-llvm-cpu or "
+             "norm-lower-to-nvvm), e.g. 'chip=sm_80' or 'openmp=1'"));
+cl::opt<std::string> hostCpu(
+    "host-cpu",
+    cl::desc("CPU the host code is compiled for (default: this machine's "
+             "for --target=cpu, x86-64-v3 for --target=cuda)"));
+
+/// "in f32 4x8" per argument, "out ..." per result, "positive" for
+/// variances (random inputs keep them positive).
+std::string signatureOf(func::FuncOp entry) {
+  std::string s = "entry " + entry.getName().str() + "\n";
+  std::set<unsigned> variances = mlir::norm::varianceArguments(entry);
+  auto describe = [&](Type type, const std::string &what) {
+    auto tensor = llvm::dyn_cast<RankedTensorType>(type);
+    if (!tensor || !mlir::norm::dtypeOf(tensor.getElementType()))
+      fail(what + " has type " + llvm::formatv("{0}", type).str() +
+           "; artifacts take ranked tensors of f16, bf16, f32, f64, i1, "
+           "i32 or i64");
+    if (!tensor.hasStaticShape())
+      fail(what + " has the dynamic shape " +
+           mlir::norm::formatShape(tensor.getShape()) +
+           "; an ahead-of-time artifact needs static shapes");
+    std::string dims;
+    for (int64_t d : tensor.getShape())
+      dims += (dims.empty() ? "" : "x") + std::to_string(d);
+    return std::string(
+               ::norm::rt::dtypeName(*mlir::norm::dtypeOf(
+                   tensor.getElementType()))) +
+           " " + (dims.empty() ? "." : dims);
+  };
+  for (auto [i, t] : llvm::enumerate(entry.getArgumentTypes()))
+    s += "in " + describe(t, "argument #" + std::to_string(i)) +
+         (variances.count(i) ? " positive" : "") + "\n";
+  for (auto [i, t] : llvm::enumerate(entry.getResultTypes()))
+    s += "out " + describe(t, "result #" + std::to_string(i)) + "\n";
+  return s;
+}
+
+/// Lowers `module` with the target's pipeline (results as out-params).
+void lower(ModuleOp module, bool ptxText) {
+  PassManager pm(module.getContext());
+  if (target == Target::CPU) {
+    auto options =
+        mlir::norm::NormCPUPipelineOptions::createFromString(pipelineOptions);
+    if (!options)
+      fail("--pipeline-options: not options of norm-lower-to-llvm-cpu: '" +
+           pipelineOptions + "'");
+    options->outParams = true;
+    // Only libc at run time, unless asked for threads.
+    if (pipelineOptions.find("openmp") == std::string::npos)
+      options->openmp = false;
+    mlir::norm::buildNormCPUPipeline(pm, *options);
+  } else {
+    auto options =
+        mlir::norm::NormNVVMPipelineOptions::createFromString(pipelineOptions);
+    if (!options)
+      fail("--pipeline-options: not options of norm-lower-to-nvvm: '" +
+           pipelineOptions + "'");
+    // A cubin needs no JIT on the GPU machine; PTX text is what --emit=ptx
+    // shows.
+    if (ptxText)
+      options->format = "isa";
+    else if (pipelineOptions.find("format") == std::string::npos)
+      options->format = "bin";
+    mlir::norm::buildNormNVVMPipeline(pm, *options);
+  }
+  if (failed(pm.run(module)))
+    fail(inputFile + ": lowering failed (see above)");
+}
+
+/// Adds `void norm_entry(void **args)`: loads each argument of `entry` from
+/// the pointer args[i] and calls it (the packed form of MLIR's
+/// ExecutionEngine, which the artifact's main builds).
+void addPackedEntry(llvm::Module &module, llvm::Function *entry) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::IRBuilder<> b(ctx);
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *fn = llvm::Function::Create(
+      llvm::FunctionType::get(b.getVoidTy(), {ptr}, false),
+      llvm::GlobalValue::ExternalLinkage, "norm_entry", module);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn));
+  SmallVector<llvm::Value *> args;
+  for (auto [i, param] : llvm::enumerate(entry->args())) {
+    llvm::Value *slot = b.CreateLoad(
+        ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), i));
+    args.push_back(b.CreateLoad(param.getType(), slot));
+  }
+  b.CreateCall(entry, args);
+  b.CreateRetVoid();
+}
+
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine() {
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!t)
+    fail("cannot target " + triple.str() + ": " + error);
+  std::string cpu = hostCpu;
+  std::string features;
+  if (cpu.empty() && target == Target::CPU) {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (auto &[name, on] : llvm::sys::getHostCPUFeatures())
+      features += (features.empty() ? "" : ",") +
+                  std::string(on ? "+" : "-") + name.str();
+  } else if (cpu.empty()) {
+    cpu = "x86-64-v3";
+  }
+  llvm::TargetOptions options;
+  return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_));
+}
+
+void writeFile(const std::string &path, StringRef text) {
+  std::string error;
+  auto out = openOutputFile(path, &error);
+  if (!out)
+    fail(path + ": " + error);
+  out->os() << text;
+  out->keep();
+}
+
+/// Links the object with the artifact's main and the runtime.
+void link(const std::string &object, const std::string &output) {
+  auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
+  if (!cxx)
+    fail(std::string("cannot find the linker driver '") + NORM_AOT_LINKER +
+         "'");
+  std::vector<std::string> args = {*cxx, object, "-o", output};
+  if (target == Target::CPU) {
+    args.push_back(NORM_AOT_MAIN_CPU);
+    args.push_back(NORM_AOT_RUNTIME);
+    if (pipelineOptions.find("openmp") != std::string::npos)
+      args.push_back(NORM_AOT_LIBOMP);
+  } else {
+#ifdef NORM_AOT_MAIN_CUDA
+    args.push_back(NORM_AOT_MAIN_CUDA);
+    args.push_back(NORM_AOT_RUNTIME);
+    args.push_back(NORM_AOT_RUNTIME_CUDA);
+    args.push_back(NORM_AOT_LIBCUDA);
+#else
+    fail("--target=cuda: this build of norm-compile found no CUDA toolkit");
+#endif
+  }
+  args.push_back("-lm");
+#ifdef NORM_AOT_LINK_FLAGS
+  args.push_back(NORM_AOT_LINK_FLAGS);
+#endif
+  SmallVector<StringRef> refs(args.begin(), args.end());
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*cxx, refs, std::nullopt, {}, 0, 0,
+                                     &error);
+  if (rc != 0)
+    fail("linking " + output + " failed" +
+         (error.empty() ? std::string() : ": " + error));
+}
+
+int compileMain(int argc, char **argv) {
+  std::string parseErrors;
+  llvm::raw_string_ostream errs(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "norm-compile: ahead-of-time artifacts of "
+                                   "norm programs\n",
+                                   &errs))
+    fail(errs.str().substr(0, errs.str().find('\n')));
+  if (emit == Emit::PTX && target != Target::CUDA)
+    fail("--emit=ptx goes with --target=cuda");
+  std::string output = outputFile.empty() ? "-" : outputFile.getValue();
+  if ((emit == Emit::Exe || emit == Emit::Obj) && output == "-")
+    fail("give the output file with -o");
+
+  mlir::norm::registerNormPasses();
+  DialectRegistry registry;
+  mlir::norm::registerNormDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string openError;
+  auto file = openInputFile(inputFile, &openError);
+  if (!file)
+    fail(inputFile + ": " + openError);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    fail(inputFile + ": the module does not parse or verify (see above)");
+  func::FuncOp entry = mlir::norm::findEntry(*module, entryName, inputFile);
+  std::string name = entry.getName().str();
+  std::string signature = signatureOf(entry);
+
+  lower(*module, emit == Emit::PTX);
+  if (emit == Emit::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    writeFile(output, text);
+    return 0;
+  }
+  if (emit == Emit::PTX) {
+    std::string text;
+    module->walk([&](gpu::BinaryOp binary) {
+      for (Attribute object : binary.getObjects())
+        text += llvm::cast<gpu::ObjectAttr>(object).getObject().getValue();
+    });
+    writeFile(output, text);
+    return 0;
+  }
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, name);
+  if (!llvmModule)
+    fail(inputFile + ": translation to LLVM IR failed (see above)");
+  llvm::Function *lowered = llvmModule->getFunction(name);
+  if (!lowered)
+    fail(inputFile + ": the lowered module has no function '" + name + "'");
+  addPackedEntry(*llvmModule, lowered);
+  auto signatureInit =
+      llvm::ConstantDataArray::getString(llvmContext, signature);
+  new llvm::GlobalVariable(*llvmModule, signatureInit->getType(), true,
+                           llvm::GlobalValue::ExternalLinkage, signatureInit,
+                           "norm_signature");
+
+  std::unique_ptr<llvm::TargetMachine> machine = hostTargetMachine();
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  if (llvm::Error err =
+          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
+    fail("optimizing the host code failed: " +
+         llvm::toString(std::move(err)));
+  if (emit == Emit::LLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    writeFile(output, text);
+    return 0;
+  }
+
+  // The object: next to the output for --emit=obj, a temporary otherwise.
+  std::string object = output;
+  if (emit == Emit::Exe) {
+    SmallString<128> temp;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "norm-compile", "o", temp))
+      fail("cannot create a temporary file: " + ec.message());
+    object = temp.str().str();
+  }
+  {
+    std::error_code ec;
+    llvm::ToolOutputFile out(object, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      fail(object + ": " + ec.message());
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      fail("the target cannot emit an object file");
+    codegen.run(*llvmModule);
+    out.keep();
+  }
+  if (emit == Emit::Exe) {
+    link(object, output);
+    llvm::sys::fs::remove(object);
+  }
+  return 0;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  try {
+    return compileMain(argc, argv);
+  } catch (const mlir::norm::Failure &f) {
+    if (!f.message.empty())
+      llvm::errs() << "norm-compile: " << f.message << "\n";
+    return f.code;
+  }
+}
