@@ -51,8 +51,12 @@ def ConvertNormToGPU : Pass<"convert-norm-to-gpu"> {
       warps' partial sums through shared memory.
 
     The results are fresh buffers turned back into tensors, so one-shot
-    bufferization takes over from there. Ops it does not handle (wider rows,
-    batch and group norm, projections) are left for convert-norm-to-linalg.
+    bufferization takes over from there. Group norm over NCHW data is a row
+    normalizer too (a row is one group of channels with their spatial dims;
+    scale and bias are read once per channel). Ops it does not handle
+    (wider rows, f64 statistics, batch norm, projections) are left for
+    convert-norm-to-linalg, and so are normalizers still inside
+    `norm.residual` (norm-expand-residual makes them explicit first).
   }];
   let options = [
     Option<"maxVectorsPerThread", "max-vectors-per-thread", "int64_t",

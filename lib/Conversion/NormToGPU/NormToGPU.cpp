@@ -51,6 +51,15 @@ struct RowOperands {
   Value residual;        ///< added to the input first (add_*_norm), or null
   Value sum;             ///< result: input + residual, or null
   Value mean, rstd;      ///< optional per-row statistics results, or null
+  int64_t channelDim = -1; ///< group norm: the channel dim, split in groups
+};
+
+/// How a row indexes the scale and bias. A layer norm row reads them
+/// element by element; a group norm row (channels x spatial) reads one
+/// value per channel, `repeat` times, from channel
+/// (row % groups) * perGroup + col / repeat.
+struct ParamLayout {
+  int64_t groups = 1, perGroup = 0, repeat = 1;
 };
 
 /// The shape of the launch for rows of `width` elements of `bytes` each.
@@ -67,10 +76,14 @@ struct RowGeometry {
 
 /// Chooses the geometry, or nothing when a row does not fit in registers.
 static std::optional<RowGeometry>
-chooseGeometry(int64_t width, int64_t bytes, int64_t maxPerThread) {
+chooseGeometry(int64_t width, int64_t bytes, int64_t maxPerThread,
+               const ParamLayout &params) {
   RowGeometry g;
   g.lanes = std::max<int64_t>(1, 16 / bytes);
-  while (g.lanes > 1 && width % g.lanes != 0)
+  // A vector never straddles two channels of a group norm row.
+  while (g.lanes > 1 &&
+         (width % g.lanes != 0 ||
+          (params.repeat > 1 && params.repeat % g.lanes != 0)))
     g.lanes /= 2;
   g.chunks = width / g.lanes;
   // The fewest threads that keep at most maxPerThread vectors each; a
@@ -113,10 +126,10 @@ namespace {
 class RowKernelBuilder {
 public:
   RowKernelBuilder(OpBuilder &b, Location loc, const RowGeometry &g,
-                   NormalizationOpInterface op, gpu::LaunchOp launch,
-                   Value rows)
-      : b(b), loc(loc), g(g), op(op), launch(launch), rows(rows),
-        ct(b.getF32Type()) {}
+                   const ParamLayout &params, NormalizationOpInterface op,
+                   gpu::LaunchOp launch, Value rows)
+      : b(b), loc(loc), g(g), params(params), op(op), launch(launch),
+        rows(rows), ct(b.getF32Type()) {}
 
   /// x, residual: [rows, W]; scale, bias: [W]; y, sum: [rows, W];
   /// mean, rstd: [rows] (each but x and y may be null).
@@ -210,7 +223,8 @@ public:
     for (int64_t k = 0; k < g.perThread; ++k) {
       Value v = arith::MulFOp::create(b, loc, data[k], splat(rstd));
       if (scale) {
-        Value gamma = castTo(b, loc, load(scale, {cols[k]}, inBounds[k]), ct);
+        Value gamma =
+            castTo(b, loc, loadParam(scale, loadRow, cols[k], inBounds[k]), ct);
         if (offset != 0.0)
           gamma = arith::AddFOp::create(b, loc, gamma,
                                         splat(cFloat(b, loc, ct, offset)));
@@ -218,7 +232,8 @@ public:
       }
       if (bias)
         v = arith::AddFOp::create(
-            b, loc, v, castTo(b, loc, load(bias, {cols[k]}, inBounds[k]), ct));
+            b, loc, v,
+            castTo(b, loc, loadParam(bias, loadRow, cols[k], inBounds[k]), ct));
       store(castTo(b, loc, v, yType), y, {row, cols[k]},
             andValid(inBounds[k], rowValid));
     }
@@ -260,6 +275,25 @@ private:
           scf::YieldOp::create(nb, nloc, zero);
         });
     return ifOp.getResult(0);
+  }
+
+  /// The scale or bias values for the vector at `col` of `row`.
+  Value loadParam(Value param, Value row, Value col, Value inBounds) {
+    if (params.repeat == 1)
+      return load(param, {col}, inBounds);
+    // One channel for the whole vector (lanes divide `repeat`).
+    Value group = arith::RemUIOp::create(b, loc, row,
+                                         cIndex(b, loc, params.groups));
+    Value channel = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, group, cIndex(b, loc, params.perGroup)),
+        arith::DivUIOp::create(b, loc, col, cIndex(b, loc, params.repeat)));
+    // Past the row the channel may be out of range: clamp, the lanes are
+    // not stored.
+    channel = arith::MinUIOp::create(
+        b, loc, channel,
+        cIndex(b, loc, params.groups * params.perGroup - 1));
+    return splat(memref::LoadOp::create(b, loc, param, channel));
   }
 
   void store(Value v, Value memref, ValueRange indices, Value when) {
@@ -329,6 +363,7 @@ private:
   OpBuilder &b;
   Location loc;
   const RowGeometry &g;
+  const ParamLayout &params;
   NormalizationOpInterface op;
   gpu::LaunchOp launch;
   Value rows;
@@ -351,6 +386,11 @@ static std::optional<RowOperands> rowOperandsOf(Operation *op) {
       .Case([](AddRMSNormOp o) {
         return RowOperands{o.getResidual(), o.getSum(), {}, {}};
       })
+      .Case([](GroupNormOp o) {
+        int64_t rank = o.getInput().getType().getRank();
+        int64_t axis = o.getChannelAxis();
+        return RowOperands{{}, {}, {}, {}, axis < 0 ? axis + rank : axis};
+      })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -368,15 +408,34 @@ static Value viewSplitAt(OpBuilder &b, Location loc, Value buffer,
   return memref::CollapseShapeOp::create(b, loc, buffer, groups);
 }
 
-/// The buffer of tensor `t` (read only), viewed as by viewSplitAt.
-static Value bufferSplitAt(OpBuilder &b, Location loc, Value t, int64_t axis) {
+/// `buffer` viewed as [rows, width] rows of a normalizer over the dims from
+/// `axis` on, split in `groups` rows each.
+static Value viewRows(OpBuilder &b, Location loc, Value buffer, int64_t axis,
+                      int64_t groups, Value rows, int64_t width) {
+  if (!buffer || groups == 1)
+    return buffer ? viewSplitAt(b, loc, buffer, axis) : buffer;
+  Value flat = viewSplitAt(b, loc, buffer, 0);
+  auto flatType = llvm::cast<MemRefType>(flat.getType());
+  std::optional<int64_t> staticRows;
+  if (flatType.hasStaticShape())
+    staticRows = flatType.getNumElements() / width;
+  auto type = MemRefType::get({staticRows.value_or(ShapedType::kDynamic), width},
+                              flatType.getElementType());
+  OpFoldResult rowCount = staticRows ? OpFoldResult(b.getIndexAttr(*staticRows))
+                                     : OpFoldResult(rows);
+  return memref::ExpandShapeOp::create(
+      b, loc, type, flat, {{0, 1}},
+      ArrayRef<OpFoldResult>{rowCount, b.getIndexAttr(width)});
+}
+
+/// The buffer of tensor `t` (read only).
+static Value bufferOf(OpBuilder &b, Location loc, Value t) {
   if (!t)
     return t;
   auto type = llvm::cast<RankedTensorType>(t.getType());
-  Value buffer = bufferization::ToBufferOp::create(
+  return bufferization::ToBufferOp::create(
       b, loc, MemRefType::get(type.getShape(), type.getElementType()), t,
       /*read_only=*/true);
-  return viewSplitAt(b, loc, buffer, axis);
 }
 
 /// Rewrites `op` into a row kernel; fails (leaving it for the generic path)
@@ -391,32 +450,54 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
   auto type = llvm::cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   SmallVector<int64_t> dims = op.getNormalizedDims();
-  // Contiguous trailing rows of static width, f32 statistics.
+  // Contiguous trailing rows of static width, f32 statistics. A group norm
+  // row is one group of channels with what follows them (NCHW layouts).
   // (A whole tensor normalized as one row is left to the generic path.)
+  int64_t groups = op.getNumGroups();
   if (dims.empty() || dims.front() == 0 || dims.back() != rank - 1 ||
       static_cast<int64_t>(dims.size()) != rank - dims.front() ||
-      !op.getStatisticsType().isF32() || op.getNumGroups() != 1)
+      !op.getStatisticsType().isF32() ||
+      (groups != 1 && extra->channelDim != dims.front()))
     return failure();
   int64_t axis = dims.front();
-  int64_t width = 1;
+  int64_t total = 1;
   for (int64_t d : dims) {
     if (type.isDynamicDim(d))
       return failure();
-    width *= type.getDimSize(d);
+    total *= type.getDimSize(d);
+  }
+  int64_t width = total / groups;
+  ParamLayout params;
+  if (groups != 1) {
+    params.groups = groups;
+    params.perGroup = type.getDimSize(axis) / groups;
+    params.repeat = width / params.perGroup;
   }
   std::optional<RowGeometry> g = chooseGeometry(
-      width, type.getElementTypeBitWidth() / 8, maxPerThread);
+      width, type.getElementTypeBitWidth() / 8, maxPerThread, params);
   if (!g)
     return failure();
 
   Location loc = op.getLoc();
   OpBuilder &b = rewriter;
   b.setInsertionPoint(op);
+  // Rows = the product of the outer dims, times the groups.
+  Value rows = cIndex(b, loc, groups);
+  for (int64_t d = 0; d < axis; ++d)
+    rows = arith::MulIOp::create(b, loc, rows,
+                                 tensor::DimOp::create(b, loc, x, d));
   // Operands as 2-D row views of their buffers (1-D for the parameters).
-  Value x2 = bufferSplitAt(b, loc, x, axis);
-  Value r2 = bufferSplitAt(b, loc, extra->residual, axis);
-  Value scale = bufferSplitAt(b, loc, op.getScale(), 0);
-  Value bias = bufferSplitAt(b, loc, op.getBias(), 0);
+  auto rowsOf = [&](Value buffer) {
+    return viewRows(b, loc, buffer, axis, groups, rows, width);
+  };
+  Value x2 = rowsOf(bufferOf(b, loc, x));
+  Value r2 = rowsOf(bufferOf(b, loc, extra->residual));
+  Value scale = bufferOf(b, loc, op.getScale());
+  Value bias = bufferOf(b, loc, op.getBias());
+  if (scale)
+    scale = viewSplitAt(b, loc, scale, 0);
+  if (bias)
+    bias = viewSplitAt(b, loc, bias, 0);
   // Results in fresh buffers, of the input's (dynamic) sizes.
   auto allocate = [&](Value result) -> Value {
     if (!result)
@@ -433,15 +514,12 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
   Value sumBuf = allocate(extra->sum);
   Value meanBuf = allocate(extra->mean);
   Value rstdBuf = allocate(extra->rstd);
-  auto viewOf = [&](Value buffer, int64_t at) {
-    return buffer ? viewSplitAt(b, loc, buffer, at) : buffer;
+  auto statsOf = [&](Value buffer) {
+    return buffer ? viewSplitAt(b, loc, buffer, 0) : buffer;
   };
+  Value y2 = rowsOf(yBuf), sum2 = rowsOf(sumBuf);
+  Value mean1 = statsOf(meanBuf), rstd1 = statsOf(rstdBuf);
 
-  // Rows = the product of the outer dims (1 when the whole tensor is a row).
-  Value rows = cIndex(b, loc, 1);
-  for (int64_t d = 0; d < axis; ++d)
-    rows = arith::MulIOp::create(b, loc, rows,
-                                 tensor::DimOp::create(b, loc, x, d));
   Value one = cIndex(b, loc, 1);
   Value ctas = g->rowsPerCta == 1
                    ? rows
@@ -461,9 +539,8 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launch.getBody().front());
-    RowKernelBuilder(b, loc, *g, op, launch, rows)
-        .build(x2, r2, scale, bias, viewOf(yBuf, axis), viewOf(sumBuf, axis),
-               viewOf(meanBuf, 0), viewOf(rstdBuf, 0));
+    RowKernelBuilder(b, loc, *g, params, op, launch, rows)
+        .build(x2, r2, scale, bias, y2, sum2, mean1, rstd1);
     gpu::TerminatorOp::create(b, loc);
   }
 
@@ -491,8 +568,12 @@ struct ConvertNormToGPUPass
 
   void runOnOperation() override {
     SmallVector<NormalizationOpInterface> ops;
-    getOperation()->walk(
-        [&](NormalizationOpInterface op) { ops.push_back(op); });
+    // A normalizer inside norm.residual is part of the placement until
+    // norm-expand-residual makes it explicit.
+    getOperation()->walk([&](NormalizationOpInterface op) {
+      if (!op->getParentOfType<ResidualOp>())
+        ops.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
     for (NormalizationOpInterface op : ops)
       (void)lowerToRowKernel(rewriter, op, maxVectorsPerThread);

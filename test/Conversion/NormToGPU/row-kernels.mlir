@@ -98,25 +98,55 @@ func.func @layer_norm_stats(%x: tensor<?x256xf32>)
 
 // -----
 
+// Group norm over NCHW: a row is one group of 8 channels x 28 x 28 (6272
+// f32, 1568 vectors: 224 threads of 7); every vector lies in one channel,
+// whose scale is loaded once and broadcast: channel (row % 32) * 8 + col / 784.
+// CHECK-LABEL: func.func @group_norm_nchw
+// CHECK:         memref.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2048, 6272] : memref<12845056xf32> into memref<2048x6272xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2048, {{.*}}) threads({{.*}}) in ({{.*}} = %c224, {{.*}}) workgroup(%{{.*}} : memref<14xf32, #gpu.address_space<workgroup>>)
+// CHECK:         %[[ROW:.*]] = arith.minui %{{.*}}, %c2047
+// CHECK-COUNT-7: vector.load {{.*}} : memref<2048x6272xf32>, vector<4xf32>
+// CHECK:         %[[G:.*]] = arith.remui %[[ROW]], %c32
+// CHECK-DAG:     %[[BASE:.*]] = arith.muli %[[G]], %c8
+// CHECK-DAG:     %[[C:.*]] = arith.divui %{{.*}}, %c784
+// CHECK:         %[[CH:.*]] = arith.addi %[[BASE]], %[[C]]
+// CHECK:         %[[CL:.*]] = arith.minui %[[CH]], %c255
+// CHECK:         %[[GAMMA:.*]] = tensor.extract %{{.*}}[%[[CL]]] : tensor<256xf32>
+// CHECK:         vector.broadcast %[[GAMMA]] : f32 to vector<4xf32>
+// CHECK-NOT:     norm.group_norm
+func.func @group_norm_nchw(%x: tensor<64x256x28x28xf32>, %g: tensor<256xf32>)
+    -> tensor<64x256x28x28xf32> {
+  %y = norm.group_norm %x scale(%g : tensor<256xf32>) {num_groups = 32 : i64}
+         : tensor<64x256x28x28xf32>
+  return %y : tensor<64x256x28x28xf32>
+}
+
+// -----
+
 // Left to convert-norm-to-linalg: a row too wide for registers, f64
-// statistics, a whole tensor as one row, and batch norm.
+// statistics, a whole tensor as one row, group norm over NHWC (a group's
+// channels are not contiguous), and batch norm.
 // CHECK-LABEL: func.func @not_row_kernels
 // CHECK-NOT:     gpu.launch
 // CHECK:         norm.rms_norm {{.*}} : tensor<4x65536xf32>
 // CHECK:         norm.layer_norm {{.*}} : tensor<4x512xf32>
 // CHECK:         norm.layer_norm {{.*}} : tensor<512xf32>
+// CHECK:         norm.group_norm
 // CHECK:         norm.batch_norm
 func.func @not_row_kernels(%a: tensor<4x65536xf32>,
                            %c: tensor<4x512xf32>, %d: tensor<512xf32>,
-                           %e: tensor<8x16x4x4xf32>, %p: tensor<16xf32>)
+                           %e: tensor<8x16x4x4xf32>, %p: tensor<16xf32>,
+                           %f: tensor<2x4x4x16xf32>)
     -> (tensor<4x65536xf32>, tensor<4x512xf32>, tensor<512xf32>,
-        tensor<8x16x4x4xf32>) {
+        tensor<2x4x4x16xf32>, tensor<8x16x4x4xf32>) {
   %0 = norm.rms_norm %a : tensor<4x65536xf32>
   %2 = norm.layer_norm %c {compute_type = f64} : tensor<4x512xf32>
   %3 = norm.layer_norm %d {axis = 0 : i64} : tensor<512xf32>
+  %5 = norm.group_norm %f {num_groups = 4 : i64, channel_axis = 3 : i64}
+         : tensor<2x4x4x16xf32>
   %4:3 = norm.batch_norm train %e, %p, %p, %p, %p
          : tensor<8x16x4x4xf32>, params tensor<16xf32>, stats tensor<16xf32>
-  return %0, %2, %3, %4#0
+  return %0, %2, %3, %5, %4#0
       : tensor<4x65536xf32>, tensor<4x512xf32>, tensor<512xf32>,
-        tensor<8x16x4x4xf32>
+        tensor<2x4x4x16xf32>, tensor<8x16x4x4xf32>
 }
