@@ -6,7 +6,10 @@
 // and group norm, weight norm, projections, residual adds, copies). This pass
 // makes the host side a pure launcher:
 //
-//   - each linalg op (and memref.copy) becomes a parallel loop nest, its
+//   - a large additive reduction with few outputs (the per-channel
+//     statistics of batch norm) becomes one CTA per output whose threads
+//     split the reduced iterations and sum through shuffles;
+//   - each other linalg op (and memref.copy) becomes a parallel loop nest, its
 //     parallel dims first, and each outermost parallel nest one gpu.launch
 //     over its iterations linearized row-major (consecutive threads touch
 //     consecutive elements of the innermost dim);
@@ -19,7 +22,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Conversion/Passes.h"
+#include "lib/Conversion/NormToGPU/GroupSum.h"
 
+#include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -64,6 +69,27 @@ static linalg::LinalgOp parallelDimsFirst(RewriterBase &rewriter,
   return succeeded(swapped) ? linalg::LinalgOp(*swapped) : op;
 }
 
+/// `linear` split into indices over `sizes`, the last fastest (`linear` is
+/// below their product, so the first index needs no remainder).
+static SmallVector<Value> delinearize(OpBuilder &b, Location loc,
+                                      Value linear, ArrayRef<Value> sizes) {
+  SmallVector<Value> ivs(sizes.size());
+  for (int64_t d = sizes.size() - 1; d > 0; --d) {
+    ivs[d] = arith::RemUIOp::create(b, loc, linear, sizes[d]);
+    linear = arith::DivUIOp::create(b, loc, linear, sizes[d]);
+  }
+  if (!sizes.empty())
+    ivs[0] = linear;
+  return ivs;
+}
+
+static SmallVector<Value> constants(OpBuilder &b, Location loc,
+                                    ArrayRef<int64_t> values) {
+  return llvm::map_to_vector(values, [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  });
+}
+
 /// Replaces `loop` by a gpu.launch of 256-thread CTAs, one thread per
 /// iteration of its (row-major linearized) iteration space.
 static void launchParallelLoop(RewriterBase &rewriter, scf::ParallelOp loop) {
@@ -99,10 +125,7 @@ static void launchParallelLoop(RewriterBase &rewriter, scf::ParallelOp loop) {
   rewriter.setInsertionPointToStart(guard.thenBlock());
   // Innermost dim fastest.
   IRMapping mapping;
-  Value rest = id;
-  for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
-    Value i = arith::RemUIOp::create(rewriter, loc, rest, counts[d]);
-    rest = arith::DivUIOp::create(rewriter, loc, rest, counts[d]);
+  for (auto [d, i] : llvm::enumerate(delinearize(rewriter, loc, id, counts))) {
     Value iv = arith::AddIOp::create(
         rewriter, loc, loop.getLowerBound()[d],
         arith::MulIOp::create(rewriter, loc, i, loop.getStep()[d]));
@@ -111,6 +134,124 @@ static void launchParallelLoop(RewriterBase &rewriter, scf::ParallelOp loop) {
   for (Operation &op : loop.getBody()->without_terminator())
     rewriter.clone(op, mapping);
   rewriter.eraseOp(loop);
+}
+
+/// For a generic that adds a term to its accumulator (out = out + f(ins)),
+/// the term in its body; null otherwise.
+static Value additiveTerm(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || !op.hasPureBufferSemantics())
+    return nullptr;
+  Block &body = op.getRegion().front();
+  BlockArgument acc = body.getArguments().back();
+  auto add = llvm::dyn_cast_or_null<arith::AddFOp>(
+      body.getTerminator()->getOperand(0).getDefiningOp());
+  if (!add || !acc.getType().isF32() || !acc.hasOneUse())
+    return nullptr;
+  if (add.getLhs() == acc)
+    return add.getRhs();
+  if (add.getRhs() == acc)
+    return add.getLhs();
+  return nullptr;
+}
+
+/// Lowers a large additive reduction (per-channel statistics of batch norm,
+/// the norms of weight norm) to one CTA per output element: its threads
+/// stride over the reduced iterations, linearized with the innermost dim
+/// fastest (coalesced), and sum with shuffles and shared memory; the first
+/// thread adds the sum to the output. Fails when `op` is not such a
+/// reduction or is too small to gain from it.
+static LogicalResult launchBlockReduction(RewriterBase &rewriter,
+                                          linalg::GenericOp op) {
+  constexpr int64_t kMinReduced = 1024;
+  Value term = additiveTerm(op);
+  if (!term || op.getNumReductionLoops() == 0)
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  SmallVector<int64_t> parallelSizes, reducedSizes;
+  SmallVector<unsigned> parallelDims, reducedDims;
+  for (auto [d, it] : llvm::enumerate(op.getIteratorTypesArray())) {
+    bool parallel = it == utils::IteratorType::parallel;
+    (parallel ? parallelSizes : reducedSizes).push_back(ranges[d]);
+    (parallel ? parallelDims : reducedDims).push_back(d);
+  }
+  int64_t outputs = 1, reduced = 1;
+  for (int64_t s : parallelSizes)
+    outputs *= s;
+  for (int64_t s : reducedSizes)
+    reduced *= s;
+  if (reduced < kMinReduced)
+    return failure();
+  int64_t threads = reduced >= 16 * 1024 ? 512 : 256;
+
+  Location loc = op.getLoc();
+  OpBuilder &b = rewriter;
+  rewriter.setInsertionPoint(op);
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value one = c(1);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, c(outputs), one, one, c(threads), one, one, nullptr, nullptr,
+      {}, {norm::groupSumScratchType(b.getContext(), threads, 1)});
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value tid = launch.getThreadIds().x;
+  SmallVector<Value> ivs(ranges.size());
+  for (auto [d, iv] :
+       llvm::zip(parallelDims, delinearize(b, loc, launch.getBlockIds().x,
+                                           constants(b, loc, parallelSizes))))
+    ivs[d] = iv;
+  Block &body = op.getRegion().front();
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+  auto loop = scf::ForOp::create(
+      b, loc, tid, c(reduced), c(threads), ValueRange{zero},
+      [&](OpBuilder &nb, Location nloc, Value r, ValueRange acc) {
+        SmallVector<Value> all = ivs;
+        for (auto [d, iv] :
+             llvm::zip(reducedDims, delinearize(nb, nloc, r,
+                                                constants(nb, nloc,
+                                                          reducedSizes))))
+          all[d] = iv;
+        IRMapping mapping;
+        for (OpOperand *in : op.getDpsInputOperands()) {
+          Value arg = body.getArgument(in->getOperandNumber());
+          if (!llvm::isa<MemRefType>(in->get().getType())) {
+            mapping.map(arg, in->get());
+            continue;
+          }
+          auto indices = affine::expandAffineMap(
+              nb, nloc, op.getMatchingIndexingMap(in), all);
+          mapping.map(arg, memref::LoadOp::create(nb, nloc, in->get(),
+                                                  *indices));
+        }
+        Operation *add = body.getTerminator()->getOperand(0).getDefiningOp();
+        for (Operation &inner : body.without_terminator())
+          if (&inner != add)
+            nb.clone(inner, mapping);
+        Value sum = arith::AddFOp::create(nb, nloc, acc[0],
+                                          mapping.lookupOrDefault(term));
+        scf::YieldOp::create(nb, nloc, sum);
+      });
+  Value total = norm::buildGroupSum(b, loc, loop.getResult(0), tid, threads,
+                                    launch.getWorkgroupAttributions()[0], 0);
+  Value first =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
+  auto ifOp = scf::IfOp::create(b, loc, first);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  OpOperand *out = op.getDpsInitOperand(0);
+  for (Value &iv : ivs)
+    if (!iv)
+      iv = c(0);
+  auto indices =
+      affine::expandAffineMap(b, loc, op.getMatchingIndexingMap(out), ivs);
+  Value old = memref::LoadOp::create(b, loc, out->get(), *indices);
+  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total),
+                          out->get(), *indices);
+  b.setInsertionPointAfter(ifOp);
+  gpu::TerminatorOp::create(b, loc);
+  rewriter.eraseOp(op);
+  return success();
 }
 
 /// Moves `op` into a gpu.launch of one thread.
@@ -189,6 +330,9 @@ struct NormGPUOffloadPass
       if (auto copy = llvm::dyn_cast<memref::CopyOp>(op))
         op = rewriter.replaceOpWithNewOp<linalg::CopyOp>(
             copy, copy.getSource(), copy.getTarget());
+      if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
+        if (succeeded(launchBlockReduction(rewriter, generic)))
+          continue;
       auto linalgOp = parallelDimsFirst(rewriter, cast<linalg::LinalgOp>(op));
       // A nest with no parallel loop (a full reduction, a 0-d op) runs on
       // one thread.

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Conversion/Passes.h"
+#include "lib/Conversion/NormToGPU/GroupSum.h"
 
 #include "dialect/NormOps.h"
 
@@ -320,44 +321,12 @@ private:
                                        acc);
   }
 
-  /// Sums `v` over the G threads of the row: butterfly shuffles within the
-  /// warp, then (G > 32) the warps' sums through shared memory slot `slot`.
+  /// Sums `v` over the G threads of the row.
   Value reduce(Value v, int64_t slot) {
-    Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
-    for (int64_t offset = std::min<int64_t>(g.group, 32) / 2; offset > 0;
-         offset /= 2) {
-      Value off = arith::ConstantIntOp::create(b, loc, offset, 32);
-      auto shuffle = gpu::ShuffleOp::create(b, loc, v, off, width,
-                                            gpu::ShuffleMode::XOR);
-      v = arith::AddFOp::create(b, loc, v, shuffle.getShuffleResult());
-    }
-    if (g.warps() == 0)
-      return v;
-    // Each reduction has its own slots: no barrier needed between two.
-    Value shared = launch.getWorkgroupAttributions()[0];
-    Value tid = launch.getThreadIds().x;
-    Value lane = arith::RemUIOp::create(b, loc, tid, cIndex(b, loc, 32));
-    Value warp = arith::DivUIOp::create(b, loc, tid, cIndex(b, loc, 32));
-    Value base = cIndex(b, loc, slot * g.warps());
-    Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                           lane, cIndex(b, loc, 0));
-    {
-      auto ifOp = scf::IfOp::create(b, loc, isLeader);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      memref::StoreOp::create(b, loc, v, shared,
-                              ValueRange{arith::AddIOp::create(b, loc, base,
-                                                               warp)});
-    }
-    gpu::BarrierOp::create(b, loc);
-    Value total;
-    for (int64_t w = 0; w < g.warps(); ++w) {
-      Value part = memref::LoadOp::create(
-          b, loc, shared, ValueRange{cIndex(b, loc, slot * g.warps() + w)});
-      total = total ? arith::AddFOp::create(b, loc, total, part).getResult()
-                    : part;
-    }
-    return total;
+    Value scratch =
+        g.warps() ? Value(launch.getWorkgroupAttributions()[0]) : Value();
+    return buildGroupSum(b, loc, v, launch.getThreadIds().x, g.group, scratch,
+                         slot);
   }
 
   OpBuilder &b;
@@ -527,11 +496,9 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
                          b, loc, rows, cIndex(b, loc, g->rowsPerCta))
                          .getResult();
   SmallVector<Type> workgroup;
-  if (g->warps())
-    workgroup.push_back(MemRefType::get(
-        {2 * g->warps()}, b.getF32Type(), MemRefLayoutAttrInterface(),
-        gpu::AddressSpaceAttr::get(b.getContext(),
-                                   gpu::AddressSpace::Workgroup)));
+  if (MemRefType scratch =
+          groupSumScratchType(b.getContext(), g->group, /*slots=*/2))
+    workgroup.push_back(scratch);
   auto launch = gpu::LaunchOp::create(
       b, loc, ctas, one, one, cIndex(b, loc, g->group),
       cIndex(b, loc, g->rowsPerCta), one, /*dynamicSharedMemorySize=*/nullptr,

@@ -2,7 +2,7 @@
 
 // An elementwise op over 4x6 becomes one kernel of ceil(24 / 256) CTAs of
 // 256 threads, one per element, linearized row-major (the innermost index is
-// the remainder); the temporary becomes device memory and is freed at the
+// the remainder, the outermost the quotient); the temporary becomes device memory and is freed at the
 // return; the copy into the result becomes a kernel too.
 // CHECK-LABEL: func.func @elementwise
 // CHECK:         %[[TMP:.*]] = gpu.alloc () : memref<4x6xf32>
@@ -10,8 +10,7 @@
 // CHECK:           %[[OK:.*]] = arith.cmpi ult, %[[TX]], %c24
 // CHECK:           scf.if %[[OK]]
 // CHECK:             %[[J:.*]] = arith.remui %[[TX]], %c6
-// CHECK:             %[[REST:.*]] = arith.divui %[[TX]], %c6
-// CHECK:             %[[I:.*]] = arith.remui %[[REST]], %c4
+// CHECK:             %[[I:.*]] = arith.divui %[[TX]], %c6
 // CHECK:             memref.load %{{.*}}[%[[I]], %[[J]]]
 // CHECK:             arith.addf
 // CHECK:             memref.store
@@ -50,6 +49,40 @@ func.func @channel_sums(%x: memref<8x16x32xf32>, %out: memref<16xf32>) {
       ins(%x : memref<8x16x32xf32>) outs(%out : memref<16xf32>) {
   ^bb0(%a: f32, %acc: f32):
     %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The same with 1024 values per channel: one CTA of 256 threads per
+// channel; a thread strides over the (n, w) iterations, w fastest, sums
+// with shuffles and shared memory, and the first thread adds the sum to the
+// output.
+// CHECK-LABEL: func.func @channel_sums_split
+// CHECK:         gpu.launch blocks(%[[C:[^,]*]], {{.*}}) in ({{.*}} = %c4, {{.*}}) threads(%[[T:[^,]*]], {{.*}}) in ({{.*}} = %c256, {{.*}}) workgroup(%[[SMEM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:           %[[PART:.*]] = scf.for %[[R:.*]] = %[[T]] to %c1024 step %c256 iter_args(%[[ACC:.*]] = %cst) -> (f32) {
+// CHECK:             %[[W:.*]] = arith.remui %[[R]], %c64
+// CHECK:             %[[N:.*]] = arith.divui %[[R]], %c64
+// CHECK:             %[[X:.*]] = memref.load %{{.*}}[%[[N]], %[[C]], %[[W]]]
+// CHECK:             %[[SQ:.*]] = arith.mulf %[[X]], %[[X]]
+// CHECK:             %[[NEXT:.*]] = arith.addf %[[ACC]], %[[SQ]]
+// CHECK:             scf.yield %[[NEXT]]
+// CHECK-COUNT-5:   gpu.shuffle  xor
+// CHECK:           gpu.barrier
+// CHECK:           scf.if
+// CHECK:             %[[OLD:.*]] = memref.load %{{.*}}[%[[C]]] : memref<4xf32>
+// CHECK:             %[[NEW:.*]] = arith.addf %[[OLD]]
+// CHECK:             memref.store %[[NEW]], %{{.*}}[%[[C]]] : memref<4xf32>
+func.func @channel_sums_split(%x: memref<16x4x64xf32>, %out: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c, w) -> (n, c, w)>,
+                                   affine_map<(n, c, w) -> (c)>],
+                  iterator_types = ["reduction", "parallel", "reduction"]}
+      ins(%x : memref<16x4x64xf32>) outs(%out : memref<4xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %sq = arith.mulf %a, %a : f32
+    %s = arith.addf %acc, %sq : f32
     linalg.yield %s : f32
   }
   return
