@@ -6,6 +6,9 @@
 
 #include "dialect/NormOps.h"
 
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+
 using namespace mlir;
 namespace rt = ::norm::rt;
 
@@ -35,6 +38,20 @@ std::string mlir::norm::formatShape(ArrayRef<int64_t> shape) {
     s += ShapedType::isDynamic(d) ? "?" : std::to_string(d);
   }
   return s + "]";
+}
+
+OwningOpRef<ModuleOp> mlir::norm::parseModuleFile(const std::string &file,
+                                                  MLIRContext &context,
+                                                  llvm::SourceMgr &sourceMgr) {
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(file, &error);
+  if (!buffer)
+    fail(file + ": " + error);
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    fail(file + ": the module does not parse or verify (see above)");
+  return module;
 }
 
 func::FuncOp mlir::norm::findEntry(ModuleOp module, const std::string &name,

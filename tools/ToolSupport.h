@@ -13,6 +13,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include "llvm/Support/SourceMgr.h"
 
 #include <optional>
 #include <set>
@@ -34,6 +37,12 @@ std::optional<::norm::rt::DType> dtypeOf(Type type);
 
 /// "[2, ?, 8]".
 std::string formatShape(ArrayRef<int64_t> shape);
+
+/// Parses `file` (diagnostics go to the handler the caller installed on
+/// `sourceMgr`); fails with one line when it cannot be read or parsed.
+OwningOpRef<ModuleOp> parseModuleFile(const std::string &file,
+                                      MLIRContext &context,
+                                      llvm::SourceMgr &sourceMgr);
 
 /// The entry function: `name`, or the only public function with a body.
 /// `file` names the module in the failure.

@@ -6,7 +6,7 @@
 //   - the mgpu* functions that code from norm-lower-to-nvvm calls (module
 //     load, kernel lookup and launch, streams, device allocation); Debian's
 //     MLIR ships no CUDA runtime library;
-//   - norm_cuda_*, what a host program (norm-run, an ahead-of-time artifact)
+//   - norm_cuda_*, what a host program (an ahead-of-time artifact)
 //     needs around a call: the device, buffers, copies, timing.
 //
 // Every driver error is fatal: one line on stderr naming the call and the

@@ -254,16 +254,10 @@ int compileMain(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
-  std::string openError;
-  auto file = openInputFile(inputFile, &openError);
-  if (!file)
-    fail(inputFile + ": " + openError);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    fail(inputFile + ": the module does not parse or verify (see above)");
+  OwningOpRef<ModuleOp> module =
+      mlir::norm::parseModuleFile(inputFile, context, sourceMgr);
   func::FuncOp entry = mlir::norm::findEntry(*module, entryName, inputFile);
   std::string name = entry.getName().str();
   std::string signature = signatureOf(entry);

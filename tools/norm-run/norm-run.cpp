@@ -474,17 +474,10 @@ int runMain(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
-  std::string openError;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(inputFile, &openError);
-  if (!file)
-    fail(inputFile + ": " + openError);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    fail(inputFile + ": the module does not parse or verify (see above)");
+  OwningOpRef<ModuleOp> module =
+      mlir::norm::parseModuleFile(inputFile, context, sourceMgr);
 
   func::FuncOp entry = findEntry(*module, entryName, inputFile);
   std::string name = entry.getName().str();
