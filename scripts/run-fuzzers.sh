@@ -22,7 +22,8 @@ mkdir -p "$work/corpus/npy" "$work/corpus/parse" "$work/corpus/pipeline" "$work/
 
 # Seeds: every test module for the parser; the runnable ones for the pipeline.
 find "$root/test" "$root/examples" -name '*.mlir' -exec cp {} "$work/corpus/parse/" \;
-cp "$root"/test/Integration/CPU/*.mlir "$root"/examples/*.mlir "$work/corpus/pipeline/"
+cp "$root"/test/Integration/CPU/*.mlir "$root"/test/Integration/CUDA/Inputs/*.mlir \
+  "$root"/examples/*.mlir "$work/corpus/pipeline/"
 "$build/bin/norm-run" "$root/test/Tools/norm-run/Inputs/make-npy.mlir" \
   --random-inputs --output-dir="$work/corpus/npy" > /dev/null
 

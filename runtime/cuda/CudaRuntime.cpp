@@ -106,6 +106,10 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t blockZ, int32_t smem, void *stream,
                       void **params, void ** /*extra*/,
                       size_t /*paramsCount*/) {
+  // An empty tensor makes an empty grid: nothing to do (the driver would
+  // call it an invalid value).
+  if (gridX == 0 || gridY == 0 || gridZ == 0)
+    return;
   NORM_CUDA_CHECK(cuLaunchKernel(
       static_cast<CUfunction>(function), gridX, gridY, gridZ, blockX, blockY,
       blockZ, smem, static_cast<CUstream>(stream), params, nullptr));

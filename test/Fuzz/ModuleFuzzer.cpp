@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // Two targets from one file. norm-fuzz-parse parses and verifies any text as
-// a module. norm-fuzz-pipeline (NORM_FUZZ_PIPELINE) also runs norm-optimize
-// and norm-lower-to-llvm-cpu on every module that verifies. Diagnostics are
+// a module. norm-fuzz-pipeline (NORM_FUZZ_PIPELINE) also lowers every module
+// that verifies: with norm-lower-to-nvvm (PTX text, so no ptxas) when its
+// size is 4k + 1, with norm-lower-to-llvm-cpu otherwise. Diagnostics are
 // swallowed; only a crash, a sanitizer report or a leak is a finding.
 //
 // Inputs that mention linalg are skipped: its custom parsers for
@@ -60,8 +61,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
 #ifdef NORM_FUZZ_PIPELINE
   PassManager pm(&ctx);
-  norm::NormCPUPipelineOptions options;
-  norm::buildNormCPUPipeline(pm, options);
+  if (size % 4 == 1) {
+    norm::NormNVVMPipelineOptions options;
+    norm::buildNormNVVMPipeline(pm, options);
+  } else {
+    norm::NormCPUPipelineOptions options;
+    norm::buildNormCPUPipeline(pm, options);
+  }
   (void)pm.run(*module);
 #endif
   return 0;

@@ -142,6 +142,9 @@ static Value additiveTerm(linalg::GenericOp op) {
   if (op.getNumDpsInits() != 1 || !op.hasPureBufferSemantics())
     return nullptr;
   Block &body = op.getRegion().front();
+  // The body is cloned outside the linalg op: it may not ask for indices.
+  if (!body.getOps<linalg::IndexOp>().empty())
+    return nullptr;
   BlockArgument acc = body.getArguments().back();
   auto add = llvm::dyn_cast_or_null<arith::AddFOp>(
       body.getTerminator()->getOperand(0).getDefiningOp());
