@@ -432,7 +432,12 @@ static SmallVector<Value> inlineRegion(RewriterBase &rewriter, Region &region,
                                        Value arg, Operation *op) {
   Block &block = region.front();
   auto yield = llvm::cast<YieldOp>(block.getTerminator());
-  SmallVector<Value> values(yield.getValues());
+  // A region that yields its argument (an identity body) yields `arg`: the
+  // block argument itself is gone once the block is inlined.
+  SmallVector<Value> values = llvm::map_to_vector(
+      yield.getValues(), [&](Value v) -> Value {
+        return v == block.getArgument(0) ? arg : v;
+      });
   rewriter.eraseOp(yield);
   rewriter.inlineBlockBefore(&block, op, arg);
   return values;

@@ -81,3 +81,25 @@ func.func @negative_plain_normalizer_is_left_alone(%x: tensor<2x8xf32>) -> tenso
   %n = norm.layer_norm %x : tensor<2x8xf32>
   return %n : tensor<2x8xf32>
 }
+
+// -----
+
+// A body that yields its argument (y = x + LN(x)): the expansion adds the
+// normalized value itself. (It crashed before: the yielded block argument
+// was gone once the block was inlined.)
+// CHECK-LABEL: func.func @identity_body
+// CHECK-SAME:    %[[X:.*]]: tensor<4x64xf32>
+// CHECK:         %[[N:.*]] = norm.rms_norm %[[X]]
+// CHECK:         %[[Y:.*]] = arith.addf %[[X]], %[[N]]
+// CHECK:         return %[[Y]]
+func.func @identity_body(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %y = norm.residual %x : tensor<4x64xf32> pre {
+  ^bb0(%a: tensor<4x64xf32>):
+    %n = norm.rms_norm %a : tensor<4x64xf32>
+    norm.yield %n : tensor<4x64xf32>
+  } body {
+  ^bb0(%h: tensor<4x64xf32>):
+    norm.yield %h : tensor<4x64xf32>
+  }
+  return %y : tensor<4x64xf32>
+}
