@@ -32,6 +32,7 @@ namespace {
   } while (false)
 
 struct State {
+  bool deferSync = false;
   CUdevice device = 0;
   CUcontext context = nullptr;
   CUstream stream = nullptr;
@@ -120,6 +121,8 @@ void *mgpuStreamCreate() { return sharedStream(); }
 void mgpuStreamDestroy(void * /*stream*/) {}
 
 void mgpuStreamSynchronize(void *stream) {
+  if (state().deferSync)
+    return;
   NORM_CUDA_CHECK(cuStreamSynchronize(static_cast<CUstream>(stream)));
 }
 
@@ -244,6 +247,12 @@ void norm_cuda_copy_to_host(void *dst, const void *src, size_t bytes) {
 }
 
 void norm_cuda_synchronize() { NORM_CUDA_CHECK(cuCtxSynchronize()); }
+
+void norm_cuda_defer_sync(int on) {
+  state().deferSync = on != 0;
+  if (!on)
+    NORM_CUDA_CHECK(cuCtxSynchronize());
+}
 
 void norm_cuda_timer_start() {
   State &s = state();

@@ -68,6 +68,11 @@ void norm_cuda_free(void *ptr);
 void norm_cuda_copy_to_device(void *dst, const void *src, size_t bytes);
 void norm_cuda_copy_to_host(void *dst, const void *src, size_t bytes);
 void norm_cuda_synchronize();
+/// While on, compiled code does not wait for its kernels before returning
+/// (mgpuStreamSynchronize returns at once): calls queue back to back on the
+/// shared stream, which norm_cuda_timer_stop waits for. Sound because the
+/// host side of compiled code never touches device memory.
+void norm_cuda_defer_sync(int on);
 /// Marks the start of a timed region on the shared stream.
 void norm_cuda_timer_start();
 /// Milliseconds on the shared stream since norm_cuda_timer_start (waits).
