@@ -22,7 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Conversion/Passes.h"
-#include "lib/Conversion/NormToGPU/GroupSum.h"
+#include "lib/Conversion/NormToGPU/GPUTarget.h"
 
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -164,6 +164,7 @@ static Value additiveTerm(linalg::GenericOp op) {
 /// thread adds the sum to the output. Fails when `op` is not such a
 /// reduction or is too small to gain from it.
 static LogicalResult launchBlockReduction(RewriterBase &rewriter,
+                                          const norm::GPUTarget &target,
                                           linalg::GenericOp op) {
   constexpr int64_t kMinReduced = 1024;
   Value term = additiveTerm(op);
@@ -197,7 +198,7 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
   Value one = c(1);
   auto launch = gpu::LaunchOp::create(
       b, loc, c(outputs), one, one, c(threads), one, one, nullptr, nullptr,
-      {}, {norm::groupSumScratchType(b.getContext(), threads, 1)});
+      {}, {norm::groupSumScratchType(b.getContext(), target, threads, 1)});
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
   SmallVector<Value> ivs(ranges.size());
@@ -236,8 +237,9 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
                                           mapping.lookupOrDefault(term));
         scf::YieldOp::create(nb, nloc, sum);
       });
-  Value total = norm::buildGroupSum(b, loc, loop.getResult(0), tid, threads,
-                                    launch.getWorkgroupAttributions()[0], 0);
+  Value total =
+      norm::buildGroupSum(b, loc, target, loop.getResult(0), tid, threads,
+                          launch.getWorkgroupAttributions()[0], 0);
   Value first =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, c(0));
   auto ifOp = scf::IfOp::create(b, loc, first);
@@ -334,7 +336,8 @@ struct NormGPUOffloadPass
         op = rewriter.replaceOpWithNewOp<linalg::CopyOp>(
             copy, copy.getSource(), copy.getTarget());
       if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
-        if (succeeded(launchBlockReduction(rewriter, generic)))
+        if (succeeded(launchBlockReduction(rewriter, norm::GPUTarget::nvidia(),
+                                           generic)))
           continue;
       auto linalgOp = parallelDimsFirst(rewriter, cast<linalg::LinalgOp>(op));
       // A nest with no parallel loop (a full reduction, a 0-d op) runs on

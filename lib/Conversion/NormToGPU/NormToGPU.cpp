@@ -21,7 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Conversion/Passes.h"
-#include "lib/Conversion/NormToGPU/GroupSum.h"
+#include "lib/Conversion/NormToGPU/GPUTarget.h"
 
 #include "dialect/NormOps.h"
 
@@ -70,34 +70,35 @@ struct RowGeometry {
   int64_t group;       ///< threads per row (G)
   int64_t rowsPerCta;  ///< rows per CTA (several only when G < 64)
   int64_t perThread;   ///< vectors each thread keeps in registers (K)
-
-  int64_t warps() const { return group > 32 ? group / 32 : 0; }
 };
 } // namespace
 
 /// Chooses the geometry, or nothing when a row does not fit in registers.
 static std::optional<RowGeometry>
-chooseGeometry(int64_t width, int64_t bytes, int64_t maxPerThread,
-               const ParamLayout &params) {
+chooseGeometry(const GPUTarget &target, int64_t width, int64_t bytes,
+               int64_t maxPerThread, const ParamLayout &params) {
   RowGeometry g;
-  g.lanes = std::max<int64_t>(1, 16 / bytes);
+  g.lanes = std::max<int64_t>(1, target.vectorBytes / bytes);
   // A vector never straddles two channels of a group norm row.
   while (g.lanes > 1 &&
          (width % g.lanes != 0 ||
           (params.repeat > 1 && params.repeat % g.lanes != 0)))
     g.lanes /= 2;
   g.chunks = width / g.lanes;
-  // The fewest threads that keep at most maxPerThread vectors each; a
-  // whole warp at least once a row needs more than a few lanes.
+  // The fewest threads that keep at most maxPerThread vectors each: a
+  // power of two up to a warp (a row's lanes shuffle among themselves),
+  // whole warps beyond, and two warps at least for a CTA per row.
+  int64_t warp = target.warpSize;
   int64_t threads = llvm::divideCeil(g.chunks, maxPerThread);
-  g.group = llvm::PowerOf2Ceil(std::max<int64_t>(
-      threads, std::min<int64_t>(g.chunks, 32)));
-  if (g.group > 32)
-    g.group = std::max<int64_t>(64, llvm::alignTo(threads, 32));
-  if (g.group > 1024)
+  g.group = llvm::PowerOf2Ceil(
+      std::max<int64_t>(threads, std::min<int64_t>(g.chunks, warp)));
+  if (g.group > warp)
+    g.group = std::max<int64_t>(2 * warp, llvm::alignTo(threads, warp));
+  if (g.group > target.maxCtaThreads)
     return std::nullopt;
   g.perThread = llvm::divideCeil(g.chunks, g.group);
-  g.rowsPerCta = g.group >= 64 ? 1 : 128 / g.group;
+  g.rowsPerCta =
+      g.group > warp ? 1 : std::max<int64_t>(1, target.narrowCtaThreads / g.group);
   return g;
 }
 
@@ -126,11 +127,12 @@ namespace {
 /// Builds the body of one row kernel inside its gpu.launch.
 class RowKernelBuilder {
 public:
-  RowKernelBuilder(OpBuilder &b, Location loc, const RowGeometry &g,
-                   const ParamLayout &params, NormalizationOpInterface op,
-                   gpu::LaunchOp launch, Value rows)
-      : b(b), loc(loc), g(g), params(params), op(op), launch(launch),
-        rows(rows), ct(b.getF32Type()) {}
+  RowKernelBuilder(OpBuilder &b, Location loc, const GPUTarget &target,
+                   const RowGeometry &g, const ParamLayout &params,
+                   NormalizationOpInterface op, gpu::LaunchOp launch,
+                   Value rows)
+      : b(b), loc(loc), target(target), g(g), params(params), op(op),
+        launch(launch), rows(rows), ct(b.getF32Type()) {}
 
   /// x, residual: [rows, W]; scale, bias: [W]; y, sum: [rows, W];
   /// mean, rstd: [rows] (each but x and y may be null).
@@ -323,14 +325,16 @@ private:
 
   /// Sums `v` over the G threads of the row.
   Value reduce(Value v, int64_t slot) {
-    Value scratch =
-        g.warps() ? Value(launch.getWorkgroupAttributions()[0]) : Value();
-    return buildGroupSum(b, loc, v, launch.getThreadIds().x, g.group, scratch,
-                         slot);
+    Value scratch = target.warpsIn(g.group)
+                        ? Value(launch.getWorkgroupAttributions()[0])
+                        : Value();
+    return buildGroupSum(b, loc, target, v, launch.getThreadIds().x, g.group,
+                         scratch, slot);
   }
 
   OpBuilder &b;
   Location loc;
+  const GPUTarget &target;
   const RowGeometry &g;
   const ParamLayout &params;
   NormalizationOpInterface op;
@@ -410,6 +414,7 @@ static Value bufferOf(OpBuilder &b, Location loc, Value t) {
 /// Rewrites `op` into a row kernel; fails (leaving it for the generic path)
 /// when it is not a row normalizer this kernel handles.
 static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
+                                      const GPUTarget &target,
                                       NormalizationOpInterface op,
                                       int64_t maxPerThread) {
   std::optional<RowOperands> extra = rowOperandsOf(op);
@@ -442,8 +447,9 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
     params.perGroup = type.getDimSize(axis) / groups;
     params.repeat = width / params.perGroup;
   }
-  std::optional<RowGeometry> g = chooseGeometry(
-      width, type.getElementTypeBitWidth() / 8, maxPerThread, params);
+  std::optional<RowGeometry> g =
+      chooseGeometry(target, width, type.getElementTypeBitWidth() / 8,
+                     maxPerThread, params);
   if (!g)
     return failure();
 
@@ -497,7 +503,7 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
                          .getResult();
   SmallVector<Type> workgroup;
   if (MemRefType scratch =
-          groupSumScratchType(b.getContext(), g->group, /*slots=*/2))
+          groupSumScratchType(b.getContext(), target, g->group, /*slots=*/2))
     workgroup.push_back(scratch);
   auto launch = gpu::LaunchOp::create(
       b, loc, ctas, one, one, cIndex(b, loc, g->group),
@@ -506,7 +512,7 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launch.getBody().front());
-    RowKernelBuilder(b, loc, *g, params, op, launch, rows)
+    RowKernelBuilder(b, loc, target, *g, params, op, launch, rows)
         .build(x2, r2, scale, bias, y2, sum2, mean1, rstd1);
     gpu::TerminatorOp::create(b, loc);
   }
@@ -542,8 +548,9 @@ struct ConvertNormToGPUPass
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    GPUTarget target = GPUTarget::nvidia();
     for (NormalizationOpInterface op : ops)
-      (void)lowerToRowKernel(rewriter, op, maxVectorsPerThread);
+      (void)lowerToRowKernel(rewriter, target, op, maxVectorsPerThread);
   }
 };
 } // namespace
