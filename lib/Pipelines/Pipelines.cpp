@@ -108,6 +108,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   if (options.tile) {
     NormStreamingStoresOptions streaming;
     streaming.thresholdBytes = options.streamingThreshold;
+    streaming.prefetch = options.prefetch;
     pm.addNestedPass<func::FuncOp>(createNormStreamingStores(streaming));
   }
   // 6. Tiles of rows run on OpenMP threads, each iteration in an alloca

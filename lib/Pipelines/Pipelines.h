@@ -53,6 +53,11 @@ struct NormCPUPipelineOptions
       llvm::cl::desc("Outputs of at least this many bytes are written with "
                      "non-temporal stores (norm-streaming-stores)"),
       llvm::cl::init(16 << 20)};
+  Option<bool> prefetch{
+      *this, "prefetch",
+      llvm::cl::desc("Row kernels prefetch the next tile of rows while they "
+                     "write (norm-streaming-stores)"),
+      llvm::cl::init(true)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Free intermediate buffers (ownership-based "

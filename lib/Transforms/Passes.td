@@ -256,12 +256,19 @@ def NormStreamingStores : Pass<"norm-streaming-stores", "::mlir::func::FuncOp"> 
     // becomes
     vector.store %v, %y[%i, %j] {nontemporal = true} : memref<16384x4096xf32>, vector<8xf32>
     ```
+
+    With `prefetch`, the loop that writes such an output also prefetches,
+    for each large input it reads, the same columns of the next tile of
+    rows (one `memref.prefetch` per cache line): a row kernel's statistics
+    passes run from cache, and memory would otherwise sit idle meanwhile.
   }];
   let options = [
     Option<"thresholdBytes", "threshold-bytes", "int64_t",
            /*default=*/"16777216",
            "Outputs of at least this many bytes get non-temporal stores "
            "(default 16 MiB, about the last-level cache a core can use)">,
+    Option<"prefetch", "prefetch", "bool", /*default=*/"true",
+           "Prefetch the next tile of rows of large inputs while writing">,
   ];
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::memref::MemRefDialect"];

@@ -129,12 +129,14 @@ struct NormStreamingStoresPass
         failed(applyPatternsGreedily(getOperation(), std::move(lower))))
       return signalPassFailure();
 
+    SmallPtrSet<Block *, 8> applyBlocks;
     getOperation()->walk([&](vector::StoreOp store) {
       Value root = rootBuffer(store.getBase());
       std::optional<int64_t> bytes = staticBytes(root);
       if (!bytes || *bytes < thresholdBytes)
         return;
       store.setNontemporal(true);
+      applyBlocks.insert(store->getBlock());
       // Aligned stores, where that is proven, are what keeps a non-temporal
       // vector store one instruction; LLVM splits under-aligned ones.
       VectorType type = store.getVectorType();
@@ -147,6 +149,43 @@ struct NormStreamingStoresPass
             IntegerAttr::get(IntegerType::get(store.getContext(), 64),
                              vectorBytes));
     });
+    if (prefetch)
+      for (Block *block : applyBlocks)
+        prefetchNextTile(block);
+  }
+
+  /// In the loop that writes the output, prefetches the same columns of the
+  /// next tile of rows of each large input: the statistics passes run from
+  /// cache, and without this the memory sits idle while they do.
+  void prefetchNextTile(Block *block) {
+    SmallVector<vector::LoadOp> loads(block->getOps<vector::LoadOp>());
+    for (vector::LoadOp load : loads) {
+      Value root = rootBuffer(load.getBase());
+      std::optional<int64_t> bytes = staticBytes(root);
+      auto type = dyn_cast<MemRefType>(load.getBase().getType());
+      if (!bytes || *bytes < thresholdBytes || !type || type.getRank() < 2 ||
+          type.isDynamicDim(0) || !llvm::isa<BlockArgument>(root))
+        continue;
+      // The row index goes past the view (and, for the last tile, past the
+      // buffer): a prefetch is a hint that never faults (llvm.prefetch).
+      OpBuilder b(load);
+      Location loc = load.getLoc();
+      SmallVector<Value> indices(load.getIndices());
+      indices[0] = arith::AddIOp::create(
+          b, loc, indices[0],
+          arith::ConstantIndexOp::create(b, loc, type.getDimSize(0)));
+      VectorType vt = load.getVectorType();
+      int64_t elemBytes = vt.getElementTypeBitWidth() / 8;
+      int64_t perLine = 64 / elemBytes;
+      for (int64_t e = 0; e < vt.getNumElements(); e += perLine) {
+        SmallVector<Value> at = indices;
+        at.back() = arith::AddIOp::create(b, loc, indices.back(),
+                                          arith::ConstantIndexOp::create(b, loc, e));
+        memref::PrefetchOp::create(b, loc, load.getBase(), at,
+                                   /*isWrite=*/false, /*localityHint=*/3,
+                                   /*isDataCache=*/true);
+      }
+    }
   }
 };
 } // namespace

@@ -1,5 +1,33 @@
 // RUN: norm-opt %s --norm-streaming-stores | FileCheck %s
 // RUN: norm-opt %s --norm-streaming-stores=threshold-bytes=1 | FileCheck %s --check-prefix=ALL
+// RUN: norm-opt %s --norm-streaming-stores=prefetch=false | FileCheck %s --check-prefix=NOPF
+
+// The loop that writes a large output also prefetches the next tile of
+// rows of the large input it reads: 2 rows ahead (the tile's height), one
+// prefetch per 64-byte line of the 32-float vector.
+// CHECK-LABEL: func.func @prefetch_next_tile
+// CHECK:         scf.for %[[J:.*]] =
+// CHECK:           %[[X:.*]] = memref.subview %{{.*}}[%{{.*}}, %[[J]]] [2, 32]
+// CHECK:           %[[NEXT:.*]] = arith.addi %{{.*}}, %c2
+// CHECK-COUNT-2:   memref.prefetch %[[X]][%[[NEXT]], %{{.*}}], read, locality<3>, data
+// CHECK-NOT:       memref.prefetch
+// CHECK:           vector.load %[[X]]
+// CHECK:           vector.store %{{.*}} {{{.*}}nontemporal = true}
+// NOPF-LABEL: func.func @prefetch_next_tile
+// NOPF-NOT:     memref.prefetch
+func.func @prefetch_next_tile(%x: memref<4096x4096xf32>, %i: index,
+                              %out: memref<4096x4096xf32> {bufferize.result}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c4096 = arith.constant 4096 : index
+  scf.for %j = %c0 to %c4096 step %c32 {
+    %xs = memref.subview %x[%i, %j] [2, 32] [1, 1] : memref<4096x4096xf32> to memref<2x32xf32, strided<[4096, 1], offset: ?>>
+    %v = vector.load %xs[%c1, %c0] : memref<2x32xf32, strided<[4096, 1], offset: ?>>, vector<32xf32>
+    vector.store %v, %out[%i, %j] : memref<4096x4096xf32>, vector<32xf32>
+  }
+  return
+}
 
 // A 64 MiB output written by 8-lane vectors at multiples of 8 elements from
 // a 64-byte aligned allocation: non-temporal and 32-byte aligned. The 2-D

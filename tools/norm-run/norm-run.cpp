@@ -549,6 +549,9 @@ int runMain(int argc, char **argv) {
   if (!options)
     fail("--pipeline-options: not options of norm-lower-to-llvm-cpu: '" +
          pipelineOptions + "'");
+  if (options->outParams)
+    fail("--pipeline-options: norm-run calls functions that return their "
+         "results; out-params is for ahead-of-time callers (norm-compile)");
   if (optimize.getNumOccurrences())
     options->optimize = optimize;
   mlir::norm::buildNormCPUPipeline(pm, *options);
