@@ -119,6 +119,9 @@ struct NormStreamingStoresPass
     // n-D transfers (tiles of several rows) unrolled to 1-D ones, then 1-D
     // transfers to loads and stores.
     RewritePatternSet unroll(&getContext());
+    // A broadcast read (a row's statistic for every lane) becomes a 1-element
+    // read and a vector.broadcast, not a loop of scalar inserts.
+    vector::populateVectorTransferPermutationMapLoweringPatterns(unroll);
     vector::populateCastAwayVectorLeadingOneDimPatterns(unroll);
     populateVectorToSCFConversionPatterns(
         unroll, VectorTransferToSCFOptions().enableFullUnroll());
