@@ -158,10 +158,11 @@ static Value additiveTerm(linalg::GenericOp op) {
 }
 
 /// Lowers a large additive reduction (per-channel statistics of batch norm,
-/// the norms of weight norm) to one CTA per output element: its threads
-/// stride over the reduced iterations, linearized with the innermost dim
-/// fastest (coalesced), and sum with shuffles and shared memory; the first
-/// thread adds the sum to the output. Fails when `op` is not such a
+/// the norms of weight norm) to CTAs whose threads stride over the reduced
+/// iterations, linearized with the innermost dim fastest (coalesced), and
+/// sum with shuffles and shared memory; the first thread adds the sum to
+/// the output. One CTA per output, or, for few outputs over many values,
+/// several whose sums are added atomically. Fails when `op` is not such a
 /// reduction or is too small to gain from it.
 static LogicalResult launchBlockReduction(RewriterBase &rewriter,
                                           const norm::GPUTarget &target,
@@ -188,6 +189,13 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
   if (reduced < kMinReduced)
     return failure();
   int64_t threads = reduced >= 16 * 1024 ? 512 : 256;
+  // Few outputs over many values (batch norm over a large N x H x W): each
+  // output's iterations split over several CTAs, at least 16 iterations per
+  // thread, whose sums meet in the output through an atomic add.
+  int64_t splits = std::clamp<int64_t>(
+      llvm::divideCeil(target.fillingCtas, outputs), 1,
+      std::max<int64_t>(1, reduced / (threads * 16)));
+  int64_t chunk = llvm::divideCeil(reduced, splits);
 
   Location loc = op.getLoc();
   OpBuilder &b = rewriter;
@@ -197,19 +205,29 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
   };
   Value one = c(1);
   auto launch = gpu::LaunchOp::create(
-      b, loc, c(outputs), one, one, c(threads), one, one, nullptr, nullptr,
-      {}, {norm::groupSumScratchType(b.getContext(), target, threads, 1)});
+      b, loc, c(outputs * splits), one, one, c(threads), one, one, nullptr,
+      nullptr, {},
+      {norm::groupSumScratchType(b.getContext(), target, threads, 1)});
   b.setInsertionPointToStart(&launch.getBody().front());
   Value tid = launch.getThreadIds().x;
+  Value output = launch.getBlockIds().x, begin = tid, end = c(reduced);
+  if (splits > 1) {
+    Value split = arith::RemUIOp::create(b, loc, output, c(splits));
+    output = arith::DivUIOp::create(b, loc, output, c(splits));
+    Value first = arith::MulIOp::create(b, loc, split, c(chunk));
+    begin = arith::AddIOp::create(b, loc, first, tid);
+    end = arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, c(chunk)), end);
+  }
   SmallVector<Value> ivs(ranges.size());
   for (auto [d, iv] :
-       llvm::zip(parallelDims, delinearize(b, loc, launch.getBlockIds().x,
+       llvm::zip(parallelDims, delinearize(b, loc, output,
                                            constants(b, loc, parallelSizes))))
     ivs[d] = iv;
   Block &body = op.getRegion().front();
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
   auto loop = scf::ForOp::create(
-      b, loc, tid, c(reduced), c(threads), ValueRange{zero},
+      b, loc, begin, end, c(threads), ValueRange{zero},
       [&](OpBuilder &nb, Location nloc, Value r, ValueRange acc) {
         SmallVector<Value> all = ivs;
         for (auto [d, iv] :
@@ -250,9 +268,14 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
       iv = c(0);
   auto indices =
       affine::expandAffineMap(b, loc, op.getMatchingIndexingMap(out), ivs);
-  Value old = memref::LoadOp::create(b, loc, out->get(), *indices);
-  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total),
-                          out->get(), *indices);
+  if (splits > 1) {
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, total,
+                                out->get(), *indices);
+  } else {
+    Value old = memref::LoadOp::create(b, loc, out->get(), *indices);
+    memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, total),
+                            out->get(), *indices);
+  }
   b.setInsertionPointAfter(ifOp);
   gpu::TerminatorOp::create(b, loc);
   rewriter.eraseOp(op);

@@ -22,6 +22,9 @@ struct GPUTarget {
   int64_t maxCtaThreads = 1024; ///< threads of one CTA
   int64_t vectorBytes = 16;     ///< widest global load/store (ld.global.v4)
   int64_t narrowCtaThreads = 128; ///< CTA size when a CTA holds several rows
+  /// CTAs that fill the device a few times over (132 SMs on an H100): a
+  /// reduction with fewer outputs splits each over several CTAs.
+  int64_t fillingCtas = 512;
 
   static GPUTarget nvidia() { return GPUTarget(); }
 

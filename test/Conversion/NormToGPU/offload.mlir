@@ -90,6 +90,35 @@ func.func @channel_sums_split(%x: memref<16x4x64xf32>, %out: memref<4xf32>) {
 
 // -----
 
+// Two outputs over 2^20 values each: each output's iterations split over 128
+// CTAs (a device's worth of CTAs, 16 iterations per thread at least) of 512
+// threads; CTA b sums chunk b % 128 of output b / 128, and the sums meet in
+// the output through an atomic add.
+// CHECK-LABEL: func.func @few_outputs_many_values
+// CHECK:         gpu.launch blocks(%[[B:[^,]*]], {{.*}}) in ({{.*}} = %c256, {{.*}}) threads(%[[T:[^,]*]], {{.*}}) in ({{.*}} = %c512, {{.*}})
+// CHECK-DAG:       %[[SPLIT:.*]] = arith.remui %[[B]], %c128
+// CHECK-DAG:       %[[OUT:.*]] = arith.divui %[[B]], %c128
+// CHECK:           %[[FIRST:.*]] = arith.muli %[[SPLIT]], %c8192
+// CHECK:           %[[BEGIN:.*]] = arith.addi %[[FIRST]], %[[T]]
+// CHECK:           %[[LAST:.*]] = arith.addi %[[FIRST]], %c8192
+// CHECK:           %[[END:.*]] = arith.minui %[[LAST]], %c1048576
+// CHECK:           scf.for %{{.*}} = %[[BEGIN]] to %[[END]] step %c512
+// CHECK:           scf.if
+// CHECK:             memref.atomic_rmw addf %{{.*}}, %{{.*}}[%[[OUT]]] : (f32, memref<2xf32>) -> f32
+func.func @few_outputs_many_values(%x: memref<2x1048576xf32>, %out: memref<2xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(c, i) -> (c, i)>,
+                                   affine_map<(c, i) -> (c)>],
+                  iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<2x1048576xf32>) outs(%out : memref<2xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A full reduction has no parallel dim: it runs on one thread.
 // CHECK-LABEL: func.func @total
 // CHECK:         %[[ONE:.*]] = arith.constant 1 : index
