@@ -73,11 +73,16 @@ def ConvertNormToGPU : Pass<"convert-norm-to-gpu"> {
 def NormGPUOffload : Pass<"norm-gpu-offload", "::mlir::ModuleOp"> {
   let summary = "Make the host side of a bufferized GPU program a launcher";
   let description = [{
-    Runs after bufferization. Every linalg op and `memref.copy` left on the
-    host becomes a parallel loop nest (parallel dims first) and each
-    outermost nest one `gpu.launch` of 256-thread CTAs over its iterations,
-    linearized row-major so that neighbouring threads touch neighbouring
-    elements. A nest without a parallel dim runs on one thread. Host
+    Runs after bufferization. A large additive reduction (`out += f(x)`
+    over 1024 iterations or more, such as batch norm's per-channel sums)
+    becomes CTAs whose threads stride over the reduced iterations and sum
+    through shuffles and shared memory: one CTA per output, or several with
+    an atomic add when there are too few outputs to fill the device. Every
+    other linalg op and `memref.copy` left on the host becomes a parallel
+    loop nest (parallel dims first) and each outermost nest one `gpu.launch`
+    of 256-thread CTAs over its iterations, linearized row-major so that
+    neighbouring threads touch neighbouring elements. A nest without a
+    parallel dim runs on one thread. Host
     allocations become `gpu.alloc`/`gpu.dealloc`. Whatever still reads or
     writes a buffer on the host (a call into the CPU runtime, a scalar load)
     is reported as an error.
