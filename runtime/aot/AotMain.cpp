@@ -28,6 +28,7 @@
 #endif
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -161,6 +162,17 @@ double parseNumber(const std::string &arg, const std::string &name) {
   return v;
 }
 
+/// A whole number >= 0 (a run count, a seed).
+uint64_t parseCount(const std::string &arg, const std::string &name) {
+  std::string text = optionValue(arg, name);
+  char *end = nullptr;
+  errno = 0;
+  uint64_t v = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || text[0] == '-' || *end != '\0' || errno == ERANGE)
+    usage(name + " must be a whole number >= 0, got '" + text + "'");
+  return v;
+}
+
 int run(int argc, char **argv) {
   std::string entry;
   std::vector<ArgumentSpec> specs = parseSignature(entry);
@@ -182,11 +194,11 @@ int run(int argc, char **argv) {
     else if (is("--output-dir"))
       outputDir = optionValue(a, "--output-dir");
     else if (is("--bench"))
-      bench = static_cast<long>(parseNumber(a, "--bench"));
+      bench = static_cast<long>(parseCount(a, "--bench"));
     else if (a == "--random-inputs")
       random = true;
     else if (is("--seed"))
-      seed = static_cast<uint64_t>(parseNumber(a, "--seed"));
+      seed = parseCount(a, "--seed");
     else if (is("--rtol"))
       rtol = parseNumber(a, "--rtol");
     else if (is("--atol"))

@@ -246,8 +246,6 @@ void norm_cuda_copy_to_host(void *dst, const void *src, size_t bytes) {
         cuMemcpyDtoH(dst, reinterpret_cast<CUdeviceptr>(src), bytes));
 }
 
-void norm_cuda_synchronize() { NORM_CUDA_CHECK(cuCtxSynchronize()); }
-
 void norm_cuda_defer_sync(int on) {
   state().deferSync = on != 0;
   if (!on)

@@ -67,7 +67,6 @@ void *norm_cuda_alloc(size_t bytes);
 void norm_cuda_free(void *ptr);
 void norm_cuda_copy_to_device(void *dst, const void *src, size_t bytes);
 void norm_cuda_copy_to_host(void *dst, const void *src, size_t bytes);
-void norm_cuda_synchronize();
 /// While on, compiled code does not wait for its kernels before returning
 /// (mgpuStreamSynchronize returns at once): calls queue back to back on the
 /// shared stream, which norm_cuda_timer_stop waits for. Sound because the

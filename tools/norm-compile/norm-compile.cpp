@@ -117,7 +117,10 @@ std::string signatureOf(func::FuncOp entry) {
 }
 
 /// Lowers `module` with the target's pipeline (results as out-params).
-void lower(ModuleOp module, bool ptxText) {
+/// Returns whether the lowered code runs on OpenMP threads (and so needs
+/// libomp).
+bool lower(ModuleOp module, bool ptxText) {
+  bool openmp = false;
   PassManager pm(module.getContext());
   if (target == Target::CPU) {
     auto options =
@@ -127,8 +130,9 @@ void lower(ModuleOp module, bool ptxText) {
            pipelineOptions + "'");
     options->outParams = true;
     // Only libc at run time, unless asked for threads.
-    if (pipelineOptions.find("openmp") == std::string::npos)
+    if (!options->openmp.hasValue())
       options->openmp = false;
+    openmp = options->openmp;
     mlir::norm::buildNormCPUPipeline(pm, *options);
   } else {
     auto options =
@@ -140,12 +144,13 @@ void lower(ModuleOp module, bool ptxText) {
     // shows.
     if (ptxText)
       options->format = "isa";
-    else if (pipelineOptions.find("format") == std::string::npos)
+    else if (!options->format.hasValue())
       options->format = "bin";
     mlir::norm::buildNormNVVMPipeline(pm, *options);
   }
   if (failed(pm.run(module)))
     fail(inputFile + ": lowering failed (see above)");
+  return openmp;
 }
 
 /// Adds `void norm_entry(void **args)`: loads each argument of `entry` from
@@ -200,7 +205,7 @@ void writeFile(const std::string &path, StringRef text) {
 }
 
 /// Links the object with the artifact's main and the runtime.
-void link(const std::string &object, const std::string &output) {
+void link(const std::string &object, const std::string &output, bool openmp) {
   auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
   if (!cxx)
     fail(std::string("cannot find the linker driver '") + NORM_AOT_LINKER +
@@ -209,7 +214,7 @@ void link(const std::string &object, const std::string &output) {
   if (target == Target::CPU) {
     args.push_back(NORM_AOT_MAIN_CPU);
     args.push_back(NORM_AOT_RUNTIME);
-    if (pipelineOptions.find("openmp") != std::string::npos)
+    if (openmp)
       args.push_back(NORM_AOT_LIBOMP);
   } else {
 #ifdef NORM_AOT_MAIN_CUDA
@@ -262,7 +267,7 @@ int compileMain(int argc, char **argv) {
   std::string name = entry.getName().str();
   std::string signature = signatureOf(entry);
 
-  lower(*module, emit == Emit::PTX);
+  bool openmp = lower(*module, emit == Emit::PTX);
   if (emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -334,7 +339,7 @@ int compileMain(int argc, char **argv) {
     out.keep();
   }
   if (emit == Emit::Exe) {
-    link(object, output);
+    link(object, output, openmp);
     llvm::sys::fs::remove(object);
   }
   return 0;

@@ -513,10 +513,9 @@ int runMain(int argc, char **argv) {
 
   // The check's oracle runs on the unlowered module, before it is lowered.
   std::vector<rt::Tensor> expected;
-  if (!writeReference.empty() || target == Target::CUDA) {
+  if (check || !writeReference.empty()) {
     std::string error;
-    if ((check || !writeReference.empty()) &&
-        !mlir::norm::evaluateFunction(entry, refArgs, expected, error))
+    if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
       fail(inputFile + ": " + error);
   }
   if (!writeReference.empty()) {
@@ -525,11 +524,6 @@ int runMain(int argc, char **argv) {
   }
   if (target == Target::CUDA)
     return runOnCuda(name, inputs, expected);
-  if (check) {
-    std::string error;
-    if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
-      fail(inputFile + ": " + error);
-  }
 
   // Lower a copy (transformed first, on request) and JIT it.
   OwningOpRef<ModuleOp> lowered = module->clone();

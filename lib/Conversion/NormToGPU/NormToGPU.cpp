@@ -209,10 +209,10 @@ public:
       auto ifOp = scf::IfOp::create(b, loc, first);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(ifOp.thenBlock());
-      if (meanOut)
+      if (meanOut) // only layer norm has one, and it is centered
         memref::StoreOp::create(
-            b, loc, castTo(b, loc, mean ? mean : cFloat(b, loc, ct, 0.0),
-                           getElementTypeOrSelf(meanOut.getType())),
+            b, loc,
+            castTo(b, loc, mean, getElementTypeOrSelf(meanOut.getType())),
             meanOut, row);
       if (rstdOut)
         memref::StoreOp::create(

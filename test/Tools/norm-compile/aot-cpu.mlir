@@ -25,6 +25,15 @@
 // RUN: %expect_exit 2 %t/art --random-inputs --frobnicate 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: %expect_exit 2 %t/art --random-inputs --expected=%t/ref/expected0.npy 2>&1 | FileCheck %s --check-prefix=NEXPECTED
 // RUN: %t/art --random-inputs --bench=2 | FileCheck %s --check-prefix=BENCH
+// RUN: %expect_exit 2 %t/art --random-inputs --bench=-1 2>&1 | FileCheck %s --check-prefix=BADBENCH
+// RUN: %expect_exit 2 %t/art --random-inputs --rtol=x 2>&1 | FileCheck %s --check-prefix=BADRTOL
+
+// Threads only on request: libomp is linked exactly when openmp=1.
+// RUN: norm-compile %s --pipeline-options=openmp=0 -o %t/art0
+// RUN: ldd %t/art0 | FileCheck %s --check-prefix=LDD
+// RUN: norm-compile %s --pipeline-options=openmp=1 -o %t/art1
+// RUN: ldd %t/art1 | FileCheck %s --check-prefix=OMP
+// OMP: libomp
 
 // LDD-NOT: libMLIR
 // LDD-NOT: libLLVM
@@ -47,6 +56,8 @@
 // UNKNOWN: art: unknown argument '--frobnicate' (see --help)
 // NEXPECTED: art: 'add_layer_norm' has 2 results, got 1 --expected files
 // BENCH: bench: 2 runs
+// BADBENCH: art: --bench must be a whole number >= 0, got '-1'
+// BADRTOL: art: --rtol must be a number >= 0, got 'x'
 
 func.func @add_layer_norm(%x: tensor<50x48xf32>, %r: tensor<50x48xf32>,
                           %g: tensor<48xf32>) -> (tensor<50x48xf32>, tensor<50x48xf32>) {
