@@ -208,7 +208,14 @@ def NormTileRows : Pass<"norm-tile-rows", "::mlir::func::FuncOp"> {
 
     The elementwise op that writes each tile is then tiled by one vector of
     `vector-bits` (default: the widest vector registers of the host, e.g. 256
-    for AVX2, 512 for AVX-512) and vectorized with `linalg::vectorize`.
+    for AVX2, 512 for AVX-512) and vectorized with `linalg::vectorize`. The
+    row reductions become loops of vector accumulators (four registers).
+    Before either, a tile op's innermost iteration dims of one kind that
+    every operand reads contiguously are collapsed into one: group norm's
+    reductions run over a group's channels x H x W as one dim, and NCHW
+    applies along H x W rather than along a W that is no multiple of the
+    vector length. Tiles of more than four rows are reduced a row at a time,
+    and outer reduction dims (batch norm's N) become loops around the chunks.
 
     Before (one row normalizer):
     ```mlir

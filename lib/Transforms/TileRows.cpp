@@ -14,7 +14,10 @@
 //      statistics (needed whole by every tile of N) stay outside.
 //   2. The tile's elementwise root is tiled again by the target's vector
 //      width and vectorized, so its stores are vector stores that
-//      norm-streaming-stores can make non-temporal.
+//      norm-streaming-stores can make non-temporal; its row reductions get
+//      vector accumulators. Both first collapse their innermost contiguous
+//      dims (NCHW's H x W, a group's channels x H x W), so that group and
+//      batch norm vectorize too.
 //
 // The forall becomes threads (OpenMP) in the CPU pipeline; a tile of rows
 // stays in cache between the reductions and the apply, so x is read from
@@ -180,6 +183,51 @@ static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
   }
 }
 
+/// The innermost iteration dims of `op` that can become one: a run of two
+/// or more of the same iterator type that every indexing map reads as one
+/// contiguous sequence (or not at all), never including the first dim (the
+/// rows the pass tiles). Group and batch norm index NCHW data by (h, w):
+/// collapsed, a reduction has one reduction loop to vectorize, and the
+/// apply's innermost dim is H x W long rather than W (28 is not a multiple
+/// of any vector width).
+static SmallVector<ReassociationIndices>
+innermostCollapsible(linalg::LinalgOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  int64_t last = int64_t(iterators.size()) - 1;
+  ReassociationIndices group = {last};
+  for (int64_t d = last - 1; d >= 1 && iterators[d] == iterators[last]; --d) {
+    ReassociationIndices wider = {d};
+    llvm::append_range(wider, group);
+    if (!linalg::areDimSequencesPreserved(maps, {wider}))
+      break;
+    group = std::move(wider);
+  }
+  if (group.size() < 2)
+    return {};
+  SmallVector<ReassociationIndices> result;
+  for (int64_t d = 0; d < group.front(); ++d)
+    result.push_back({d});
+  result.push_back(group);
+  return result;
+}
+
+/// Collapses the innermost collapsible dims of `op` (see
+/// innermostCollapsible) and returns the op that replaced it, or `op`.
+static linalg::LinalgOp collapseInnermost(RewriterBase &rewriter,
+                                          linalg::LinalgOp op) {
+  SmallVector<ReassociationIndices> groups = innermostCollapsible(op);
+  if (groups.empty() || !isa<linalg::GenericOp>(op))
+    return op;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, groups, rewriter);
+  if (failed(collapsed))
+    return op;
+  rewriter.replaceOp(op, collapsed->results);
+  return collapsed->collapsedOp;
+}
+
 /// Vectorizes `op` (a static tile) where it stands.
 static LogicalResult vectorizeInPlace(RewriterBase &rewriter, Operation *op) {
   rewriter.setInsertionPoint(op);
@@ -239,7 +287,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       // The row reductions: vector accumulators of the same width.
       SmallVector<linalg::GenericOp> reductions;
       (*forall)->walk([&](linalg::GenericOp op) {
-        if (op.getNumReductionLoops() == 1)
+        if (op.getNumReductionLoops() != 0)
           reductions.push_back(op);
       });
       for (linalg::GenericOp op : reductions)
@@ -252,25 +300,54 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   /// accumulators once LLVM splits it into registers), and a final reduction
   /// of that vector. LLVM's loop vectorizer, left to itself, picks narrower
   /// vectors for bf16 data.
-  LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::GenericOp op,
+  ///
+  /// The innermost reduction dims are collapsed into one first (a group's
+  /// channels x H x W). A tile of more than four rows (the groups of a
+  /// sample) is reduced a row at a time; outer reduction dims (a batch
+  /// norm's N) become loops that carry the accumulator.
+  LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                                    unsigned bits) {
-    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||
-        iterators.back() != utils::IteratorType::reduction)
+        op.getNumReductionLoops() == 0)
+      return failure();
+    op = collapseInnermost(rewriter, op);
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    if (iterators.back() != utils::IteratorType::reduction)
       return failure();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     int64_t rows = 1;
-    for (int64_t r : ArrayRef<int64_t>(ranges).drop_back())
-      rows *= r;
-    // At most four vector registers of accumulators: tiles of many short
-    // rows are left to LLVM (unrolled, they would only grow the code).
+    for (auto [range, iterator] : llvm::zip_equal(ranges, iterators))
+      if (iterator == utils::IteratorType::parallel)
+        rows *= range;
+    // At most four vector registers of accumulators, fewer where the row
+    // length needs it (H x W = 784 is 49 vectors of 16 lanes).
+    bool perRow = rows > 4;
     int64_t lanes = bits / 32;
-    if (rows > 4)
-      return failure();
-    int64_t chunk = lanes * (4 / rows);
+    int64_t chunk = lanes * (4 / (perRow ? 1 : rows));
+    while (chunk > lanes && ranges.back() % chunk != 0)
+      chunk /= 2;
+    // Rows shorter than two chunks are left to LLVM: unrolled, they would
+    // only grow the code.
     if (ranges.back() % chunk != 0 || ranges.back() < 2 * chunk)
       return failure();
-    SmallVector<OpFoldResult> sizes(ranges.size(), rewriter.getIndexAttr(0));
+    if (perRow) {
+      SmallVector<OpFoldResult> sizes;
+      for (utils::IteratorType iterator : iterators)
+        sizes.push_back(rewriter.getIndexAttr(
+            iterator == utils::IteratorType::parallel ? 1 : 0));
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> rowLoops = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()),
+          scf::SCFTilingOptions().setTileSizes(sizes));
+      if (failed(rowLoops))
+        return failure();
+      rewriter.replaceOp(op, rowLoops->replacements);
+      op = cast<linalg::LinalgOp>(rowLoops->tiledOps.front());
+    }
+    SmallVector<OpFoldResult> sizes;
+    for (utils::IteratorType iterator : iterators)
+      sizes.push_back(rewriter.getIndexAttr(
+          iterator == utils::IteratorType::parallel ? 0 : 1));
     sizes.back() = rewriter.getIndexAttr(chunk);
     rewriter.setInsertionPoint(op);
     FailureOr<scf::SCFTilingResult> tiled = scf::tileReductionUsingScf(
@@ -283,8 +360,10 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
         return failure();
     // Moves the accumulator's read and write out of the loop where it can
     // (it did not for the row norms seen so far: LLVM's SROA then keeps the
-    // small accumulator buffer in registers).
-    for (LoopLikeOpInterface loop : tiled->loops)
+    // small accumulator buffer in registers). Innermost loop first: hoisting
+    // from an outer loop first breaks the inner loop's yields (batch norm's
+    // loop over N around the chunks).
+    for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
       hoistLoopInvariantSubsets(rewriter, loop);
     return success();
   }
@@ -369,6 +448,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     if (op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
         op.getNumLoops() == 0)
       return failure();
+    op = collapseInnermost(rewriter, op);
     unsigned widest = 8;
     for (Value v : op->getOperands()) {
       Type element = getElementTypeOrSelf(v.getType());

@@ -62,6 +62,39 @@ func.func @negative_batch_norm_statistics(%x: tensor<64x32x16x16xf32>, %g: tenso
   return %y : tensor<64x32x16x16xf32>
 }
 
+// Group norm, NCHW: a tile is one sample. Each reduction runs over a
+// group's channels x H x W collapsed into one dim, a group at a time, with
+// vector accumulators; the apply's innermost dim is H x W = 144, not W = 12
+// (no multiple of 8 lanes).
+// CHECK-LABEL: func.func @group_norm
+// CHECK:         scf.forall (%{{.*}}) in (4)
+// CHECK:           tensor.collapse_shape {{.*}} : tensor<1x8x4x12x12xf32> into tensor<1x8x576xf32>
+// CHECK:           scf.for {{.*}} = %c0 to %c8 step %c1
+// CHECK:             scf.for {{.*}} = %c0 to %c576 step %c32 iter_args({{.*}}) -> (tensor<1x1x32xf32>)
+// CHECK:               arith.addf {{.*}} fastmath<reassoc> : vector<1x1x32xf32>
+// CHECK:           tensor.collapse_shape {{.*}} : tensor<1x8x4x12x12xf32> into tensor<1x8x4x144xf32>
+// CHECK:           scf.for {{.*}} = %c0 to %c144 step %c8
+// CHECK:             vector.transfer_write {{.*}} : vector<1x1x1x8xf32>
+func.func @group_norm(%x: tensor<4x32x12x12xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<4x32x12x12xf32> {
+  %y = norm.group_norm %x scale(%g : tensor<32xf32>) bias(%b : tensor<32xf32>) {num_groups = 8 : i64} : tensor<4x32x12x12xf32>
+  return %y : tensor<4x32x12x12xf32>
+}
+
+// Batch norm's per-channel sums, a tile of channels at a time: a loop over N
+// around chunks of H x W carries vector accumulators (8 lanes per channel).
+// CHECK-LABEL: func.func @batch_norm_statistics
+// CHECK:         scf.forall
+// CHECK:           tensor.collapse_shape {{.*}} into tensor<8x4x144xf32>
+// CHECK:           scf.for {{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (tensor<4x1x8xf32>)
+// CHECK:             scf.for {{.*}} = %c0 to %c144 step %c8
+// CHECK:               arith.addf {{.*}} fastmath<reassoc> : vector<1x4x8xf32>
+func.func @batch_norm_statistics(%x: tensor<8x16x12x12xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>,
+                                 %m: tensor<16xf32>, %v: tensor<16xf32>) -> tensor<8x16x12x12xf32> {
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v
+      : tensor<8x16x12x12xf32>, params tensor<16xf32>, stats tensor<16xf32>
+  return %y : tensor<8x16x12x12xf32>
+}
+
 // Everything fits in one tile: nothing to fuse, no loop.
 // CHECK-LABEL: func.func @negative_one_tile
 // CHECK-NOT:     scf.forall

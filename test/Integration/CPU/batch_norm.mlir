@@ -5,6 +5,8 @@
 // RUN: norm-run %s --entry=eval_nchw --random-inputs --check | FileCheck %s --check-prefix=EVAL
 // RUN: norm-run %s --entry=masked_sequence_bf16 --random-inputs --seed=5 --check | FileCheck %s --check-prefix=MASK
 // RUN: norm-run %s --entry=dynamic_batch --random-inputs --check | FileCheck %s --check-prefix=DYN
+// RUN: norm-run %s --entry=train_vectorized --random-inputs --check --pipeline-options=vector-bits=512 | FileCheck %s --check-prefix=VEC
+// RUN: norm-run %s --entry=train_vectorized --random-inputs --check --pipeline-options=vector-bits=256 | FileCheck %s --check-prefix=VEC
 
 // New running statistics use the unbiased variance.
 // TRAIN: result0 (f32): 1200 values
@@ -69,4 +71,17 @@ func.func @dynamic_batch(%x: tensor<8x3x4x4xf32>, %p: tensor<3xf32>, %v: tensor<
       : (tensor<?x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<?x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
   %s = tensor.cast %y : tensor<?x3x4x4xf32> to tensor<8x3x4x4xf32>
   return %s, %nm, %nv : tensor<8x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// H x W = 144: norm-tile-rows accumulates each channel's statistics in
+// vectors, over N and chunks of H x W, in both vector widths.
+// VEC: result0 (f32): 18432 values
+// VEC-COUNT-2: (f32): 16 values
+// VEC: check: PASS
+func.func @train_vectorized(%x: tensor<8x16x12x12xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>,
+                            %m: tensor<16xf32>, %v: tensor<16xf32>)
+    -> (tensor<8x16x12x12xf32>, tensor<16xf32>, tensor<16xf32>) {
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v
+      : tensor<8x16x12x12xf32>, params tensor<16xf32>, stats tensor<16xf32>
+  return %y, %nm, %nv : tensor<8x16x12x12xf32>, tensor<16xf32>, tensor<16xf32>
 }

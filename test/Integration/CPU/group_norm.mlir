@@ -4,6 +4,9 @@
 // RUN: norm-run %s --entry=instance_nchw --random-inputs --check | FileCheck %s --check-prefix=INST
 // RUN: norm-run %s --entry=groups_nhwc_f16 --random-inputs --check | FileCheck %s --check-prefix=NHWC
 // RUN: norm-run %s --entry=instance_nhwc --random-inputs --check | FileCheck %s --check-prefix=INSTNHWC
+// RUN: norm-run %s --entry=groups_nchw --random-inputs --check --pipeline-options=vector-bits=512 | FileCheck %s --check-prefix=VEC
+// RUN: norm-run %s --entry=groups_nchw --random-inputs --check --pipeline-options=vector-bits=256 | FileCheck %s --check-prefix=VEC
+// RUN: norm-run %s --entry=groups_nchw_bf16 --random-inputs --check | FileCheck %s --check-prefix=VECBF16
 
 // ONE: result0 (f32): 400 values
 // ONE: check: PASS
@@ -32,4 +35,21 @@ func.func @groups_nhwc_f16(%x: tensor<2x6x6x16xf16>, %g: tensor<16xf16>, %b: ten
 func.func @instance_nhwc(%x: tensor<2x4x4x9xf32>) -> tensor<2x4x4x9xf32> {
   %y = norm.group_norm %x {num_groups = 9 : i64, channel_axis = -1 : i64} : tensor<2x4x4x9xf32>
   return %y : tensor<2x4x4x9xf32>
+}
+
+// NCHW with groups of 4 channels x 12 x 12: norm-tile-rows reduces each
+// group as one run of 576 values with vector accumulators, and applies along
+// H x W = 144 (12 is no multiple of a vector), in both vector widths.
+// VEC: result0 (f32): 18432 values
+// VEC: check: PASS
+func.func @groups_nchw(%x: tensor<4x32x12x12xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<4x32x12x12xf32> {
+  %y = norm.group_norm %x scale(%g : tensor<32xf32>) bias(%b : tensor<32xf32>) {num_groups = 8 : i64} : tensor<4x32x12x12xf32>
+  return %y : tensor<4x32x12x12xf32>
+}
+
+// VECBF16: result0 (bf16): 2048 values
+// VECBF16: check: PASS
+func.func @groups_nchw_bf16(%x: tensor<2x16x8x8xbf16>, %g: tensor<16xbf16>, %b: tensor<16xbf16>) -> tensor<2x16x8x8xbf16> {
+  %y = norm.group_norm %x scale(%g : tensor<16xbf16>) bias(%b : tensor<16xbf16>) {num_groups = 2 : i64} : tensor<2x16x8x8xbf16>
+  return %y : tensor<2x16x8x8xbf16>
 }
