@@ -6,8 +6,11 @@
 
 #include "dialect/NormOps.h"
 
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/CommandLine.h"
 
 using namespace mlir;
 namespace rt = ::norm::rt;
@@ -88,4 +91,17 @@ std::set<unsigned> mlir::norm::varianceArguments(func::FuncOp func) {
         result.insert(arg.getArgNumber());
   });
   return result;
+}
+
+static llvm::cl::opt<bool> verifyEach(
+    "verify-each",
+    llvm::cl::desc("Verify the IR after every pass of the lowering (the "
+                   "result is always verified)"),
+    llvm::cl::init(false));
+
+LogicalResult mlir::norm::runPipeline(PassManager &pm, ModuleOp module) {
+  pm.enableVerifier(verifyEach);
+  if (failed(pm.run(module)))
+    return failure();
+  return verify(module);
 }

@@ -1,8 +1,8 @@
 //===- ToolSupport.h - What norm-run and norm-compile share -------*- C++ -*-===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// One-line failures with their exit codes, the entry function and the
-// runtime view of its signature.
+// One-line failures with their exit codes, the entry function, the
+// runtime view of its signature, and how the tools run a pipeline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/SourceMgr.h"
 
@@ -48,6 +49,12 @@ OwningOpRef<ModuleOp> parseModuleFile(const std::string &file,
 /// `file` names the module in the failure.
 func::FuncOp findEntry(ModuleOp module, const std::string &name,
                        const std::string &file);
+
+/// Runs a lowering pipeline on `module` and verifies the result. Unlike
+/// norm-opt (MlirOptMain verifies after every pass by default), the IR is
+/// verified after every pass only with --verify-each: on a 32-block
+/// transformer that verification took as long as the lowering itself.
+LogicalResult runPipeline(PassManager &pm, ModuleOp module);
 
 /// The entry arguments that feed a variance operand, which random inputs
 /// must keep positive.

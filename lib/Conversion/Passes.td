@@ -92,4 +92,20 @@ def NormGPUOffload : Pass<"norm-gpu-offload", "::mlir::ModuleOp"> {
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect"];
 }
 
+def NormConvertToLLVM : Pass<"norm-convert-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "The CPU pipeline's last step to the LLVM dialect, in one "
+                "conversion";
+  let description = [{
+    Converts OpenMP regions, `cf`, `arith`, `index`, `math`, `func` and `ub`
+    to the LLVM dialect in a single dialect conversion, with the patterns of
+    the upstream `convert-*-to-llvm` passes: one walk of the module instead
+    of seven. Math ops that LLVM has an intrinsic for become the intrinsic;
+    the others (`math.erf`) become libm calls. It runs after
+    `finalize-memref-to-llvm`, `convert-vector-to-llvm` and
+    `convert-scf-to-cf`, and before `reconcile-unrealized-casts`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // NORM_LIB_CONVERSION_PASSES_TD

@@ -150,19 +150,13 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useAlignedAlloc = true;
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   //    Loops to branches only now: an OpenMP loop body sits in a
   //    memref.alloca_scope, which holds one block until memref-to-llvm
   //    lowers it to stacksave/stackrestore.
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
+  //    The rest in one conversion (norm-convert-to-llvm).
+  pm.addPass(createNormConvertToLLVM());
   pm.addPass(createReconcileUnrealizedCastsPass());
   //    No `bfloat` for the backend: without AVX512-BF16 it would call
   //    __truncsfbf2 for every bf16 load and store.

@@ -148,7 +148,7 @@ bool lower(ModuleOp module, bool ptxText) {
       options->format = "bin";
     mlir::norm::buildNormNVVMPipeline(pm, *options);
   }
-  if (failed(pm.run(module)))
+  if (failed(mlir::norm::runPipeline(pm, module)))
     fail(inputFile + ": lowering failed (see above)");
   return openmp;
 }

@@ -549,7 +549,7 @@ int runMain(int argc, char **argv) {
   if (optimize.getNumOccurrences())
     options->optimize = optimize;
   mlir::norm::buildNormCPUPipeline(pm, *options);
-  if (failed(pm.run(*lowered)))
+  if (failed(mlir::norm::runPipeline(pm, *lowered)))
     fail(inputFile + ": norm-lower-to-llvm-cpu failed (see above)");
 
   llvm::InitializeNativeTarget();

@@ -5,7 +5,7 @@
 // RUN: norm-run %s --entry=groups_nhwc_f16 --random-inputs --check | FileCheck %s --check-prefix=NHWC
 // RUN: norm-run %s --entry=instance_nhwc --random-inputs --check | FileCheck %s --check-prefix=INSTNHWC
 // RUN: norm-run %s --entry=groups_nchw --random-inputs --check --pipeline-options=vector-bits=512 | FileCheck %s --check-prefix=VEC
-// RUN: norm-run %s --entry=groups_nchw --random-inputs --check --pipeline-options=vector-bits=256 | FileCheck %s --check-prefix=VEC
+// RUN: norm-run %s --entry=groups_nchw --random-inputs --check --pipeline-options=vector-bits=256 --verify-each | FileCheck %s --check-prefix=VEC
 // RUN: norm-run %s --entry=groups_nchw_bf16 --random-inputs --check | FileCheck %s --check-prefix=VECBF16
 
 // ONE: result0 (f32): 400 values
@@ -39,7 +39,8 @@ func.func @instance_nhwc(%x: tensor<2x4x4x9xf32>) -> tensor<2x4x4x9xf32> {
 
 // NCHW with groups of 4 channels x 12 x 12: norm-tile-rows reduces each
 // group as one run of 576 values with vector accumulators, and applies along
-// H x W = 144 (12 is no multiple of a vector), in both vector widths.
+// H x W = 144 (12 is no multiple of a vector), in both vector widths (one
+// run verifies the IR after every pass of the lowering).
 // VEC: result0 (f32): 18432 values
 // VEC: check: PASS
 func.func @groups_nchw(%x: tensor<4x32x12x12xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>) -> tensor<4x32x12x12xf32> {
