@@ -149,7 +149,11 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    registers.
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useAlignedAlloc = true;
-  pm.addPass(createConvertVectorToLLVMPass());
+  //    Vector reductions may reassociate: they all come from norm-tile-rows,
+  //    whose accumulators reassociate the sum already.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   //    Loops to branches only now: an OpenMP loop body sits in a
   //    memref.alloca_scope, which holds one block until memref-to-llvm

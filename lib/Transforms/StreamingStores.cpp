@@ -9,7 +9,8 @@
 // which the next op reads from cache, keep ordinary stores.
 //
 // It first lowers the vector transfers of norm-tile-rows (on buffers) to
-// 1-D `vector.load`/`vector.store`, the ops that carry the flag.
+// 1-D `vector.load`/`vector.store`, the ops that carry the flag, and the
+// accumulators' final multi-reductions to one `vector.reduction` per row.
 //
 //===----------------------------------------------------------------------===//
 
@@ -123,6 +124,10 @@ struct NormStreamingStoresPass
     // read and a vector.broadcast, not a loop of scalar inserts.
     vector::populateVectorTransferPermutationMapLoweringPatterns(unroll);
     vector::populateCastAwayVectorLeadingOneDimPatterns(unroll);
+    // The final reduction of a row's vector accumulator: one
+    // vector.reduction per row.
+    vector::populateVectorMultiReductionLoweringPatterns(
+        unroll, vector::VectorMultiReductionLowering::InnerReduction);
     populateVectorToSCFConversionPatterns(
         unroll, VectorTransferToSCFOptions().enableFullUnroll());
     RewritePatternSet lower(&getContext());

@@ -358,6 +358,11 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     for (Operation *partial : tiled->tiledOps)
       if (failed(vectorizeInPlace(rewriter, partial)))
         return failure();
+    // The accumulator's final reduction too: a vector.multi_reduction
+    // becomes a shuffle tree, where the scalar loop LLVM got before was a
+    // chain of 64 dependent adds per row and pass.
+    for (Operation *merge : tiled->mergeOps)
+      (void)vectorizeInPlace(rewriter, merge);
     // Moves the accumulator's read and write out of the loop where it can
     // (it did not for the row norms seen so far: LLVM's SROA then keeps the
     // small accumulator buffer in registers). Innermost loop first: hoisting
@@ -449,13 +454,16 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
         op.getNumLoops() == 0)
       return failure();
     op = collapseInnermost(rewriter, op);
-    unsigned widest = 8;
-    for (Value v : op->getOperands()) {
-      Type element = getElementTypeOrSelf(v.getType());
-      if (!element.isIntOrFloat())
+    // One vector register of the widest type written: a bf16 result is
+    // stored a whole 64-byte line at a time (32 lanes with AVX-512), though
+    // the f32 statistics it reads would make it 16.
+    for (Value v : op->getOperands())
+      if (!getElementTypeOrSelf(v.getType()).isIntOrFloat())
         return failure();
-      widest = std::max(widest, element.getIntOrFloatBitWidth());
-    }
+    unsigned widest = 8;
+    for (Value init : op.getDpsInits())
+      widest = std::max(
+          widest, getElementTypeOrSelf(init.getType()).getIntOrFloatBitWidth());
     int64_t lanes = bits / widest;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     if (ranges.back() % lanes != 0)

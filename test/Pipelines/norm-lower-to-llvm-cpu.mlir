@@ -6,7 +6,8 @@
 // (and OpenMP), erf as a libm call, the result from aligned_alloc (no
 // pointer arithmetic that would hide from LLVM that it aliases nothing).
 // Row kernels: the rows are shared out to threads, the layer norm is fused
-// into the GELU's tile, whose temporaries live on the stack, and the GELU
+// into the GELU's tile, whose temporaries live on the stack, its row sums
+// end in a reassociating vector reduction (a shuffle tree), and the GELU
 // writes vectors.
 // CHECK-LABEL: llvm.func @block
 // CHECK-NOT:     tensor<
@@ -17,6 +18,7 @@
 // CHECK:         omp.wsloop
 // CHECK:         llvm.intr.stacksave
 // CHECK:         llvm.alloca
+// CHECK:         llvm.intr.vector.reduce.fadd{{.*}}fastmath<reassoc>
 // CHECK:         llvm.call @erff
 // CHECK:         llvm.store %{{.*}} : vector<{{[0-9]+}}xf32>, !llvm.ptr
 // CHECK:         llvm.intr.stackrestore

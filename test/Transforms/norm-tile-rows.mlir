@@ -3,16 +3,17 @@
 // A row normalizer becomes one loop over rows (one row of 4096 f32 per
 // tile): the shift, both reductions and the statistics are computed in the
 // tile. Each reduction accumulates 4 x 8 lanes per step and reduces that
-// vector at the end; the apply writes 8-lane vectors.
+// vector at the end (a vector reduction, not a loop of scalar adds); the
+// apply writes 8-lane vectors.
 // CHECK-LABEL: func.func @layer_norm
 // CHECK:         scf.forall (%[[ROW:.*]]) in (256)
 // CHECK:           tensor.extract_slice %{{.*}}[%[[ROW]], 0] [1, 4096] [1, 1]
 // CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
 // CHECK:             arith.addf {{.*}} : vector<1x32xf32>
-// CHECK:           linalg.reduce
+// CHECK:           vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
 // CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
 // CHECK:             arith.mulf {{.*}} : vector<1x32xf32>
-// CHECK:           linalg.reduce
+// CHECK:           vector.multi_reduction <add>
 // CHECK:           scf.for {{.*}} step %c8
 // CHECK:             vector.transfer_read {{.*}} vector<1x8xf32>
 // CHECK:             vector.transfer_write {{.*}} vector<1x8xf32>
