@@ -39,6 +39,15 @@ try:
 except OSError:
     pass
 
+# The host converts f32 to bf16 in one instruction (AVX512-BF16), so
+# bf16-rounding=native can run here.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if "avx512_bf16" in cpuinfo.read().split():
+            config.available_features.add("avx512bf16")
+except OSError:
+    pass
+
 # %expect_exit CODE CMD...: succeeds only when CMD exits with CODE.
 config.substitutions.append(
     ("%expect_exit", "sh " + os.path.join(config.norm_src_root, "test", "expect-exit")))

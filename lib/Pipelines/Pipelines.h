@@ -16,6 +16,9 @@ class OpPassManager;
 } // namespace mlir
 
 namespace mlir::norm {
+/// How the CPU pipeline rounds f32 to bf16.
+enum class Bf16Rounding { Host, Native, Integer };
+
 /// Options of `norm-lower-to-llvm-cpu`.
 struct NormCPUPipelineOptions
     : public PassPipelineOptions<NormCPUPipelineOptions> {
@@ -58,6 +61,18 @@ struct NormCPUPipelineOptions
       llvm::cl::desc("Row kernels prefetch the next tile of rows while they "
                      "write (norm-streaming-stores)"),
       llvm::cl::init(true)};
+  Option<Bf16Rounding> bf16Rounding{
+      *this, "bf16-rounding",
+      llvm::cl::desc("How f32 results become bf16"),
+      llvm::cl::values(
+          clEnumValN(Bf16Rounding::Host, "host",
+                     "native where the host has AVX512-BF16, else integer"),
+          clEnumValN(Bf16Rounding::Native, "native",
+                     "AVX512-BF16's vcvtneps2bf16 (flushes subnormals to "
+                     "zero)"),
+          clEnumValN(Bf16Rounding::Integer, "integer",
+                     "round to nearest even in integer arithmetic (any CPU)")),
+      llvm::cl::init(Bf16Rounding::Host)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Free intermediate buffers (ownership-based "

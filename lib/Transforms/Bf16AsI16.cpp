@@ -10,15 +10,23 @@
 // value, constant and element type the i16 type of the same bits, so no
 // `bfloat` reaches the backend.
 //
+// The exception is norm-native-bf16-truncf (also here): on a CPU with
+// AVX512-BF16 an `llvm.fptrunc` to bf16 is one instruction for 16 values,
+// so it stays, and its result is bitcast to i16.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMBF16ASI16
+#define GEN_PASS_DEF_NORMNATIVEBF16TRUNCF
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
@@ -43,12 +51,50 @@ static bool isFloatArithmetic(Operation *op) {
       op);
 }
 
+/// A truncation from f32 to bf16 (to nearest even, the default).
+static bool isNativeBf16Truncation(Type from, Type to) {
+  return getElementTypeOrSelf(from).isF32() &&
+         getElementTypeOrSelf(to).isBF16();
+}
+
+struct NativeBf16Truncf : OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getRoundingmodeAttr() ||
+        !isNativeBf16Truncation(op.getIn().getType(), op.getType()))
+      return failure();
+    rewriter.replaceOpWithNewOp<LLVM::FPTruncOp>(op, op.getType(), op.getIn());
+    return success();
+  }
+};
+
+struct NormNativeBf16TruncfPass
+    : impl::NormNativeBf16TruncfBase<NormNativeBf16TruncfPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<NativeBf16Truncf>(&getContext());
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+  }
+};
+
 struct NormBf16AsI16Pass : impl::NormBf16AsI16Base<NormBf16AsI16Pass> {
   using Base::Base;
 
   void runOnOperation() override {
     SmallVector<LLVM::BitcastOp> identities;
     WalkResult result = getOperation()->walk([&](Operation *op) {
+      // A native conversion keeps its bf16 result, seen as i16 from then on.
+      if (auto trunc = dyn_cast<LLVM::FPTruncOp>(op);
+          trunc && isNativeBf16Truncation(trunc.getArg().getType(),
+                                          trunc.getType())) {
+        OpBuilder b(trunc->getContext());
+        b.setInsertionPointAfter(trunc);
+        auto bits = LLVM::BitcastOp::create(b, trunc.getLoc(),
+                                            asI16(trunc.getType()), trunc);
+        trunc.getResult().replaceAllUsesExcept(bits, bits);
+        return WalkResult::advance();
+      }
       bool touchesBf16 = false;
       for (Value v : op->getOperands())
         touchesBf16 |= asI16(v.getType()) != v.getType();

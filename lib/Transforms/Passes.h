@@ -21,6 +21,9 @@ namespace mlir::norm {
 /// default).
 unsigned hostVectorBits();
 
+/// Whether the host converts f32 to bf16 in one instruction (AVX512-BF16).
+bool hostHasNativeBf16();
+
 #define GEN_PASS_REGISTRATION
 #include "lib/Transforms/Passes.h.inc"
 } // namespace mlir::norm

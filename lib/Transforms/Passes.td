@@ -313,13 +313,38 @@ def NormBf16AsI16 : Pass<"norm-bf16-as-i16", "::mlir::ModuleOp"> {
     load or store reaching LLVM's x86 backend on a CPU without AVX512-BF16
     is legalized through a call of `__truncsfbf2` per element (missing from
     Debian 12's libgcc); an i16 one is a plain move. bf16 arithmetic left in
-    the input is an error.
+    the input is an error, except the `llvm.fptrunc` to bf16 of
+    `norm-native-bf16-truncf`, whose result is bitcast to i16.
 
     ```mlir
     %v = llvm.load %p : !llvm.ptr -> vector<16xbf16>
     %i = llvm.bitcast %v : vector<16xbf16> to vector<16xi16>
     // becomes
     %v = llvm.load %p : !llvm.ptr -> vector<16xi16>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def NormNativeBf16Truncf : Pass<"norm-native-bf16-truncf"> {
+  let summary = "Round f32 to bf16 with the CPU's conversion instruction";
+  let description = [{
+    Every `arith.truncf` from f32 to bf16 (default rounding) becomes an
+    `llvm.fptrunc`, which LLVM's x86 backend emits as AVX512-BF16's
+    `vcvtneps2bf16`: 16 values rounded to nearest even per instruction,
+    where `arith-expand{include-bf16}` would emit about eight integer
+    instructions per vector (add the rounding bias, mask NaNs, shift,
+    narrow). Only for CPUs with AVX512-BF16: elsewhere LLVM calls
+    `__truncsfbf2` per element. The instruction flushes subnormal results
+    (below 1.2e-38) to zero. `norm-lower-to-llvm-cpu` runs this pass where
+    its `bf16-rounding` option is `native`, or `host` on such a CPU, before
+    `arith-expand`; `norm-bf16-as-i16` then keeps the `fptrunc` and carries
+    its result as i16.
+
+    ```mlir
+    %h = arith.truncf %v : vector<32xf32> to vector<32xbf16>
+    // becomes
+    %h = llvm.fptrunc %v : vector<32xf32> to vector<32xbf16>
     ```
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];

@@ -55,6 +55,10 @@ unsigned hostVectorBits() {
   return 128; // SSE2, NEON, and the baseline of every other target.
 }
 
+bool hostHasNativeBf16() {
+  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
+}
+
 namespace {
 /// Whether `size` (of a slice) is provably the whole of dimension `dim` of
 /// `source`.

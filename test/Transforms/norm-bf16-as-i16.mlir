@@ -37,3 +37,26 @@ llvm.func @negative_arithmetic(%a: bf16, %b: bf16) -> bf16 {
 llvm.func @scalars(%a: bf16) -> bf16 {
   llvm.return %a : bf16
 }
+
+// -----
+
+// The native conversion of norm-native-bf16-truncf stays; its result is
+// bitcast to i16 and carried as i16 from there.
+// CHECK-LABEL: llvm.func @native_truncation
+// CHECK:         %[[T:.*]] = llvm.fptrunc %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:         %[[I:.*]] = llvm.bitcast %[[T]] : vector<16xbf16> to vector<16xi16>
+// CHECK:         llvm.store %[[I]], %{{.*}} : vector<16xi16>, !llvm.ptr
+llvm.func @native_truncation(%v: vector<16xf32>, %p: !llvm.ptr) {
+  %t = llvm.fptrunc %v : vector<16xf32> to vector<16xbf16>
+  llvm.store %t, %p : vector<16xbf16>, !llvm.ptr
+  llvm.return
+}
+
+// -----
+
+// Other conversions to bf16 must have been expanded.
+llvm.func @negative_f64_truncation(%a: f64) -> bf16 {
+  // expected-error @below {{bf16 arithmetic left for the LLVM backend}}
+  %t = llvm.fptrunc %a : f64 to bf16
+  llvm.return %t : bf16
+}

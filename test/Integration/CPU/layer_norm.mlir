@@ -2,6 +2,8 @@
 // RUN: norm-run %s --entry=width_1 --random-inputs --check | FileCheck %s --check-prefix=W1
 // RUN: norm-run %s --entry=odd_width_f32 --random-inputs --seed=3 --check | FileCheck %s --check-prefix=ODD
 // RUN: norm-run %s --entry=wide_8192_bf16 --random-inputs --check | FileCheck %s --check-prefix=WIDE
+// RUN: norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=integer | FileCheck %s --check-prefix=WIDE
+// RUN: %if avx512bf16 %{ norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=native | FileCheck %s --check-prefix=WIDE %}
 // RUN: norm-run %s --entry=last_two_dims_f16 --random-inputs --check | FileCheck %s --check-prefix=TWO
 // RUN: norm-run %s --entry=dynamic_rows --random-inputs --check | FileCheck %s --check-prefix=DYN
 // RUN: norm-run %s --entry=mean_1e4_f32 --random-inputs --check | FileCheck %s --check-prefix=BIG
@@ -22,7 +24,9 @@ func.func @odd_width_f32(%x: tensor<3x7x11xf32>, %g: tensor<11xf32>, %b: tensor<
   return %y : tensor<3x7x11xf32>
 }
 
-// bf16 results within 1 ulp of the correctly rounded float64 result.
+// bf16 results within 1 ulp of the correctly rounded float64 result, both
+// when f32 is rounded to bf16 in integer arithmetic and with AVX512-BF16's
+// instruction (run where the host has it).
 // WIDE: result0 (bf16): 32768 values, {{.*}} max ulp {{0|1}}.0, PASS
 // WIDE: check: PASS
 func.func @wide_8192_bf16(%x: tensor<4x8192xbf16>, %g: tensor<8192xbf16>, %b: tensor<8192xbf16>) -> tensor<4x8192xbf16> {

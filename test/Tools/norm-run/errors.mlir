@@ -57,6 +57,9 @@
 // RUN: %expect_exit 2 norm-run %s --random-inputs --pipeline-options=no-such-option=1 2>&1 | FileCheck %s --check-prefix=PIPEOPT
 // PIPEOPT: norm-run: --pipeline-options: not options of norm-lower-to-llvm-cpu: 'no-such-option=1'
 
+// RUN: %expect_exit 2 norm-run %s --random-inputs --pipeline-options=bf16-rounding=fast 2>&1 | FileCheck %s --check-prefix=BF16ROUND
+// BF16ROUND: norm-run: --pipeline-options: not options of norm-lower-to-llvm-cpu: 'bf16-rounding=fast'
+
 // RUN: %expect_exit 2 norm-run %s --random-inputs --pipeline-options=out-params=1 2>&1 | FileCheck %s --check-prefix=OUTPARAMS
 // OUTPARAMS: norm-run: --pipeline-options: norm-run calls functions that return their results; out-params is for ahead-of-time callers (norm-compile)
 
