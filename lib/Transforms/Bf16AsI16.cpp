@@ -19,6 +19,9 @@
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -64,7 +67,27 @@ struct NativeBf16Truncf : OpRewritePattern<arith::TruncFOp> {
     if (op.getRoundingmodeAttr() ||
         !isNativeBf16Truncation(op.getIn().getType(), op.getType()))
       return failure();
-    rewriter.replaceOpWithNewOp<LLVM::FPTruncOp>(op, op.getType(), op.getIn());
+    auto vector = dyn_cast<VectorType>(op.getType());
+    if (!vector || vector.getRank() <= 1) {
+      rewriter.replaceOpWithNewOp<LLVM::FPTruncOp>(op, op.getType(),
+                                                   op.getIn());
+      return success();
+    }
+    // The LLVM dialect has no n-D vectors: one fptrunc per innermost row.
+    if (vector.isScalable())
+      return failure();
+    Location loc = op.getLoc();
+    auto row = VectorType::get(vector.getShape().back(),
+                               vector.getElementType());
+    Value result = ub::PoisonOp::create(rewriter, loc, vector);
+    ArrayRef<int64_t> outer = vector.getShape().drop_back();
+    for (int64_t i = 0, e = ShapedType::getNumElements(outer); i < e; ++i) {
+      SmallVector<int64_t> position = delinearize(i, computeStrides(outer));
+      Value in = vector::ExtractOp::create(rewriter, loc, op.getIn(), position);
+      Value out = LLVM::FPTruncOp::create(rewriter, loc, row, in);
+      result = vector::InsertOp::create(rewriter, loc, out, result, position);
+    }
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

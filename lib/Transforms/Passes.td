@@ -347,7 +347,9 @@ def NormNativeBf16Truncf : Pass<"norm-native-bf16-truncf"> {
     %h = llvm.fptrunc %v : vector<32xf32> to vector<32xbf16>
     ```
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::ub::UBDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {

@@ -149,11 +149,126 @@ static void freeUnreadDestinations(RewriterBase &rewriter,
   }
 }
 
+/// The elementwise op of `forall` that reads `value` and writes a tile of
+/// the loop's results (the apply of a normalizer that reads a residual sum).
+static linalg::GenericOp writerReading(scf::ForallOp forall, Value value) {
+  for (OpOperand &use : value.getUses()) {
+    auto op = dyn_cast<linalg::GenericOp>(use.getOwner());
+    if (op && op->getParentOp() == forall && op.isDpsInput(&use) &&
+        op.getNumReductionLoops() == 0 &&
+        llvm::all_of(op->getUsers(), [](Operation *user) {
+          return isa<tensor::ParallelInsertSliceOp>(user);
+        }))
+      return op;
+  }
+  return {};
+}
+
+/// Fuses the elementwise `producer` into the consumer that `use` belongs to
+/// (linalg elementwise fusion); a result of `producer` used elsewhere too
+/// becomes a result of the fused op. Returns the fused op.
+static FailureOr<Operation *> fuseInto(RewriterBase &rewriter, OpOperand &use) {
+  if (!linalg::areElementwiseOpsFusable(&use))
+    return failure();
+  Operation *consumer = use.getOwner();
+  Operation *next = consumer->getNextNode();
+  FailureOr<linalg::ElementwiseOpFusionResult> fused =
+      linalg::fuseElementwiseOps(rewriter, &use);
+  if (failed(fused))
+    return failure();
+  // Where the consumer stood: its operands are defined there.
+  fused->fusedOp->moveBefore(next);
+  for (auto [original, replacement] : fused->replacements)
+    rewriter.replaceAllUsesExcept(original, replacement, fused->fusedOp);
+  if (consumer->use_empty())
+    rewriter.eraseOp(consumer);
+  return fused->fusedOp;
+}
+
+/// The residual sum of an add + norm: the reductions and the apply each
+/// compute x + r themselves from the (cached) row, and the apply also writes
+/// the sum's output tile. The output is then written once, in the apply's
+/// loop (with its non-temporal stores), and never read back; no scratch
+/// tile is needed. Fails, changing nothing, unless every reader of
+/// `scratch` can take it in.
+static LogicalResult computeSumInReaders(RewriterBase &rewriter,
+                                        scf::ForallOp forall,
+                                        linalg::GenericOp scratch,
+                                        linalg::GenericOp yielded) {
+  Value sum = scratch->getResult(0);
+  linalg::GenericOp writer = writerReading(forall, sum);
+  if (!writer || writer.getStaticLoopRanges() != yielded.getStaticLoopRanges())
+    return failure();
+  // The two clones compute the same tile.
+  rewriter.replaceAllUsesWith(yielded->getResult(0), sum);
+  rewriter.eraseOp(yielded);
+  SmallVector<OpOperand *> readers;
+  for (OpOperand &use : sum.getUses())
+    if (isa<linalg::GenericOp>(use.getOwner()) && use.getOwner() != writer)
+      readers.push_back(&use);
+  // Each reader fuses a clone of its own, so that the sum does not become
+  // one of its results too.
+  for (OpOperand *use : readers) {
+    rewriter.setInsertionPoint(use->getOwner());
+    Operation *clone = rewriter.clone(*scratch);
+    rewriter.modifyOpInPlace(use->getOwner(),
+                             [&] { use->set(clone->getResult(0)); });
+    if (failed(fuseInto(rewriter, *use)))
+      rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(sum); });
+    if (clone->use_empty())
+      rewriter.eraseOp(clone);
+  }
+  // Fused into the apply last: the sum, still yielded, becomes one of its
+  // results, written into the sum's output tile.
+  FailureOr<Operation *> fused = failure();
+  for (OpOperand &use : writer->getOpOperands())
+    if (use.get() == sum) {
+      fused = fuseInto(rewriter, use);
+      break;
+    }
+  if (failed(fused))
+    return success();
+  // Tile-and-fuse yields the sum twice, once for a loop result that nothing
+  // uses. The apply writes the sum into a tile of the result that is used,
+  // in place, rather than into the other and a copy.
+  SmallVector<tensor::ParallelInsertSliceOp> inserts;
+  for (Operation &op : forall.getTerminator().getYieldingOps())
+    if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(op);
+        insert && insert.getSource().getDefiningOp() == *fused)
+      inserts.push_back(insert);
+  auto isDead = [&](tensor::ParallelInsertSliceOp insert) {
+    auto dest = cast<BlockArgument>(insert.getDest());
+    return forall.getTiedOpResult(forall.getTiedOpOperand(dest)).use_empty();
+  };
+  // (When liveness does not tell, the last: tile-and-fuse appends the
+  // producer's replacement, which is the one the loop's users read.)
+  auto live = llvm::find_if(inserts, [&](auto i) { return !isDead(i); });
+  if (inserts.size() < 2)
+    return success();
+  if (live == inserts.end() ||
+      llvm::count_if(inserts, [&](auto i) { return !isDead(i); }) > 1)
+    live = std::prev(inserts.end());
+  auto linalgOp = cast<linalg::LinalgOp>(*fused);
+  OpOperand *init = linalgOp.getDpsInitOperand(
+      cast<OpResult>(live->getSource()).getResultNumber());
+  auto slice = init->get().getDefiningOp<tensor::ExtractSliceOp>();
+  if (slice && slice.getSource() != live->getDest() &&
+      slice.getMixedOffsets() == live->getMixedOffsets() &&
+      slice.getMixedSizes() == live->getMixedSizes())
+    rewriter.modifyOpInPlace(
+        slice, [&] { slice.getSourceMutable().set(live->getDest()); });
+  return success();
+}
+
 /// A fused producer whose tile is also yielded (a residual sum that is
 /// returned) is cloned twice by tile-and-fuse: once into a scratch tile for
-/// its consumers, once into the loop's output. Both compute the same values,
-/// so the scratch clone writes the output tile instead, and the other goes.
-static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
+/// its consumers, once into the loop's output. Both compute the same values.
+/// Where the apply reads the scratch tile, it also writes it to the output,
+/// in the same loop: the output is then written once, with the apply's
+/// (non-temporal) stores, and never read back. Otherwise the scratch clone
+/// writes the output tile, and the other clone goes.
+static bool mergeOneYieldedClone(RewriterBase &rewriter,
+                                 scf::ForallOp forall) {
   for (Operation &terminatorOp : forall.getTerminator().getYieldingOps()) {
     auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(terminatorOp);
     auto yielded = insert ? insert.getSource().getDefiningOp<linalg::GenericOp>()
@@ -176,14 +291,23 @@ static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
       scratch.getDpsInitsMutable()[0].set(outSlice);
       bool same = OperationEquivalence::isEquivalentTo(
           scratch, yielded, OperationEquivalence::IgnoreLocations);
-      if (!same) {
-        scratch.getDpsInitsMutable()[0].set(oldInit);
+      scratch.getDpsInitsMutable()[0].set(oldInit);
+      if (!same)
         continue;
-      }
+      if (writerReading(forall, scratch->getResult(0)) &&
+          succeeded(computeSumInReaders(rewriter, forall, scratch, yielded)))
+        return true;
+      scratch.getDpsInitsMutable()[0].set(outSlice);
       outSlice->moveBefore(scratch);
       rewriter.replaceOp(yielded, scratch->getResults());
-      break;
+      return true;
     }
+  }
+  return false;
+}
+
+static void mergeYieldedClones(RewriterBase &rewriter, scf::ForallOp forall) {
+  while (mergeOneYieldedClone(rewriter, forall)) {
   }
 }
 
@@ -282,8 +406,10 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       // The op that writes the tile of the result: the apply.
       SmallVector<linalg::LinalgOp> writers;
       (*forall)->walk([&](linalg::LinalgOp op) {
-        if (op->hasOneUse() &&
-            isa<tensor::ParallelInsertSliceOp>(*op->getUsers().begin()))
+        if (!op->use_empty() &&
+            llvm::all_of(op->getUsers(), [](Operation *user) {
+              return isa<tensor::ParallelInsertSliceOp>(user);
+            }))
           writers.push_back(op);
       });
       for (linalg::LinalgOp op : writers)

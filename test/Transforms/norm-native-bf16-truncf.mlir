@@ -12,6 +12,16 @@ func.func @to_bf16(%v: vector<32xf32>, %s: f32) -> (vector<32xbf16>, bf16) {
   return %a, %b : vector<32xbf16>, bf16
 }
 
+// The LLVM dialect has no n-D vectors: a tile of rows is truncated a row at
+// a time.
+// CHECK-LABEL: func.func @tile_of_rows
+// CHECK-COUNT-2: llvm.fptrunc %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK-NOT:     arith.truncf
+func.func @tile_of_rows(%v: vector<2x16xf32>) -> vector<2x16xbf16> {
+  %a = arith.truncf %v : vector<2x16xf32> to vector<2x16xbf16>
+  return %a : vector<2x16xbf16>
+}
+
 // Other truncations are left to arith-expand and arith-to-llvm: another
 // rounding mode, another source or result type.
 // CHECK-LABEL: func.func @negative_others

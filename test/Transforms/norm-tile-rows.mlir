@@ -35,12 +35,20 @@ func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
   return %y : tensor<8192x64xf32>
 }
 
-// A returned residual sum is computed once per tile, into the result, and
-// the norm reads it from there.
+// A returned residual sum: the reduction and the apply each compute x + r
+// from the tile's rows (in cache), and the apply writes the sum's output in
+// the loop that writes y. No scratch tile; the output is written once and
+// never read back.
 // CHECK-LABEL: func.func @add_rms_norm
 // CHECK:         %[[LOOP:.*]]:2 = scf.forall
-// CHECK-COUNT-1:   arith.addf %in, %in_{{[0-9]+}} : f32
-// CHECK-NOT:       arith.addf %in, %in_{{[0-9]+}} : f32
+// CHECK-NOT:       tensor.empty() : tensor<4x1024xf32>
+// CHECK:           scf.for {{.*}} -> (tensor<4x8xf32>)
+// CHECK:             %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<4x8xf32>
+// CHECK:             arith.mulf %[[S]], %[[S]] : vector<4x8xf32>
+// CHECK:           scf.for {{.*}} -> (tensor<4x1024xf32>, tensor<4x1024xf32>)
+// CHECK:             %[[SUM:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<1x8xf32>
+// CHECK:             vector.transfer_write %[[SUM]]
+// CHECK:             vector.transfer_write
 // CHECK:           scf.forall.in_parallel
 // CHECK:         return %[[LOOP]]#{{[01]}}, %[[LOOP]]#{{[01]}}
 func.func @add_rms_norm(%x: tensor<64x1024xf32>, %r: tensor<64x1024xf32>, %g: tensor<1024xf32>)

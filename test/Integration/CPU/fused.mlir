@@ -5,6 +5,7 @@
 // RUN: norm-run %s --entry=qk_project_norm --random-inputs --check | FileCheck %s --check-prefix=QK
 // RUN: norm-run %s --entry=flashnorm_projection --random-inputs --check | FileCheck %s --check-prefix=FLASH
 // RUN: norm-run %s --entry=sync_batch_norm --random-inputs --check | FileCheck %s --check-prefix=SYNC
+// RUN: norm-run %s --entry=add_layer_norm_tiles --random-inputs --check --pipeline-options=streaming-threshold=1024 | FileCheck %s --check-prefix=ADDTILES
 
 // ADDRMS: result0 (bf16): 16384 values, {{.*}} max ulp {{0|1}}.0, PASS
 // ADDRMS: result1 (bf16): 16384 values, {{.*}} max ulp 0.0, PASS
@@ -22,6 +23,18 @@ func.func @add_layer_norm_f32(%x: tensor<3x7x11xf32>, %r: tensor<3x7x11xf32>, %g
   %y, %sum = norm.add_layer_norm %x, %r scale(%g : tensor<11xf32>) bias(%b : tensor<11xf32>)
                : tensor<3x7x11xf32>
   return %y, %sum : tensor<3x7x11xf32>, tensor<3x7x11xf32>
+}
+
+// Tiles of 4 rows of 256: the reductions and the apply compute the sum
+// themselves, and the apply writes it too, here with non-temporal stores.
+// ADDTILES: result0 (f32): 16384 values
+// ADDTILES: result1 (f32): 16384 values, max abs 0.0e+00
+// ADDTILES: check: PASS
+func.func @add_layer_norm_tiles(%x: tensor<64x256xf32>, %r: tensor<64x256xf32>, %g: tensor<256xf32>,
+                                %b: tensor<256xf32>) -> (tensor<64x256xf32>, tensor<64x256xf32>) {
+  %y, %sum = norm.add_layer_norm %x, %r scale(%g : tensor<256xf32>) bias(%b : tensor<256xf32>)
+               : tensor<64x256xf32>
+  return %y, %sum : tensor<64x256xf32>, tensor<64x256xf32>
 }
 
 // A K projection with per-head RMS norm (QK-norm) in its epilogue.
