@@ -93,11 +93,16 @@ std::set<unsigned> mlir::norm::varianceArguments(func::FuncOp func) {
   return result;
 }
 
+llvm::cl::OptionCategory &mlir::norm::toolCategory() {
+  static llvm::cl::OptionCategory category("norm-run and norm-compile options");
+  return category;
+}
+
 static llvm::cl::opt<bool> verifyEach(
     "verify-each",
     llvm::cl::desc("Verify the IR after every pass of the lowering (the "
                    "result is always verified)"),
-    llvm::cl::init(false));
+    llvm::cl::init(false), llvm::cl::cat(mlir::norm::toolCategory()));
 
 LogicalResult mlir::norm::runPipeline(PassManager &pm, ModuleOp module) {
   pm.enableVerifier(verifyEach);

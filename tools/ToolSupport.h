@@ -1,4 +1,5 @@
-//===- ToolSupport.h - What norm-run and norm-compile share -------*- C++ -*-===//
+//===- ToolSupport.h - What norm-run and norm-compile share -------*- C++
+//-*-===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // One-line failures with their exit codes, the entry function, the
@@ -16,6 +17,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <optional>
@@ -49,6 +51,11 @@ OwningOpRef<ModuleOp> parseModuleFile(const std::string &file,
 /// `file` names the module in the failure.
 func::FuncOp findEntry(ModuleOp module, const std::string &name,
                        const std::string &file);
+
+/// The category of norm-run's and norm-compile's own options: --help lists
+/// these, not the hundreds of LLVM and MLIR options linked in (they still
+/// parse).
+llvm::cl::OptionCategory &toolCategory();
 
 /// Runs a lowering pipeline on `module` and verifies the result. Unlike
 /// norm-opt (MlirOptMain verifies after every pass by default), the IR is

@@ -57,17 +57,20 @@ enum class Target { CPU, CUDA };
 enum class Emit { Exe, Obj, LLVM, MLIR, PTX };
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                               cl::Required);
+                               cl::Required,
+                               cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                cl::value_desc("path"));
+                                cl::value_desc("path"),
+                                cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> entryName("entry",
                                cl::desc("Function to compile (default: the "
-                                        "only public function with a body)"));
-cl::opt<Target> target("target", cl::desc("Where the artifact runs"),
-                       cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
-                                  clEnumValN(Target::CUDA, "cuda",
-                                             "an NVIDIA GPU")),
-                       cl::init(Target::CPU));
+                                        "only public function with a body)"),
+                               cl::cat(mlir::norm::toolCategory()));
+cl::opt<Target>
+    target("target", cl::desc("Where the artifact runs"),
+           cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
+                      clEnumValN(Target::CUDA, "cuda", "an NVIDIA GPU")),
+           cl::init(Target::CPU), cl::cat(mlir::norm::toolCategory()));
 cl::opt<Emit> emit(
     "emit", cl::desc("What to write"),
     cl::values(clEnumValN(Emit::Exe, "exe", "a standalone executable"),
@@ -75,15 +78,17 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::LLVM, "llvm", "the LLVM IR of the host side"),
                clEnumValN(Emit::MLIR, "mlir", "the lowered module"),
                clEnumValN(Emit::PTX, "ptx", "the kernels' PTX (cuda)")),
-    cl::init(Emit::Exe));
+    cl::init(Emit::Exe), cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of the lowering pipeline (norm-lower-to-llvm-cpu or "
-             "norm-lower-to-nvvm), e.g. 'chip=sm_80' or 'openmp=1'"));
+             "norm-lower-to-nvvm), e.g. 'chip=sm_80' or 'openmp=1'"),
+    cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> hostCpu(
     "host-cpu",
     cl::desc("CPU the host code is compiled for (default: this machine's "
-             "for --target=cpu, x86-64-v3 for --target=cuda)"));
+             "for --target=cpu, x86-64-v3 for --target=cuda)"),
+    cl::cat(mlir::norm::toolCategory()));
 
 /// "in f32 4x8" per argument, "out ..." per result, "positive" for
 /// variances (random inputs keep them positive).
@@ -103,9 +108,8 @@ std::string signatureOf(func::FuncOp entry) {
     std::string dims;
     for (int64_t d : tensor.getShape())
       dims += (dims.empty() ? "" : "x") + std::to_string(d);
-    return std::string(
-               ::norm::rt::dtypeName(*mlir::norm::dtypeOf(
-                   tensor.getElementType()))) +
+    return std::string(::norm::rt::dtypeName(
+               *mlir::norm::dtypeOf(tensor.getElementType()))) +
            " " + (dims.empty() ? "." : dims);
   };
   for (auto [i, t] : llvm::enumerate(entry.getArgumentTypes()))
@@ -166,8 +170,8 @@ void addPackedEntry(llvm::Module &module, llvm::Function *entry) {
   b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", fn));
   SmallVector<llvm::Value *> args;
   for (auto [i, param] : llvm::enumerate(entry->args())) {
-    llvm::Value *slot = b.CreateLoad(
-        ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), i));
+    llvm::Value *slot =
+        b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, fn->getArg(0), i));
     args.push_back(b.CreateLoad(param.getType(), slot));
   }
   b.CreateCall(entry, args);
@@ -185,8 +189,8 @@ std::unique_ptr<llvm::TargetMachine> hostTargetMachine() {
   if (cpu.empty() && target == Target::CPU) {
     cpu = llvm::sys::getHostCPUName().str();
     for (auto &[name, on] : llvm::sys::getHostCPUFeatures())
-      features += (features.empty() ? "" : ",") +
-                  std::string(on ? "+" : "-") + name.str();
+      features += (features.empty() ? "" : ",") + std::string(on ? "+" : "-") +
+                  name.str();
   } else if (cpu.empty()) {
     cpu = "x86-64-v3";
   }
@@ -232,8 +236,8 @@ void link(const std::string &object, const std::string &output, bool openmp) {
 #endif
   SmallVector<StringRef> refs(args.begin(), args.end());
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*cxx, refs, std::nullopt, {}, 0, 0,
-                                     &error);
+  int rc =
+      llvm::sys::ExecuteAndWait(*cxx, refs, std::nullopt, {}, 0, 0, &error);
   if (rc != 0)
     fail("linking " + output + " failed" +
          (error.empty() ? std::string() : ": " + error));
@@ -242,6 +246,7 @@ void link(const std::string &object, const std::string &output, bool openmp) {
 int compileMain(int argc, char **argv) {
   std::string parseErrors;
   llvm::raw_string_ostream errs(parseErrors);
+  cl::HideUnrelatedOptions(mlir::norm::toolCategory());
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "norm-compile: ahead-of-time artifacts of "
                                    "norm programs\n",
@@ -307,8 +312,7 @@ int compileMain(int argc, char **argv) {
   llvmModule->setTargetTriple(machine->getTargetTriple());
   if (llvm::Error err =
           makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
-    fail("optimizing the host code failed: " +
-         llvm::toString(std::move(err)));
+    fail("optimizing the host code failed: " + llvm::toString(std::move(err)));
   if (emit == Emit::LLVM) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -321,8 +325,8 @@ int compileMain(int argc, char **argv) {
   std::string object = output;
   if (emit == Emit::Exe) {
     SmallString<128> temp;
-    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-            "norm-compile", "o", temp))
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("norm-compile", "o", temp))
       fail("cannot create a temporary file: " + ec.message());
     object = temp.str().str();
   }

@@ -42,12 +42,12 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <dlfcn.h>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <random>
+#include <dlfcn.h>
 #include <map>
+#include <random>
 #include <set>
 
 using namespace mlir;
@@ -67,58 +67,70 @@ namespace {
 enum class Target { CPU, CUDA };
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                               cl::Required);
+                               cl::Required,
+                               cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> entryName("entry",
                                cl::desc("Function to run (default: the only "
-                                        "public function with a body)"));
-cl::opt<Target> target("target", cl::desc("Where to run"),
-                       cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
-                                  clEnumValN(Target::CUDA, "cuda",
-                                             "an NVIDIA GPU")),
-                       cl::init(Target::CPU));
+                                        "public function with a body)"),
+                               cl::cat(mlir::norm::toolCategory()));
+cl::opt<Target>
+    target("target", cl::desc("Where to run"),
+           cl::values(clEnumValN(Target::CPU, "cpu", "the host"),
+                      clEnumValN(Target::CUDA, "cuda", "an NVIDIA GPU")),
+           cl::init(Target::CPU), cl::cat(mlir::norm::toolCategory()));
 cl::list<std::string> inputFiles("input",
                                  cl::desc("An .npy file per entry argument, "
-                                          "in order"));
+                                          "in order"),
+                                 cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> outputDir("output-dir",
-                               cl::desc("Write result0.npy, result1.npy, ..."));
+                               cl::desc("Write result0.npy, result1.npy, ..."),
+                               cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> writeReference(
     "write-reference",
     cl::desc("Write the inputs (argN.npy) and the float64 evaluation of the "
              "results (expectedN.npy) to this directory, and stop: what an "
              "ahead-of-time artifact checks against (--expected)"),
-    cl::value_desc("dir"));
-cl::opt<bool> check("check", cl::desc("Compare with the float64 evaluation of "
-                                      "the unlowered module"));
-cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance of --check "
-                                         "(default: per result type)"),
-                        cl::init(-1.0));
-cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance of --check "
-                                         "(default: per result type)"),
-                        cl::init(-1.0));
-cl::opt<int> benchRuns("bench", cl::desc("Time N runs; print the median and "
-                                         "GB/s"),
-                       cl::init(0));
+    cl::value_desc("dir"), cl::cat(mlir::norm::toolCategory()));
+cl::opt<bool> check("check",
+                    cl::desc("Compare with the float64 evaluation of "
+                             "the unlowered module"),
+                    cl::cat(mlir::norm::toolCategory()));
+cl::opt<double> rtolOpt("rtol",
+                        cl::desc("Relative tolerance of --check "
+                                 "(default: per result type)"),
+                        cl::init(-1.0), cl::cat(mlir::norm::toolCategory()));
+cl::opt<double> atolOpt("atol",
+                        cl::desc("Absolute tolerance of --check "
+                                 "(default: per result type)"),
+                        cl::init(-1.0), cl::cat(mlir::norm::toolCategory()));
+cl::opt<int> benchRuns("bench",
+                       cl::desc("Time N runs; print the median and "
+                                "GB/s"),
+                       cl::init(0), cl::cat(mlir::norm::toolCategory()));
 cl::opt<bool> randomInputs("random-inputs",
-                           cl::desc("Make inputs when none are given"));
-cl::opt<uint64_t> seed("seed", cl::desc("Seed of --random-inputs"),
-                       cl::init(0));
+                           cl::desc("Make inputs when none are given"),
+                           cl::cat(mlir::norm::toolCategory()));
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of --random-inputs"), cl::init(0),
+                       cl::cat(mlir::norm::toolCategory()));
 cl::opt<bool> optimize("optimize",
                        cl::desc("Run norm-optimize while lowering (default)"),
-                       cl::init(true));
+                       cl::init(true), cl::cat(mlir::norm::toolCategory()));
 cl::opt<int> threads("num-threads",
                      cl::desc("Threads that run the compiled kernels "
                               "(default: OpenMP's, OMP_NUM_THREADS or all "
                               "cores)"),
-                     cl::init(0));
+                     cl::init(0), cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of norm-lower-to-llvm-cpu, e.g. 'vector-bits=256 "
-             "tile=false'"));
+             "tile=false'"),
+    cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> transform(
     "transform",
     cl::desc("A pass pipeline applied before lowering, e.g. "
              "'norm-fuse-residual-add'; --check compares with the module as "
-             "given, so this shows the rewrite preserves its meaning"));
+             "given, so this shows the rewrite preserves its meaning"),
+    cl::cat(mlir::norm::toolCategory()));
 
 /// One argument or result: its array (host bytes) and its element type.
 struct Buffer {
@@ -197,15 +209,14 @@ public:
     if (size < kLarge)
       return std::aligned_alloc(alignment, roundUp(size, alignment));
     auto it = kept.find(size);
-    if (it != kept.end() && reinterpret_cast<uintptr_t>(it->second) %
-                                    alignment ==
-                                0) {
+    if (it != kept.end() &&
+        reinterpret_cast<uintptr_t>(it->second) % alignment == 0) {
       void *block = it->second;
       kept.erase(it);
       return block;
     }
-    void *block = std::aligned_alloc(std::max<size_t>(alignment, 64),
-                                     roundUp(size, 64));
+    void *block =
+        std::aligned_alloc(std::max<size_t>(alignment, 64), roundUp(size, 64));
     if (block)
       sizes[block] = size;
     return block;
@@ -237,8 +248,8 @@ extern "C" void normRunFree(void *block) { BlockCache::get().release(block); }
 /// and the results come back as the same descriptors, flattened.
 class JitCall {
 public:
-  JitCall(ExecutionEngine &engine, StringRef name,
-          std::vector<Buffer> &inputs, ArrayRef<RankedTensorType> resultTypes)
+  JitCall(ExecutionEngine &engine, StringRef name, std::vector<Buffer> &inputs,
+          ArrayRef<RankedTensorType> resultTypes)
       : engine(engine), name(name.str()), resultTypes(resultTypes) {
     for (Buffer &in : inputs) {
       int64_t rank = in.type.getRank();
@@ -292,8 +303,7 @@ private:
   }
 
   /// Calls `fn` with each result's descriptor.
-  template <typename Fn>
-  void forEachResult(Fn fn) {
+  template <typename Fn> void forEachResult(Fn fn) {
     size_t slot = 0;
     for (RankedTensorType type : resultTypes) {
       int64_t rank = type.getRank();
@@ -390,9 +400,9 @@ int runOnCuda(const std::string &name, const std::vector<Buffer> &inputs,
   llvm::sys::path::append(compiler, "norm-compile");
   llvm::SmallString<256> artifact(dir);
   llvm::sys::path::append(artifact, "program");
-  std::vector<std::string> compile = {compiler.str().str(), inputFile,
-                                      "--target=cuda", "--entry=" + name,
-                                      "-o", artifact.str().str()};
+  std::vector<std::string> compile = {
+      compiler.str().str(), inputFile, "--target=cuda",
+      "--entry=" + name,    "-o",      artifact.str().str()};
   std::string options = pipelineOptions;
   if (optimize.getNumOccurrences())
     options += std::string(" optimize=") + (optimize ? "1" : "0");
@@ -411,13 +421,12 @@ int runOnCuda(const std::string &name, const std::vector<Buffer> &inputs,
     fail(inputFile + ": norm-compile --target=cuda failed (see above)");
   std::vector<std::string> program = {artifact.str().str()};
   for (size_t i = 0; i < inputs.size(); ++i)
-    program.push_back("--input=" + (dir + "/arg" + std::to_string(i) +
-                                    ".npy").str());
+    program.push_back("--input=" +
+                      (dir + "/arg" + std::to_string(i) + ".npy").str());
   if (check)
     for (size_t i = 0; i < expected.size(); ++i)
-      program.push_back("--expected=" + (dir + "/expected" +
-                                         std::to_string(i) + ".npy")
-                                            .str());
+      program.push_back("--expected=" +
+                        (dir + "/expected" + std::to_string(i) + ".npy").str());
   if (rtolOpt.getNumOccurrences())
     program.push_back("--rtol=" + std::to_string(rtolOpt));
   if (atolOpt.getNumOccurrences())
@@ -436,6 +445,7 @@ rt::Tensor toTensor(const rt::Array &array) {
 int runMain(int argc, char **argv) {
   std::string parseErrors;
   llvm::raw_string_ostream errs(parseErrors);
+  cl::HideUnrelatedOptions(mlir::norm::toolCategory());
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "norm-run: compile, run and check norm "
                                    "programs\n",
@@ -558,8 +568,7 @@ int runMain(int argc, char **argv) {
   // see no vector registers and leave every loop scalar.
   auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!hostBuilder)
-    fail("cannot target this CPU: " +
-         llvm::toString(hostBuilder.takeError()));
+    fail("cannot target this CPU: " + llvm::toString(hostBuilder.takeError()));
   auto host = hostBuilder->createTargetMachine();
   if (!host)
     fail("cannot target this CPU: " + llvm::toString(host.takeError()));
@@ -617,8 +626,7 @@ int runMain(int argc, char **argv) {
 
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-      fail(outputDir + ": cannot create the output directory: " +
-           ec.message());
+      fail(outputDir + ": cannot create the output directory: " + ec.message());
     for (auto [i, r] : llvm::enumerate(results)) {
       llvm::SmallString<256> path(outputDir);
       llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
