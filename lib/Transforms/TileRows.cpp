@@ -164,9 +164,10 @@ static linalg::GenericOp writerReading(scf::ForallOp forall, Value value) {
   return {};
 }
 
-/// Fuses the elementwise `producer` into the consumer that `use` belongs to
-/// (linalg elementwise fusion); a result of `producer` used elsewhere too
-/// becomes a result of the fused op. Returns the fused op.
+/// Fuses the elementwise op that defines `use`'s value into the op that
+/// `use` belongs to (linalg elementwise fusion), at that op's place; a result
+/// of the producer that is used elsewhere too becomes a result of the fused
+/// op. Returns the fused op.
 static FailureOr<Operation *> fuseInto(RewriterBase &rewriter, OpOperand &use) {
   if (!linalg::areElementwiseOpsFusable(&use))
     return failure();
@@ -189,8 +190,9 @@ static FailureOr<Operation *> fuseInto(RewriterBase &rewriter, OpOperand &use) {
 /// compute x + r themselves from the (cached) row, and the apply also writes
 /// the sum's output tile. The output is then written once, in the apply's
 /// loop (with its non-temporal stores), and never read back; no scratch
-/// tile is needed. Fails, changing nothing, unless every reader of
-/// `scratch` can take it in.
+/// tile is needed. `scratch` and `yielded` are tile-and-fuse's two clones of
+/// the sum. Fails, changing nothing, when no apply reads the sum; a reader
+/// that cannot fuse it keeps reading `scratch`.
 static LogicalResult computeSumInReaders(RewriterBase &rewriter,
                                         scf::ForallOp forall,
                                         linalg::GenericOp scratch,
