@@ -1,5 +1,4 @@
-//===- ToolSupport.h - What norm-run and norm-compile share -------*- C++
-//-*-===//
+//===- ToolSupport.h - What norm-run and norm-compile share ---*- C++ -*-===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // One-line failures with their exit codes, the entry function, the

@@ -47,9 +47,9 @@ void affine() {
 #pragma omp parallel for schedule(static)
   for (long r = 0; r < kRows; ++r)
     for (long j = 0; j < kWidth; j += 16)
-      _mm512_stream_ps(y + r * kWidth + j,
-                       _mm512_fmadd_ps(at(x + r * kWidth + j), at(g + j),
-                                       at(b + j)));
+      _mm512_stream_ps(
+          y + r * kWidth + j,
+          _mm512_fmadd_ps(at(x + r * kWidth + j), at(g + j), at(b + j)));
 }
 
 /// y[j] = (x[j] - mean) * rstd * g[j] + b[j] for one row.
@@ -80,18 +80,31 @@ void threePass() {
   }
 }
 
-/// Shifted sums of a row (by its first value) in one pass.
-void stats(const float *xr, __m512 &mean, __m512 &rstd) {
-  __m512 k = _mm512_set1_ps(xr[0]), s0 = _mm512_setzero_ps(), s1 = s0,
-         q0 = s0, q1 = s0;
-  for (long j = 0; j < kWidth; j += 32) {
-    __m512 d0 = at(xr + j) - k, d1 = at(xr + j + 16) - k;
+/// One-pass statistics of a row: sums of (x - k) and (x - k)^2, shifted by
+/// the row's first value k, 32 values at a time.
+struct ShiftedSums {
+  float shift;
+  __m512 k, s0, s1, q0, q1;
+  explicit ShiftedSums(const float *row)
+      : shift(row[0]), k(_mm512_set1_ps(row[0])), s0(_mm512_setzero_ps()),
+        s1(s0), q0(s0), q1(s0) {}
+  void add(const float *p) {
+    __m512 d0 = at(p) - k, d1 = at(p + 16) - k;
     s0 += d0, s1 += d1;
     q0 = _mm512_fmadd_ps(d0, d0, q0), q1 = _mm512_fmadd_ps(d1, d1, q1);
   }
-  float m = sum(s0 + s1) / kWidth, q = sum(q0 + q1) / kWidth;
-  mean = _mm512_set1_ps(m + xr[0]);
-  rstd = _mm512_set1_ps(1 / std::sqrt(q - m * m + 1e-5f));
+  void finish(__m512 &mean, __m512 &rstd) const {
+    float m = sum(s0 + s1) / kWidth, q = sum(q0 + q1) / kWidth;
+    mean = _mm512_set1_ps(m + shift);
+    rstd = _mm512_set1_ps(1 / std::sqrt(q - m * m + 1e-5f));
+  }
+};
+
+void stats(const float *xr, __m512 &mean, __m512 &rstd) {
+  ShiftedSums sums(xr);
+  for (long j = 0; j < kWidth; j += 32)
+    sums.add(xr + j);
+  sums.finish(mean, rstd);
 }
 
 void twoPass() {
@@ -114,19 +127,14 @@ void pipelined() {
       const float *xr = x + r * kWidth;
       const float *next = r + 1 < last ? xr + kWidth : xr;
       float *yr = y + r * kWidth;
-      __m512 k = _mm512_set1_ps(next[0]), s0 = _mm512_setzero_ps(), s1 = s0,
-             q0 = s0, q1 = s0;
+      ShiftedSums sums(next);
       for (long j = 0; j < kWidth; j += 32) {
-        __m512 d0 = at(next + j) - k, d1 = at(next + j + 16) - k;
-        s0 += d0, s1 += d1;
-        q0 = _mm512_fmadd_ps(d0, d0, q0), q1 = _mm512_fmadd_ps(d1, d1, q1);
+        sums.add(next + j);
         for (long u = j; u < j + 32; u += 16)
           _mm512_stream_ps(yr + u, _mm512_fmadd_ps((at(xr + u) - mean) * rstd,
                                                    at(g + u), at(b + u)));
       }
-      float m = sum(s0 + s1) / kWidth, q = sum(q0 + q1) / kWidth;
-      mean = _mm512_set1_ps(m + next[0]);
-      rstd = _mm512_set1_ps(1 / std::sqrt(q - m * m + 1e-5f));
+      sums.finish(mean, rstd);
     }
   }
 }
@@ -156,7 +164,8 @@ int main() {
       auto start = std::chrono::steady_clock::now();
       v.run();
       auto end = std::chrono::steady_clock::now();
-      v.ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+      v.ms.push_back(
+          std::chrono::duration<double, std::milli>(end - start).count());
     }
   auto median = [](std::vector<double> ms) {
     std::sort(ms.begin(), ms.end());

@@ -19,18 +19,23 @@
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/TargetParser/Host.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMBF16ASI16
 #define GEN_PASS_DEF_NORMNATIVEBF16TRUNCF
 #include "lib/Transforms/Passes.h.inc"
+
+bool hostHasNativeBf16() {
+  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
+}
 
 namespace {
 /// `type` with bf16 replaced by i16 (scalars, vectors, LLVM arrays).
@@ -77,8 +82,8 @@ struct NativeBf16Truncf : OpRewritePattern<arith::TruncFOp> {
     if (vector.isScalable())
       return failure();
     Location loc = op.getLoc();
-    auto row = VectorType::get(vector.getShape().back(),
-                               vector.getElementType());
+    auto row =
+        VectorType::get(vector.getShape().back(), vector.getElementType());
     Value result = ub::PoisonOp::create(rewriter, loc, vector);
     ArrayRef<int64_t> outer = vector.getShape().drop_back();
     for (int64_t i = 0, e = ShapedType::getNumElements(outer); i < e; ++i) {
@@ -109,8 +114,8 @@ struct NormBf16AsI16Pass : impl::NormBf16AsI16Base<NormBf16AsI16Pass> {
     WalkResult result = getOperation()->walk([&](Operation *op) {
       // A native conversion keeps its bf16 result, seen as i16 from then on.
       if (auto trunc = dyn_cast<LLVM::FPTruncOp>(op);
-          trunc && isNativeBf16Truncation(trunc.getArg().getType(),
-                                          trunc.getType())) {
+          trunc &&
+          isNativeBf16Truncation(trunc.getArg().getType(), trunc.getType())) {
         OpBuilder b(trunc->getContext());
         b.setInsertionPointAfter(trunc);
         auto bits = LLVM::BitcastOp::create(b, trunc.getLoc(),

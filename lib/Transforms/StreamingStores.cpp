@@ -187,8 +187,8 @@ struct NormStreamingStoresPass
       int64_t perLine = 64 / elemBytes;
       for (int64_t e = 0; e < vt.getNumElements(); e += perLine) {
         SmallVector<Value> at = indices;
-        at.back() = arith::AddIOp::create(b, loc, indices.back(),
-                                          arith::ConstantIndexOp::create(b, loc, e));
+        at.back() = arith::AddIOp::create(
+            b, loc, indices.back(), arith::ConstantIndexOp::create(b, loc, e));
         memref::PrefetchOp::create(b, loc, load.getBase(), at,
                                    /*isWrite=*/false, /*localityHint=*/3,
                                    /*isDataCache=*/true);

@@ -55,10 +55,6 @@ unsigned hostVectorBits() {
   return 128; // SSE2, NEON, and the baseline of every other target.
 }
 
-bool hostHasNativeBf16() {
-  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
-}
-
 namespace {
 /// Whether `size` (of a slice) is provably the whole of dimension `dim` of
 /// `source`.
@@ -149,16 +145,21 @@ static void freeUnreadDestinations(RewriterBase &rewriter,
   }
 }
 
+/// Whether everything `op` computes goes into the loop's results: the op
+/// that writes a tile (the apply).
+static bool writesTile(Operation *op) {
+  return !op->use_empty() && llvm::all_of(op->getUsers(), [](Operation *user) {
+    return isa<tensor::ParallelInsertSliceOp>(user);
+  });
+}
+
 /// The elementwise op of `forall` that reads `value` and writes a tile of
 /// the loop's results (the apply of a normalizer that reads a residual sum).
 static linalg::GenericOp writerReading(scf::ForallOp forall, Value value) {
   for (OpOperand &use : value.getUses()) {
     auto op = dyn_cast<linalg::GenericOp>(use.getOwner());
     if (op && op->getParentOp() == forall && op.isDpsInput(&use) &&
-        op.getNumReductionLoops() == 0 &&
-        llvm::all_of(op->getUsers(), [](Operation *user) {
-          return isa<tensor::ParallelInsertSliceOp>(user);
-        }))
+        op.getNumReductionLoops() == 0 && writesTile(op))
       return op;
   }
   return {};
@@ -194,9 +195,9 @@ static FailureOr<Operation *> fuseInto(RewriterBase &rewriter, OpOperand &use) {
 /// the sum. Fails, changing nothing, when no apply reads the sum; a reader
 /// that cannot fuse it keeps reading `scratch`.
 static LogicalResult computeSumInReaders(RewriterBase &rewriter,
-                                        scf::ForallOp forall,
-                                        linalg::GenericOp scratch,
-                                        linalg::GenericOp yielded) {
+                                         scf::ForallOp forall,
+                                         linalg::GenericOp scratch,
+                                         linalg::GenericOp yielded) {
   Value sum = scratch->getResult(0);
   linalg::GenericOp writer = writerReading(forall, sum);
   if (!writer || writer.getStaticLoopRanges() != yielded.getStaticLoopRanges())
@@ -238,27 +239,28 @@ static LogicalResult computeSumInReaders(RewriterBase &rewriter,
     if (auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(op);
         insert && insert.getSource().getDefiningOp() == *fused)
       inserts.push_back(insert);
-  auto isDead = [&](tensor::ParallelInsertSliceOp insert) {
-    auto dest = cast<BlockArgument>(insert.getDest());
-    return forall.getTiedOpResult(forall.getTiedOpOperand(dest)).use_empty();
-  };
-  // (When liveness does not tell, the last: tile-and-fuse appends the
-  // producer's replacement, which is the one the loop's users read.)
-  auto live = llvm::find_if(inserts, [&](auto i) { return !isDead(i); });
   if (inserts.size() < 2)
     return success();
-  if (live == inserts.end() ||
-      llvm::count_if(inserts, [&](auto i) { return !isDead(i); }) > 1)
-    live = std::prev(inserts.end());
+  // The one whose loop result is used; when liveness does not tell, the
+  // last: tile-and-fuse appends the producer's replacement, which is the one
+  // the loop's users read.
+  SmallVector<tensor::ParallelInsertSliceOp> live =
+      llvm::filter_to_vector(inserts, [&](tensor::ParallelInsertSliceOp i) {
+        auto dest = cast<BlockArgument>(i.getDest());
+        return !forall.getTiedOpResult(forall.getTiedOpOperand(dest))
+                    .use_empty();
+      });
+  tensor::ParallelInsertSliceOp used =
+      live.size() == 1 ? live.front() : inserts.back();
   auto linalgOp = cast<linalg::LinalgOp>(*fused);
   OpOperand *init = linalgOp.getDpsInitOperand(
-      cast<OpResult>(live->getSource()).getResultNumber());
+      cast<OpResult>(used.getSource()).getResultNumber());
   auto slice = init->get().getDefiningOp<tensor::ExtractSliceOp>();
-  if (slice && slice.getSource() != live->getDest() &&
-      slice.getMixedOffsets() == live->getMixedOffsets() &&
-      slice.getMixedSizes() == live->getMixedSizes())
+  if (slice && slice.getSource() != used.getDest() &&
+      slice.getMixedOffsets() == used.getMixedOffsets() &&
+      slice.getMixedSizes() == used.getMixedSizes())
     rewriter.modifyOpInPlace(
-        slice, [&] { slice.getSourceMutable().set(live->getDest()); });
+        slice, [&] { slice.getSourceMutable().set(used.getDest()); });
   return success();
 }
 
@@ -269,8 +271,7 @@ static LogicalResult computeSumInReaders(RewriterBase &rewriter,
 /// in the same loop: the output is then written once, with the apply's
 /// (non-temporal) stores, and never read back. Otherwise the scratch clone
 /// writes the output tile, and the other clone goes.
-static bool mergeOneYieldedClone(RewriterBase &rewriter,
-                                 scf::ForallOp forall) {
+static bool mergeOneYieldedClone(RewriterBase &rewriter, scf::ForallOp forall) {
   for (Operation &terminatorOp : forall.getTerminator().getYieldingOps()) {
     auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(terminatorOp);
     auto yielded = insert ? insert.getSource().getDefiningOp<linalg::GenericOp>()
@@ -358,6 +359,17 @@ static linalg::LinalgOp collapseInnermost(RewriterBase &rewriter,
   return collapsed->collapsedOp;
 }
 
+/// One tile size per loop: `parallel` for parallel loops, `reduction` for
+/// the others.
+static SmallVector<OpFoldResult>
+sizesByIterator(Builder &b, ArrayRef<utils::IteratorType> iterators,
+                int64_t parallel, int64_t reduction) {
+  return llvm::map_to_vector(iterators, [&](utils::IteratorType iterator) {
+    return OpFoldResult(b.getIndexAttr(
+        iterator == utils::IteratorType::parallel ? parallel : reduction));
+  });
+}
+
 /// Vectorizes `op` (a static tile) where it stands.
 static LogicalResult vectorizeInPlace(RewriterBase &rewriter, Operation *op) {
   rewriter.setInsertionPoint(op);
@@ -408,10 +420,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       // The op that writes the tile of the result: the apply.
       SmallVector<linalg::LinalgOp> writers;
       (*forall)->walk([&](linalg::LinalgOp op) {
-        if (!op->use_empty() &&
-            llvm::all_of(op->getUsers(), [](Operation *user) {
-              return isa<tensor::ParallelInsertSliceOp>(user);
-            }))
+        if (writesTile(op))
           writers.push_back(op);
       });
       for (linalg::LinalgOp op : writers)
@@ -463,23 +472,18 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     if (ranges.back() % chunk != 0 || ranges.back() < 2 * chunk)
       return failure();
     if (perRow) {
-      SmallVector<OpFoldResult> sizes;
-      for (utils::IteratorType iterator : iterators)
-        sizes.push_back(rewriter.getIndexAttr(
-            iterator == utils::IteratorType::parallel ? 1 : 0));
       rewriter.setInsertionPoint(op);
-      FailureOr<scf::SCFTilingResult> rowLoops = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(op.getOperation()),
-          scf::SCFTilingOptions().setTileSizes(sizes));
+      FailureOr<scf::SCFTilingResult> rowLoops =
+          scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()),
+                            scf::SCFTilingOptions().setTileSizes(
+                                sizesByIterator(rewriter, iterators, 1, 0)));
       if (failed(rowLoops))
         return failure();
       rewriter.replaceOp(op, rowLoops->replacements);
       op = cast<linalg::LinalgOp>(rowLoops->tiledOps.front());
     }
-    SmallVector<OpFoldResult> sizes;
-    for (utils::IteratorType iterator : iterators)
-      sizes.push_back(rewriter.getIndexAttr(
-          iterator == utils::IteratorType::parallel ? 0 : 1));
+    SmallVector<OpFoldResult> sizes =
+        sizesByIterator(rewriter, iterators, 0, 1);
     sizes.back() = rewriter.getIndexAttr(chunk);
     rewriter.setInsertionPoint(op);
     FailureOr<scf::SCFTilingResult> tiled = scf::tileReductionUsingScf(
