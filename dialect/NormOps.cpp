@@ -179,11 +179,13 @@ static SmallVector<int64_t> nonChannelDims(Value input, int64_t channelAxis) {
 /// The projection ops: input [..., K] x weight [K, N] -> result [..., N],
 /// with K and N static. Returns N.
 static FailureOr<int64_t> verifyProjection(Operation *op, Value input,
-                                           Value weight, Value result) {
+                                           Value weight, Value result,
+                                           bool transposed) {
   RankedTensorType inType = tensorType(input), wType = tensorType(weight);
+  const char *layout = transposed ? "[N, K]" : "[K, N]";
   if (inType.getRank() < 1 || wType.getRank() != 2) {
-    op->emitOpError("'weight' must be a 2-D tensor [K, N] and 'input' at "
-                    "least 1-D, got ")
+    op->emitOpError("'weight' must be a 2-D tensor ")
+        << layout << " and 'input' at least 1-D, got "
         << formatShape(inType.getShape()) << " x "
         << formatShape(wType.getShape());
     return failure();
@@ -194,13 +196,14 @@ static FailureOr<int64_t> verifyProjection(Operation *op, Value input,
       failed(verifyStaticDims(op, "weight", wType, {0, 1},
                               "it is a projection weight")))
     return failure();
-  if (wType.getDimSize(0) != k) {
-    op->emitOpError("'weight' must have ")
-        << k << " rows (the last dim of 'input'), got "
-        << formatShape(wType.getShape());
+  unsigned kDim = transposed ? 1 : 0;
+  if (wType.getDimSize(kDim) != k) {
+    op->emitOpError("'weight' ")
+        << layout << " must have " << k << (transposed ? " columns" : " rows")
+        << " (the last dim of 'input'), got " << formatShape(wType.getShape());
     return failure();
   }
-  int64_t n = wType.getDimSize(1);
+  int64_t n = wType.getDimSize(1 - kDim);
   SmallVector<int64_t> shape(inType.getShape());
   shape.back() = n;
   auto expected = RankedTensorType::get(shape, inType.getElementType());
@@ -338,7 +341,8 @@ Value WeightNormOp::getScale() { return getG(); }
 
 LogicalResult ProjectNormOp::verify() {
   FailureOr<int64_t> n =
-      verifyProjection(*this, getInput(), getWeight(), getResult());
+      verifyProjection(*this, getInput(), getWeight(), getResult(),
+                       getTransposeWeight());
   if (failed(n))
     return failure();
   int64_t headDim = getHeadDim();
@@ -366,7 +370,8 @@ bool ProjectNormOp::isCentered() { return getKind() == NormKind::layer; }
 
 LogicalResult NormProjectOp::verify() {
   FailureOr<int64_t> n =
-      verifyProjection(*this, getInput(), getWeight(), getResult());
+      verifyProjection(*this, getInput(), getWeight(), getResult(),
+                       getTransposeWeight());
   if (failed(n))
     return failure();
   return verifyShape(*this, "bias", getBias(), {*n}, "one per output column");

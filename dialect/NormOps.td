@@ -373,13 +373,17 @@ def Norm_ProjectNormOp : Norm_NormalizerOp<"project_norm",
     (one group per attention head), as a Q or K projection followed by
     QK-norm:
 
-        p = input x weight + proj_bias            [..., N], N = heads * head_dim
+        p = round(input x weight) + proj_bias     [..., N], N = heads * head_dim
         y = norm(p) per group of head_dim columns, with scale and bias of
             shape [head_dim] shared by every head
 
-    `kind` is `layer` or `rms`. `norm-fuse-qk` creates it; the normalizer
-    runs in the matmul's epilogue, so the projection is never written out
-    unnormalized.
+    The product accumulates in `compute_type` and is rounded once to the
+    element type (`round`), as the unfused program does when its matmul
+    accumulates bf16 products in f32 and truncates; the bias is added in the
+    element type. `weight` is `[K, N]`, or `[N, K]` with `transpose_weight`
+    (how `nn.Linear` stores it). `kind` is `layer` or `rms`. `norm-fuse-qk`
+    creates it; the normalizer runs in the matmul's epilogue, so the
+    projection is never written out unnormalized.
 
     ```mlir
     %q = norm.project_norm rms %x, %wq scale(%g : tensor<128xbf16>)
@@ -394,7 +398,8 @@ def Norm_ProjectNormOp : Norm_NormalizerOp<"project_norm",
                        Optional<Norm_FloatTensor>:$bias,
                        I64Attr:$head_dim, F64Attr:$epsilon,
                        Norm_ComputeTypeAttr:$compute_type,
-                       DefaultValuedAttr<F64Attr, "0.0">:$scale_offset);
+                       DefaultValuedAttr<F64Attr, "0.0">:$scale_offset,
+                       UnitAttr:$transpose_weight);
   let results = (outs Norm_FloatTensor:$result);
   let assemblyFormat = [{
     $kind $input `,` $weight
@@ -415,6 +420,10 @@ def Norm_NormProjectOp : Norm_NormalizerOp<"norm_project", [],
 
         y = norm(input) x weight + bias                 [..., N]
 
+    The product and the bias accumulate in `compute_type` and are rounded
+    once to the element type. `weight` is `[K, N]`, or `[N, K]` with
+    `transpose_weight` (how `nn.Linear` stores it).
+
     It is evaluated as `rstd * (input x weight)` for `rms` and as
     `rstd * (input x weight - mean * colsum(weight))` for `layer`, so the
     normalization is applied to the N outputs after the matmul rather than
@@ -428,7 +437,8 @@ def Norm_NormProjectOp : Norm_NormalizerOp<"norm_project", [],
   let arguments = (ins Norm_NormKindAttr:$kind,
                        Norm_FloatTensor:$input, Norm_FloatTensor:$weight,
                        Optional<Norm_FloatTensor>:$bias,
-                       F64Attr:$epsilon, Norm_ComputeTypeAttr:$compute_type);
+                       F64Attr:$epsilon, Norm_ComputeTypeAttr:$compute_type,
+                       UnitAttr:$transpose_weight);
   let results = (outs Norm_FloatTensor:$result);
   let assemblyFormat = [{
     $kind $input `,` $weight 

@@ -25,19 +25,56 @@ namespace mlir::norm {
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
-/// Where the output channel sits: in the op's result and in its weights.
+/// Where a producer's output channel sits: in its result and in its weight.
 struct ChannelLayout {
   int64_t resultDim, weightDim;
 };
 
-static std::optional<ChannelLayout> channelLayout(Operation *op) {
-  if (llvm::isa<linalg::Conv2DNchwFchwOp>(op))
-    return ChannelLayout{1, 0};
-  if (llvm::isa<linalg::Conv2DNhwcHwcfOp>(op))
-    return ChannelLayout{3, 3};
-  if (llvm::isa<linalg::MatmulOp>(op))
-    return ChannelLayout{1, 1};
-  return std::nullopt;
+/// The weight dim that holds channel `resultDim` of the result of `op`, a
+/// matmul or 2-D convolution on floats of one type into a zero fill, when
+/// scaling that slice of the weight scales that channel of the result and
+/// nothing else: the result reads the channel's loop as a plain dim, the
+/// weight reads it as exactly one plain dim, and the input not at all. The
+/// maps say it, whatever form they take (a transposed matmul weight is
+/// [N, K]); a broadcast weight, or an input that reads the channel's loop,
+/// fails.
+static FailureOr<ChannelLayout> channelLayout(linalg::LinalgOp op,
+                                              int64_t resultDim,
+                                              std::string &why) {
+  if (!llvm::isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp,
+                 linalg::Conv2DNhwcHwcfOp>(op)) {
+    why = "input is not a matmul or a 2-D NCHW/NHWC convolution";
+    return failure();
+  }
+  if (auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation());
+      matmul && matmul.getCast() != linalg::TypeFn::cast_signed) {
+    why = "the matmul casts its operands as unsigned";
+    return failure();
+  }
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  if (!op.hasPureTensorSemantics() || !llvm::isa<FloatType>(element) ||
+      llvm::any_of(op->getOperands(), [&](Value v) {
+        return getElementTypeOrSelf(v.getType()) != element;
+      })) {
+    why = "the producer is not on float tensors of one element type";
+    return failure();
+  }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap inputMap = maps[0], weightMap = maps[1], resultMap = maps[2];
+  auto channel =
+      llvm::dyn_cast<AffineDimExpr>(resultMap.getResult(resultDim));
+  if (!channel || operandDimOfLoop(resultMap, channel.getPosition()) !=
+                      resultDim) {
+    why = "the result does not hold the channel as one plain dim";
+    return failure();
+  }
+  unsigned loop = channel.getPosition();
+  int64_t weightDim = operandDimOfLoop(weightMap, loop);
+  if (weightDim < 0 || inputMap.isFunctionOfDim(loop)) {
+    why = "the weight does not hold the channel in one dim of its own";
+    return failure();
+  }
+  return ChannelLayout{resultDim, weightDim};
 }
 
 struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
@@ -51,14 +88,15 @@ struct FoldBatchNormIntoProducer : OpRewritePattern<BatchNormOp> {
         (bn.getSavedRstd() && !bn.getSavedRstd().use_empty()))
       return rewriter.notifyMatchFailure(bn, "saved statistics are used");
     auto producer = bn.getInput().getDefiningOp<linalg::LinalgOp>();
-    std::optional<ChannelLayout> layout =
-        producer ? channelLayout(producer) : std::nullopt;
-    if (!layout)
+    if (!producer)
       return rewriter.notifyMatchFailure(bn, "input is not a conv or matmul");
     int64_t rank = bn.getInput().getType().getRank();
     int64_t channel = static_cast<int64_t>(bn.getChannelAxis());
-    if ((channel < 0 ? channel + rank : channel) != layout->resultDim)
-      return rewriter.notifyMatchFailure(bn, "normalizes another dim");
+    std::string why;
+    FailureOr<ChannelLayout> layout = channelLayout(
+        producer, channel < 0 ? channel + rank : channel, why);
+    if (failed(layout))
+      return rewriter.notifyMatchFailure(bn, why);
     if (!bn.getInput().hasOneUse())
       return rewriter.notifyMatchFailure(bn, "the conv output has other users");
     if (!isZeroFill(producer.getDpsInits()[0]))

@@ -44,39 +44,41 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
       return rewriter.notifyMatchFailure(norm, "not a 2-D norm over rows");
     if (norm.getResult().use_empty())
       return rewriter.notifyMatchFailure(norm, "no users");
-    SmallVector<linalg::MatmulOp> matmuls;
+    auto iface = llvm::cast<NormalizationOpInterface>(norm.getOperation());
+    SmallVector<Projection> projections;
     for (OpOperand &use : norm.getResult().getUses()) {
       auto matmul = llvm::dyn_cast<linalg::MatmulOp>(use.getOwner());
-      if (!matmul || use.getOperandNumber() != 0 ||
-          !matmul.hasPureTensorSemantics() ||
-          !isZeroFill(matmul.getDpsInits()[0]) ||
-          matmul.getResultTypes()[0] !=
-              RankedTensorType::get(
-                  {type.getDimSize(0),
-                   llvm::cast<RankedTensorType>(matmul.getDpsInputs()[1].getType())
-                       .getDimSize(1)},
-                  type.getElementType()) ||
-          llvm::cast<RankedTensorType>(matmul.getDpsInputs()[1].getType())
-                  .getElementType() != type.getElementType())
+      if (!matmul || use.getOperandNumber() != 0)
         return rewriter.notifyMatchFailure(
             norm, "a user is not a matmul reading it as its left operand");
-      if (constantWeightsOnly && !getConstantFloatValues(matmul.getDpsInputs()[1]))
+      std::string why;
+      FailureOr<Projection> p = matchProjection(matmul, why);
+      if (failed(p))
+        return rewriter.notifyMatchFailure(norm, why);
+      // norm_project accumulates in compute_type: the matmul must already.
+      if (p->accumulator != iface.getStatisticsType())
+        return rewriter.notifyMatchFailure(
+            norm, "the matmul accumulates in another type than the "
+                  "normalizer's compute_type");
+      if (constantWeightsOnly && !getConstantFloatValues(p->weight))
         return rewriter.notifyMatchFailure(norm, "a weight is not constant");
-      matmuls.push_back(matmul);
+      projections.push_back(*p);
     }
 
-    auto iface = llvm::cast<NormalizationOpInterface>(norm.getOperation());
     double offset = iface.getScaleOffsetValue();
     Value scale = norm.getScale(), bias = iface.getBias();
     NormKind kind =
         std::is_same_v<NormOp, LayerNormOp> ? NormKind::layer : NormKind::rms;
-    for (linalg::MatmulOp matmul : matmuls) {
-      rewriter.setInsertionPoint(matmul);
-      Location loc = matmul.getLoc();
-      Value w = matmul.getDpsInputs()[1];
+    for (Projection &p : projections) {
+      rewriter.setInsertionPoint(p.matmul);
+      Location loc = p.matmul.getLoc();
+      Value w = p.weight;
       auto wType = llvm::cast<RankedTensorType>(w.getType());
-      int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
-      auto biasType = RankedTensorType::get({n}, wType.getElementType());
+      // W[k, n], or W[n, k] when transposed.
+      unsigned kDim = p.transposedWeight ? 1 : 0;
+      int64_t k = wType.getDimSize(kDim), n = wType.getDimSize(1 - kDim);
+      // The projected bias is added in compute_type: kept there.
+      auto biasType = RankedTensorType::get({n}, p.accumulator);
       Value newW = w, newBias;
       auto wValues = getConstantFloatValues(w);
       auto gamma = getConstantFloatValues(scale);
@@ -86,10 +88,11 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
         std::vector<double> folded = *wValues, projected(n, 0.0);
         for (int64_t kk = 0; kk < k; ++kk)
           for (int64_t nn = 0; nn < n; ++nn) {
+            int64_t at = p.transposedWeight ? nn * k + kk : kk * n + nn;
             double g = scale ? offset + (*gamma)[kk] : 1.0;
-            folded[kk * n + nn] = g * (*wValues)[kk * n + nn];
+            folded[at] = g * (*wValues)[at];
             if (bias)
-              projected[nn] += (*beta)[kk] * (*wValues)[kk * n + nn];
+              projected[nn] += (*beta)[kk] * (*wValues)[at];
           }
         if (scale)
           newW = makeConstant(rewriter, loc, wType, folded);
@@ -97,32 +100,38 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
           newBias = makeConstant(rewriter, loc, biasType, projected);
       } else {
         if (scale)
-          newW = scaleRows(rewriter, loc, w, scale, offset);
+          newW = scaleInputDim(rewriter, loc, w, kDim, scale, offset);
         if (bias)
-          newBias = vecmat(rewriter, loc, bias, w, biasType);
+          newBias = projectBias(rewriter, loc, bias, w, p.transposedWeight,
+                                biasType);
       }
       auto fused = NormProjectOp::create(
-          rewriter, loc, matmul.getResultTypes()[0],
+          rewriter, loc, p.result.getType(),
           NormKindAttr::get(rewriter.getContext(), kind), norm.getInput(), newW,
-          newBias, norm.getEpsilonAttr(), norm.getComputeTypeAttr());
-      rewriter.replaceOp(matmul, fused.getResult());
+          newBias, norm.getEpsilonAttr(), norm.getComputeTypeAttr(),
+          p.transposedWeight ? rewriter.getUnitAttr() : UnitAttr());
+      rewriter.replaceAllUsesWith(p.result, fused.getResult());
+      if (p.truncation)
+        rewriter.eraseOp(p.truncation);
+      rewriter.eraseOp(p.matmul);
     }
     rewriter.eraseOp(norm);
     return success();
   }
 
-  /// W'[k, n] = (offset + scale[k]) * W[k, n], computed at run time.
-  static Value scaleRows(OpBuilder &b, Location loc, Value w, Value scale,
-                         double offset) {
+  /// W'[.., k, ..] = (offset + scale[k]) * W[.., k, ..], with k the weight's
+  /// dim `kDim`, computed at run time.
+  static Value scaleInputDim(OpBuilder &b, Location loc, Value w,
+                             unsigned kDim, Value scale, double offset) {
     auto type = llvm::cast<RankedTensorType>(w.getType());
     MLIRContext *ctx = b.getContext();
     AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
-    AffineMap rows = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
+    AffineMap alongK = AffineMap::get(2, 0, getAffineDimExpr(kDim, ctx));
     Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
                                          type.getElementType());
     return linalg::GenericOp::create(
                b, loc, type, ValueRange{w, scale}, init,
-               ArrayRef<AffineMap>{id, rows, id},
+               ArrayRef<AffineMap>{id, alongK, id},
                SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
                [&](OpBuilder &nb, Location l, ValueRange args) {
                  Type et = type.getElementType();
@@ -143,14 +152,19 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
         .getResult(0);
   }
 
-  /// bias W, a [N] vector, computed at run time.
-  static Value vecmat(OpBuilder &b, Location loc, Value bias, Value w,
-                      RankedTensorType type) {
+  /// The bias projected through the weight, a [N] vector computed at run
+  /// time: `bias W` (vecmat), or `W bias` (matvec) for W [N, K].
+  static Value projectBias(OpBuilder &b, Location loc, Value bias, Value w,
+                           bool transposed, RankedTensorType type) {
     Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
                                           type.getElementType());
     Value zero = arith::ConstantOp::create(
         b, loc, b.getFloatAttr(type.getElementType(), 0.0));
     Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    if (transposed)
+      return linalg::MatvecOp::create(b, loc, ValueRange{w, bias},
+                                      ValueRange{init})
+          .getResult(0);
     return linalg::VecmatOp::create(b, loc, ValueRange{bias, w},
                                     ValueRange{init})
         .getResult(0);

@@ -22,14 +22,53 @@ namespace mlir::norm {
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
-/// A 2-D matmul into a zero fill: `x W`.
-static linalg::MatmulOp matchProjection(Value v) {
-  auto matmul = v.getDefiningOp<linalg::MatmulOp>();
-  if (!matmul || !matmul.hasPureTensorSemantics() ||
-      llvm::cast<RankedTensorType>(matmul.getDpsInputs()[0].getType())
-              .getRank() != 2)
-    return nullptr;
-  return isZeroFill(matmul.getDpsInits()[0]) ? matmul : nullptr;
+/// `p + broadcast(bias)` over the rows of a 2-D `p`, written as `arith.addf`
+/// of a `linalg.broadcast` (dimensions = [0]) or as one elementwise
+/// `linalg.generic` that reads the bias through `(d0, d1) -> (d1)`: sets `p`
+/// and `bias` and returns true; false for any other form.
+static bool matchRowBiasAdd(Value sum, Value &p, Value &bias) {
+  auto type = llvm::dyn_cast<RankedTensorType>(sum.getType());
+  if (!type || type.getRank() != 2 || !sum.hasOneUse())
+    return false;
+  if (auto add = sum.getDefiningOp<arith::AddFOp>()) {
+    for (auto [lhs, rhs] : {std::pair(add.getLhs(), add.getRhs()),
+                            std::pair(add.getRhs(), add.getLhs())}) {
+      auto broadcast = rhs.getDefiningOp<linalg::BroadcastOp>();
+      if (broadcast && broadcast.getDimensions() == ArrayRef<int64_t>{0}) {
+        p = lhs;
+        bias = broadcast.getInput();
+        return true;
+      }
+    }
+    return false;
+  }
+  auto generic = sum.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return false;
+  Block &body = generic.getRegion().front();
+  auto add = llvm::dyn_cast_or_null<arith::AddFOp>(
+      body.getTerminator()->getOperand(0).getDefiningOp());
+  if (body.getOperations().size() != 2 || !add)
+    return false;
+  MLIRContext *ctx = sum.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap columns = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  for (unsigned full : {0u, 1u}) {
+    unsigned other = 1 - full;
+    if (maps[full] == id && maps[other] == columns && maps[2] == id &&
+        ((add.getLhs() == body.getArgument(full) &&
+          add.getRhs() == body.getArgument(other)) ||
+         (add.getRhs() == body.getArgument(full) &&
+          add.getLhs() == body.getArgument(other)))) {
+      p = generic.getDpsInputs()[full];
+      bias = generic.getDpsInputs()[other];
+      return true;
+    }
+  }
+  return false;
 }
 
 template <typename NormOp>
@@ -53,25 +92,25 @@ struct FuseProjectionIntoQKNorm : OpRewritePattern<NormOp> {
                                                "into [M, heads, head_dim]");
     // p = x W, or x W + broadcast(bias).
     Value projection = split.getSrc(), projBias;
-    if (auto add = projection.getDefiningOp<arith::AddFOp>()) {
-      auto broadcast = add.getRhs().getDefiningOp<linalg::BroadcastOp>();
-      if (!broadcast || broadcast.getDimensions() != ArrayRef<int64_t>{0} ||
-          !add->hasOneUse())
-        return rewriter.notifyMatchFailure(norm, "the add is not a bias");
-      projBias = broadcast.getInput();
-      projection = add.getLhs();
-    }
-    linalg::MatmulOp matmul = matchProjection(projection);
-    if (!matmul || !matmul->hasOneUse())
-      return rewriter.notifyMatchFailure(norm, "not a projection used once");
-    Value x = matmul.getDpsInputs()[0], w = matmul.getDpsInputs()[1];
-    auto xType = llvm::cast<RankedTensorType>(x.getType());
-    auto pType = llvm::cast<RankedTensorType>(projection.getType());
-    if (xType.getElementType() != pType.getElementType() ||
-        llvm::cast<RankedTensorType>(w.getType()).getElementType() !=
-            pType.getElementType() ||
-        (projBias && llvm::cast<RankedTensorType>(projBias.getType())
-                             .getElementType() != pType.getElementType()))
+    Value unbiased;
+    if (matchRowBiasAdd(projection, unbiased, projBias))
+      projection = unbiased;
+    if (!projection.hasOneUse())
+      return rewriter.notifyMatchFailure(norm, "the projection has other users");
+    std::string why;
+    FailureOr<Projection> p = matchProjectionResult(projection, why);
+    if (failed(p))
+      return rewriter.notifyMatchFailure(norm, why);
+    // project_norm accumulates in compute_type: the matmul must already (a
+    // bf16 accumulator would silently become f32).
+    auto iface = llvm::cast<NormalizationOpInterface>(norm.getOperation());
+    if (p->accumulator != iface.getStatisticsType())
+      return rewriter.notifyMatchFailure(
+          norm, "the matmul accumulates in another type than the "
+                "normalizer's compute_type");
+    Type element = type.getElementType();
+    if (getElementTypeOrSelf(p->input.getType()) != element ||
+        (projBias && getElementTypeOrSelf(projBias.getType()) != element))
       return rewriter.notifyMatchFailure(norm, "the projection changes type");
 
     Location loc = norm.getLoc();
@@ -80,14 +119,14 @@ struct FuseProjectionIntoQKNorm : OpRewritePattern<NormOp> {
     Value bias;
     if constexpr (std::is_same_v<NormOp, LayerNormOp>)
       bias = norm.getBias();
-    double offset = llvm::cast<NormalizationOpInterface>(norm.getOperation())
-                        .getScaleOffsetValue();
     auto fused = ProjectNormOp::create(
-        rewriter, loc, pType, NormKindAttr::get(rewriter.getContext(), kind),
-        x, w, projBias, norm.getScale(), bias,
+        rewriter, loc, split.getSrc().getType(),
+        NormKindAttr::get(rewriter.getContext(), kind), p->input, p->weight,
+        projBias, norm.getScale(), bias,
         rewriter.getI64IntegerAttr(type.getShape().back()),
         norm.getEpsilonAttr(), norm.getComputeTypeAttr(),
-        rewriter.getF64FloatAttr(offset));
+        rewriter.getF64FloatAttr(iface.getScaleOffsetValue()),
+        p->transposedWeight ? rewriter.getUnitAttr() : UnitAttr());
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         norm, type, fused.getResult(), groups, split.getMixedOutputShape());
     return success();

@@ -125,9 +125,13 @@ def NormFoldBatchNorm : Pass<"norm-fold-batch-norm"> {
     constant weights, scale, bias and running statistics, becomes the
     conv/matmul with scaled constant weights `W'[c] = W[c] * s[c]` plus a
     per-channel bias `b'[c] = bias[c] - mean[c] * s[c]`, where
-    `s = scale / sqrt(var + epsilon)`. Nothing is folded in train mode, with
-    non-constant parameters, when the conv output has other users, or when
-    the batch norm's saved statistics are used.
+    `s = scale / sqrt(var + epsilon)`. The indexing maps say which weight dim
+    holds the channel (dim 1 of a `[K, N]` matmul weight, dim 0 of an
+    `nn.Linear` `[N, K]` one, F of FCHW and HWCF); nothing is folded where
+    no weight dim holds the channel alone (a broadcast weight, channels
+    along the matmul's rows), in train mode, with non-constant parameters,
+    operands of mixed element types, when the conv output has other users,
+    or when the batch norm's saved statistics are used.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
@@ -137,14 +141,24 @@ def NormFoldBatchNorm : Pass<"norm-fold-batch-norm"> {
 def NormFuseQK : Pass<"norm-fuse-qk"> {
   let summary = "Fuse a Q/K projection with its per-head norm (QK-norm)";
   let description = [{
-    A projection `p = x W (+ broadcast bias)` (a 2-D `linalg.matmul` into a
-    zero fill) whose result is split into heads by `tensor.expand_shape`
-    `[M, N] -> [M, H, head_dim]` and normalized over the head dim by
-    `norm.rms_norm` or `norm.layer_norm` becomes `norm.project_norm`, which
-    normalizes in the matmul's epilogue: the unnormalized projection is never
-    written out. The split is kept for the users of the normalized heads.
-    It does not fire when the projection has other users, changes the element
-    type, or the normalizer spans more than the head dim.
+    A projection `p = x W (+ broadcast bias)` whose result is split into
+    heads by `tensor.expand_shape` `[M, N] -> [M, H, head_dim]` and
+    normalized over the head dim by `norm.rms_norm` or `norm.layer_norm`
+    becomes `norm.project_norm`, which normalizes in the matmul's epilogue:
+    the unnormalized projection is never written out. The split is kept for
+    the users of the normalized heads.
+
+    The projection is a 2-D `linalg.matmul` into a zero fill whose indexing
+    maps read x as [M, K] and W as [K, N] or as `nn.Linear`'s [N, K]
+    (`transpose_weight`); it accumulates in the normalizer's compute_type,
+    either in the operands' own type (f32) or, for bf16/f16 operands, in f32
+    truncated back by `arith.truncf` or an elementwise generic (torch-mlir's
+    form). The bias is `arith.addf` of a `linalg.broadcast` over rows or a
+    generic that reads it through `(d0, d1) -> (d1)`. It does not fire on
+    any other map (transposed or broadcast x, broadcast W), on a bf16
+    accumulator (the fused op would accumulate in f32), when the projection
+    has other users, changes the element type, or the normalizer spans more
+    than the head dim.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
@@ -160,6 +174,12 @@ def NormFoldIntoProjection : Pass<"norm-fold-into-projection"> {
     are constants), the layer norm's bias becomes the projection bias
     `bias W`, and the normalization (`rstd`, and the mean for layer norm) is
     applied after the matmul, to the N outputs instead of the K inputs.
+
+    The matmuls are those `norm-fuse-qk` takes: x read as [M, K], W as
+    [K, N] or `nn.Linear`'s [N, K] (then `W'[n, k]` is scaled along k and
+    the bias is `W bias`), accumulated in the normalizer's compute_type
+    (f32 for bf16 operands, truncated back). A bf16 accumulator, any other
+    map, or a user that is not such a matmul leaves the normalizer alone.
   }];
   let options = [
     Option<"constantWeightsOnly", "constant-weights-only", "bool", "false",

@@ -64,6 +64,18 @@ void roundToType(Tensor &t, Type type) {
 
 Tensor scalar(double v) { return Tensor{{}, {v}}; }
 
+/// A projection weight as [K, N]: `w` itself, or `w` [N, K] transposed.
+Tensor weightKN(const Tensor &w, bool transposed) {
+  if (!transposed || w.shape.size() != 2)
+    return w;
+  int64_t n = w.shape[0], k = w.shape[1];
+  Tensor t{{k, n}, std::vector<double>(w.data.size())};
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      t.data[j * n + i] = w.data[i * k + j];
+  return t;
+}
+
 /// Strides of a row-major shape.
 std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   std::vector<int64_t> strides(shape.size(), 1);
@@ -554,14 +566,16 @@ private:
           set(o.getResult(),
               ::norm::rt::projectNorm(
                   o.getKind() == NormKind::rms, get(o.getInput()),
-                  get(o.getWeight()), getOptional(o.getProjBias()), scale,
-                  bias, o.getHeadDim(), eps, norm.getScaleOffsetValue()));
+                  weightKN(get(o.getWeight()), o.getTransposeWeight()),
+                  getOptional(o.getProjBias()), scale, bias, o.getHeadDim(),
+                  eps, norm.getScaleOffsetValue()));
         })
         .Case([&](NormProjectOp o) {
           set(o.getResult(),
-              ::norm::rt::normProject(o.getKind() == NormKind::rms,
-                                      get(o.getInput()), get(o.getWeight()),
-                                      bias, eps));
+              ::norm::rt::normProject(
+                  o.getKind() == NormKind::rms, get(o.getInput()),
+                  weightKN(get(o.getWeight()), o.getTransposeWeight()), bias,
+                  eps));
         })
         .Default([&](Operation *o) { unsupported(o, "unknown normalizer"); });
   }

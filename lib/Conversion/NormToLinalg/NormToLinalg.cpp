@@ -158,13 +158,15 @@ static SmallVector<ReassociationIndices> outerAndLast(int64_t rank) {
   return reassoc;
 }
 
-/// `x [..., K] x w [K, N] -> [..., N]`, accumulated in `accType`.
+/// `x [..., K] x w [K, N] -> [..., N]` (w `[N, K]` when `transposed`),
+/// accumulated in `accType`.
 static Value buildMatmul(OpBuilder &b, Location loc, Value x, Value w,
-                         Type accType) {
+                         Type accType, bool transposed) {
   auto xType = llvm::cast<RankedTensorType>(x.getType());
   int64_t rank = xType.getRank();
   int64_t k = xType.getShape().back();
-  int64_t n = llvm::cast<RankedTensorType>(w.getType()).getDimSize(1);
+  int64_t n =
+      llvm::cast<RankedTensorType>(w.getType()).getDimSize(transposed ? 0 : 1);
 
   // Rows [M, K]: collapse the outer dims, or add a unit one for a vector.
   Value rows = x;
@@ -181,9 +183,21 @@ static Value buildMatmul(OpBuilder &b, Location loc, Value x, Value w,
   Value init = linalg::FillOp::create(
                    b, loc, floatConstant(b, loc, accType, 0.0), empty)
                    .getResult(0);
-  Value product =
-      linalg::MatmulOp::create(b, loc, ValueRange{rows, w}, ValueRange{init})
-          .getResult(0);
+  SmallVector<NamedAttribute> attrs;
+  if (transposed) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr m, nn, kk;
+    bindDims(ctx, m, nn, kk);
+    auto map = [&](ArrayRef<AffineExpr> results) -> Attribute {
+      return AffineMapAttr::get(AffineMap::get(3, 0, results, ctx));
+    };
+    attrs.push_back(b.getNamedAttr(
+        "indexing_maps",
+        b.getArrayAttr({map({m, kk}), map({nn, kk}), map({m, nn})})));
+  }
+  Value product = linalg::MatmulOp::create(b, loc, ValueRange{rows, w},
+                                           ValueRange{init}, attrs)
+                      .getResult(0);
   if (rank == 2)
     return product;
   if (rank == 1)
@@ -621,9 +635,16 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           return success();
         })
         .Case([&](ProjectNormOp norm) {
+          // The product rounded to the element type, as the unfused
+          // program stores it, then the bias added in that type.
           Type ct = op.getStatisticsType();
-          Value proj = buildMatmul(rewriter, loc, norm.getInput(),
-                                   norm.getWeight(), ct);
+          Value proj =
+              buildMatmul(rewriter, loc, norm.getInput(), norm.getWeight(), ct,
+                          norm.getTransposeWeight());
+          proj = castTensor(
+              rewriter, loc, proj,
+              llvm::cast<RankedTensorType>(proj.getType())
+                  .clone(elementTypeOf(norm.getResult())));
           if (Value pb = norm.getProjBias())
             proj = addLastDimBias(rewriter, loc, proj, pb);
           int64_t rank = rankOf(proj);
@@ -644,7 +665,8 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           p.scale = p.bias = nullptr;
           p.resultElementType = ct;
           Value normalized = normalize(rewriter, loc, p).result;
-          Value y = buildMatmul(rewriter, loc, normalized, norm.getWeight(), ct);
+          Value y = buildMatmul(rewriter, loc, normalized, norm.getWeight(),
+                                ct, norm.getTransposeWeight());
           if (Value bias = norm.getBias())
             y = addLastDimBias(rewriter, loc, y, bias);
           rewriter.replaceOp(

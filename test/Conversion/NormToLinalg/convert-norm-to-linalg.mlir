@@ -67,14 +67,33 @@ func.func @batch_norm_eval(%x: tensor<4x3x2xf32>, %p: tensor<3xf32>, %m: tensor<
 
 // -----
 
-// QK-norm projection: a matmul accumulated in f32, then per-head statistics.
+// QK-norm projection: a matmul accumulated in f32, rounded to bf16 as the
+// unfused program stores it, then per-head statistics.
 // CHECK-LABEL: func.func @project_norm
-// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x16xbf16>, tensor<16x32xbf16>) outs(%{{.*}} : tensor<4x32xf32>)
-// CHECK:         tensor.expand_shape %{{.*}} output_shape [4, 4, 8] : tensor<4x32xf32> into tensor<4x4x8xf32>
+// CHECK-SAME:    %[[X:.*]]: tensor<4x16xbf16>, %[[W:.*]]: tensor<16x32xbf16>
+// CHECK:         %[[P:.*]] = linalg.matmul ins(%[[X]], %[[W]] : tensor<4x16xbf16>, tensor<16x32xbf16>) outs(%{{.*}} : tensor<4x32xf32>)
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<4x32xf32>) outs(%{{.*}} : tensor<4x32xbf16>)
+// CHECK:           arith.truncf
+// CHECK:         tensor.expand_shape %[[R]] {{\[\[}}0], [1, 2]] output_shape [4, 4, 8] : tensor<4x32xbf16> into tensor<4x4x8xbf16>
 func.func @project_norm(%x: tensor<4x16xbf16>, %w: tensor<16x32xbf16>) -> tensor<4x32xbf16> {
   %y = norm.project_norm rms %x, %w {head_dim = 8 : i64, epsilon = 1.0e-6 : f64}
          : tensor<4x16xbf16>, tensor<16x32xbf16> -> tensor<4x32xbf16>
   return %y : tensor<4x32xbf16>
+}
+
+// -----
+
+// An nn.Linear weight [N, K]: the matmul reads it through (n, k).
+// CHECK-DAG:     #[[MK:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG:     #[[NK:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG:     #[[MN:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @norm_project_transposed_weight
+// CHECK-SAME:    %[[X:.*]]: tensor<4x16xf32>, %[[W:.*]]: tensor<32x16xf32>
+// CHECK:         linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #[[MN]]] ins(%{{.*}}, %[[W]] : tensor<4x16xf32>, tensor<32x16xf32>) outs(%{{.*}} : tensor<4x32xf32>)
+func.func @norm_project_transposed_weight(%x: tensor<4x16xf32>, %w: tensor<32x16xf32>) -> tensor<4x32xf32> {
+  %y = norm.norm_project rms %x, %w {epsilon = 1.0e-6 : f64, transpose_weight}
+         : tensor<4x16xf32>, tensor<32x16xf32> -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
 }
 
 // -----

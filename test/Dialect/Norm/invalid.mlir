@@ -505,9 +505,27 @@ func.func @project_norm_dynamic_weight(%x: tensor<2x8xf32>, %w: tensor<8x?xf32>)
 // -----
 
 func.func @project_norm_contraction_mismatch(%x: tensor<2x8xf32>, %w: tensor<16x32xf32>) -> tensor<2x32xf32> {
-  // expected-error @+1 {{'weight' must have 8 rows (the last dim of 'input'), got [16, 32]}}
+  // expected-error @+1 {{'weight' [K, N] must have 8 rows (the last dim of 'input'), got [16, 32]}}
   %y = norm.project_norm rms %x, %w {head_dim = 4 : i64, epsilon = 1.0e-6 : f64} : tensor<2x8xf32>, tensor<16x32xf32> -> tensor<2x32xf32>
   return %y : tensor<2x32xf32>
+}
+
+// -----
+
+// A transposed weight is [N, K]: [8, 32] has 32 columns, not 8.
+func.func @norm_project_transposed_weight_mismatch(%x: tensor<2x8xf32>, %w: tensor<8x32xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'weight' [N, K] must have 8 columns (the last dim of 'input'), got [8, 32]}}
+  %y = norm.norm_project rms %x, %w {epsilon = 1.0e-6 : f64, transpose_weight} : tensor<2x8xf32>, tensor<8x32xf32> -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+// [N, K] = [32, 8] projects 8 to 32 columns, not 8.
+func.func @project_norm_transposed_weight_result(%x: tensor<2x8xf32>, %w: tensor<32x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'result' must have type 'tensor<2x32xf32>' (the outer dims of 'input' by the columns of 'weight'), got 'tensor<2x8xf32>'}}
+  %y = norm.project_norm rms %x, %w {head_dim = 4 : i64, epsilon = 1.0e-6 : f64, transpose_weight} : tensor<2x8xf32>, tensor<32x8xf32> -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
 }
 
 // -----

@@ -233,6 +233,15 @@ func.func @norm_project_flashnorm(%x: tensor<?x768xf16>, %w: tensor<768x1024xf16
   return %y : tensor<?x1024xf16>
 }
 
+// An nn.Linear weight, [N, K].
+// CHECK-LABEL: func.func @norm_project_transposed_weight
+// CHECK:         norm.norm_project rms %{{.*}}, %{{.*}} {epsilon = 9.9999999999999995E-7 : f64, transpose_weight} : tensor<?x768xbf16>, tensor<1024x768xbf16> -> tensor<?x1024xbf16>
+func.func @norm_project_transposed_weight(%x: tensor<?x768xbf16>, %w: tensor<1024x768xbf16>) -> tensor<?x1024xbf16> {
+  %y = norm.norm_project rms %x, %w {epsilon = 1.0e-6 : f64, transpose_weight}
+         : tensor<?x768xbf16>, tensor<1024x768xbf16> -> tensor<?x1024xbf16>
+  return %y : tensor<?x1024xbf16>
+}
+
 // CHECK-LABEL: func.func @sync_batch_norm_pieces
 // CHECK:         %[[N:.*]], %[[MEAN:.*]], %[[M2:.*]] = norm.batch_stats %{{.*}} mask(%{{.*}} : tensor<?x28x28xi1>) : tensor<?x64x28x28xbf16> -> tensor<64xf32>
 // CHECK:         %{{.*}}, %[[TMEAN:.*]], %{{.*}} = norm.all_reduce_stats "dp" %[[N]], %[[MEAN]], %[[M2]] : tensor<64xf32>
