@@ -12,7 +12,7 @@ PACKAGES=(
   clang-22 lld-22 libomp-22-dev libclang-rt-22-dev
   cmake ninja-build ccache make
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-matplotlib libdnnl-dev
+  python3 python3-numpy python3-matplotlib libdnnl-dev
 )
 
 missing=()

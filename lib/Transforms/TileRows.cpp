@@ -69,6 +69,40 @@ static bool isWholeDim(OpFoldResult size, Value source, int64_t dim) {
   return dimOp && dimOp.getSource() == source && index == dim;
 }
 
+/// Whether `expr` grows with every loop dim it reads: dims and constants
+/// combined by additions and multiplications by non-negative constants (a
+/// convolution's `oh * stride + kh`). Tiling computes the slice an operand
+/// needs from the values of its expressions at the first and last index of
+/// a tile; for any other expression (a RoPE rotate-half's `(d + 64) mod
+/// 128`, a floordiv, a negated dim) that slice is wrong.
+static bool isMonotone(AffineExpr expr) {
+  switch (expr.getKind()) {
+  case AffineExprKind::DimId:
+  case AffineExprKind::Constant:
+    return true;
+  case AffineExprKind::Add: {
+    auto add = cast<AffineBinaryOpExpr>(expr);
+    return isMonotone(add.getLHS()) && isMonotone(add.getRHS());
+  }
+  case AffineExprKind::Mul: {
+    auto mul = cast<AffineBinaryOpExpr>(expr);
+    auto factor = dyn_cast<AffineConstantExpr>(mul.getRHS());
+    return factor && factor.getValue() >= 0 && isMonotone(mul.getLHS());
+  }
+  default:
+    return false;
+  }
+}
+
+/// Whether tiling `op` (as a root, a fused producer or a vector tile)
+/// computes the right slices: every indexing map reads monotone
+/// expressions. Ops that do not stay whole, and run as loops.
+static bool tilesExactly(linalg::LinalgOp op) {
+  return llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+    return llvm::all_of(map.getResults(), isMonotone);
+  });
+}
+
 /// The ops a root may absorb: its linalg producers, transitively, as long as
 /// every linalg user of a producer is absorbed too. A normalizer's shift,
 /// reductions and statistics qualify; a residual-stream value that the next
@@ -105,7 +139,8 @@ static std::optional<scf::SCFTileAndFuseOptions::ControlFnResult>
 fuseWhenSliced(const llvm::SetVector<Operation *> &cluster,
                tensor::ExtractSliceOp slice, OpResult producer,
                bool isDestinationOperand) {
-  if (!cluster.contains(producer.getOwner()))
+  if (!cluster.contains(producer.getOwner()) ||
+      !tilesExactly(cast<linalg::LinalgOp>(producer.getOwner())))
     return std::nullopt;
   bool sliced = llvm::any_of(
       llvm::enumerate(slice.getMixedSizes()), [&](auto size) {
@@ -325,6 +360,10 @@ static SmallVector<ReassociationIndices>
 innermostCollapsible(linalg::LinalgOp op) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // Collapsing rewrites the maps of plain dims only (a keepdim reduction's
+  // `(0, d1, d2)` crashes linalg::collapseOpIterationDims).
+  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return {};
   int64_t last = int64_t(iterators.size()) - 1;
   ReassociationIndices group = {last};
   for (int64_t d = last - 1; d >= 1 && iterators[d] == iterators[last]; --d) {
@@ -449,7 +488,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                                    unsigned bits) {
     if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||
-        op.getNumReductionLoops() == 0)
+        op.getNumReductionLoops() == 0 || !tilesExactly(op))
       return failure();
     op = collapseInnermost(rewriter, op);
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -515,7 +554,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
                                        linalg::LinalgOp root) {
     SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
     auto rowLoop = llvm::find(iterators, utils::IteratorType::parallel);
-    if (rowLoop == iterators.end())
+    if (rowLoop == iterators.end() || !tilesExactly(root))
       return failure();
     unsigned rowDim = rowLoop - iterators.begin();
     // One tile would hold everything: nothing to fuse or to share out.
@@ -587,7 +626,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   LogicalResult vectorizeElementwise(RewriterBase &rewriter,
                                      linalg::LinalgOp op, unsigned bits) {
     if (op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
-        op.getNumLoops() == 0)
+        op.getNumLoops() == 0 || !tilesExactly(op))
       return failure();
     op = collapseInnermost(rewriter, op);
     // One vector register of the widest type written: a bf16 result is

@@ -1,5 +1,8 @@
 // RUN: norm-opt %s --convert-norm-to-linalg --convert-elementwise-to-linalg --canonicalize --cse --norm-tile-rows=vector-bits=256 --canonicalize --cse | FileCheck %s
 
+// The map of @negative_rotate_half_consumer (aliases print first).
+// CHECK:         #[[ROT:.*]] = affine_map<(d0, d1) -> (d0, (d1 + 64) mod 128)>
+
 // A row normalizer becomes one loop over rows (one row of 4096 f32 per
 // tile): the shift, both reductions and the statistics are computed in the
 // tile. Each reduction accumulates 4 x 8 lanes per step and reduces that
@@ -111,4 +114,49 @@ func.func @batch_norm_statistics(%x: tensor<8x16x12x12xf32>, %g: tensor<16xf32>,
 func.func @negative_one_tile(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %y = norm.rms_norm %x : tensor<4x16xf32>
   return %y : tensor<4x16xf32>
+}
+
+// A RoPE rotate-half written as one generic: it reads the normalized row
+// through (d0, (d1 + 64) mod 128). A tile's slice of it is not the tile of
+// rows' [offset, offset + size) range, so the consumer stays whole (a loop
+// nest after lowering) and reads the whole normalized result, which the
+// normalizer computes as a root of its own.
+// CHECK-LABEL: func.func @negative_rotate_half_consumer
+// CHECK:         %[[N:.*]] = scf.forall
+// CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[ROT]], #{{.*}}], {{.*}}} ins(%[[N]], %[[N]] : tensor<16x128xf32>, tensor<16x128xf32>)
+// CHECK-NOT:     scf.forall
+// CHECK:         return %[[R]]
+func.func @negative_rotate_half_consumer(%x: tensor<16x128xf32>) -> tensor<16x128xf32> {
+  %n = norm.rms_norm %x : tensor<16x128xf32>
+  %e = tensor.empty() : tensor<16x128xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, (d1 + 64) mod 128)>,
+                                        affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%n, %n : tensor<16x128xf32>, tensor<16x128xf32>) outs(%e : tensor<16x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<16x128xf32>
+  return %r : tensor<16x128xf32>
+}
+
+// A keepdim reduction over the leading dim into (0, d1, d2), as torch-mlir
+// writes a batch norm's statistics: tiled over its first parallel dim, its
+// dims left uncollapsed (collapsing rewrites plain-dim maps only).
+// CHECK-LABEL: func.func @keepdim_leading_reduction
+// CHECK:         scf.forall (%[[C:.*]]) = (0) to (64) step (4)
+// CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "parallel"]
+// CHECK-SAME:        ins(%{{.*}} : tensor<4x4x16xf32>) outs(%{{.*}} : tensor<1x4x16xf32>)
+func.func @keepdim_leading_reduction(%x: tensor<4x64x16xf32>) -> tensor<1x64x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64x16xf32>) -> tensor<1x64x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (0, d1, d2)>],
+                       iterator_types = ["reduction", "parallel", "parallel"]}
+      ins(%x : tensor<4x64x16xf32>) outs(%f : tensor<1x64x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x16xf32>
+  return %r : tensor<1x64x16xf32>
 }

@@ -84,55 +84,193 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   return strides;
 }
 
-/// Evaluates one scalar op of a linalg body or an elementwise tensor op.
+/// The bit width of an integer or index type (index: 64).
+unsigned intWidth(Type type) {
+  type = getElementTypeOrSelf(type);
+  return type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+}
+
+/// `v`, an integer of `width` bits held as its signed value (i1 as 0 or 1),
+/// read as unsigned.
+double asUnsigned(double v, unsigned width) {
+  return v < 0 && width < 64 ? v + std::ldexp(1.0, width) : v;
+}
+
+/// `v` wrapped to `width` bits and held as the signed value (i1: 0 or 1),
+/// as the compiled code computes it.
+double wrapInt(double v, unsigned width) {
+  if (width == 1)
+    return std::fmod(std::fabs(v), 2.0);
+  if (width >= 64)
+    return v;
+  double range = std::ldexp(1.0, width);
+  double r = std::fmod(v, range);
+  if (r < 0)
+    r += range;
+  return r >= range / 2 ? r - range : r;
+}
+
+/// An `arith.cmpf` predicate on `x` and `y`: the ordered ones are false and
+/// the unordered ones true when either is NaN.
+bool compareFloats(arith::CmpFPredicate p, double x, double y) {
+  bool unordered = std::isnan(x) || std::isnan(y);
+  using P = arith::CmpFPredicate;
+  switch (p) {
+  case P::AlwaysFalse: return false;
+  case P::AlwaysTrue: return true;
+  case P::ORD: return !unordered;
+  case P::UNO: return unordered;
+  case P::OEQ: return !unordered && x == y;
+  case P::OGT: return !unordered && x > y;
+  case P::OGE: return !unordered && x >= y;
+  case P::OLT: return !unordered && x < y;
+  case P::OLE: return !unordered && x <= y;
+  case P::ONE: return !unordered && x != y;
+  case P::UEQ: return unordered || x == y;
+  case P::UGT: return unordered || x > y;
+  case P::UGE: return unordered || x >= y;
+  case P::ULT: return unordered || x < y;
+  case P::ULE: return unordered || x <= y;
+  case P::UNE: return unordered || x != y;
+  }
+  llvm_unreachable("every cmpf predicate is handled");
+}
+
+/// An `arith.cmpi` predicate on integers of `width` bits.
+bool compareInts(arith::CmpIPredicate p, double x, double y, unsigned width) {
+  double ux = asUnsigned(x, width), uy = asUnsigned(y, width);
+  using P = arith::CmpIPredicate;
+  switch (p) {
+  case P::eq: return x == y;
+  case P::ne: return x != y;
+  case P::slt: return x < y;
+  case P::sle: return x <= y;
+  case P::sgt: return x > y;
+  case P::sge: return x >= y;
+  case P::ult: return ux < uy;
+  case P::ule: return ux <= uy;
+  case P::ugt: return ux > uy;
+  case P::uge: return ux >= uy;
+  }
+  llvm_unreachable("every cmpi predicate is handled");
+}
+
+/// Evaluates one scalar op of a linalg body or an elementwise tensor op, or
+/// nothing for an op it does not know. Floats are computed in float64
+/// (truncf and extf keep the value); integers as their exact values,
+/// wrapped to their width.
 std::optional<double> evalScalar(Operation *op, ArrayRef<double> a) {
-  auto cmp = [&](arith::CmpFPredicate p) -> double {
-    double x = a[0], y = a[1];
-    bool unordered = std::isnan(x) || std::isnan(y);
-    switch (p) {
-    case arith::CmpFPredicate::OEQ: return !unordered && x == y;
-    case arith::CmpFPredicate::OGT: return !unordered && x > y;
-    case arith::CmpFPredicate::OGE: return !unordered && x >= y;
-    case arith::CmpFPredicate::OLT: return !unordered && x < y;
-    case arith::CmpFPredicate::OLE: return !unordered && x <= y;
-    case arith::CmpFPredicate::ONE: return !unordered && x != y;
-    case arith::CmpFPredicate::UGT: return unordered || x > y;
-    case arith::CmpFPredicate::ULT: return unordered || x < y;
-    case arith::CmpFPredicate::UNE: return unordered || x != y;
-    default: return std::nan("");
-    }
-  };
+  unsigned width = op->getNumResults() == 1 &&
+                           getElementTypeOrSelf(op->getResult(0).getType())
+                               .isIntOrIndex()
+                       ? intWidth(op->getResult(0).getType())
+                       : 64;
+  auto wrap = [&](double v) { return wrapInt(v, width); };
+  auto u = [&](unsigned i) { return asUnsigned(a[i], width); };
+  auto nan = [] { return std::nan(""); };
   return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
       .Case([&](arith::AddFOp) { return a[0] + a[1]; })
       .Case([&](arith::SubFOp) { return a[0] - a[1]; })
       .Case([&](arith::MulFOp) { return a[0] * a[1]; })
       .Case([&](arith::DivFOp) { return a[0] / a[1]; })
-      .Case([&](arith::AddIOp) { return a[0] + a[1]; })
-      .Case([&](arith::MulIOp) { return a[0] * a[1]; })
+      .Case([&](arith::RemFOp) { return std::fmod(a[0], a[1]); })
       .Case([&](arith::NegFOp) { return -a[0]; })
       .Case([&](arith::MaximumFOp) {
-        return std::isnan(a[0]) || std::isnan(a[1]) ? std::nan("")
+        return std::isnan(a[0]) || std::isnan(a[1]) ? nan()
                                                     : std::max(a[0], a[1]);
       })
       .Case([&](arith::MinimumFOp) {
-        return std::isnan(a[0]) || std::isnan(a[1]) ? std::nan("")
+        return std::isnan(a[0]) || std::isnan(a[1]) ? nan()
                                                     : std::min(a[0], a[1]);
       })
       .Case([&](arith::MaxNumFOp) { return std::fmax(a[0], a[1]); })
       .Case([&](arith::MinNumFOp) { return std::fmin(a[0], a[1]); })
-      .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::UIToFPOp,
-            arith::IndexCastOp, arith::ExtUIOp>(
-          [&](Operation *) { return a[0]; })
+      .Case([&](arith::AddIOp) { return wrap(a[0] + a[1]); })
+      .Case([&](arith::SubIOp) { return wrap(a[0] - a[1]); })
+      .Case([&](arith::MulIOp) { return wrap(a[0] * a[1]); })
+      .Case<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+          [&](Operation *o) -> std::optional<double> {
+            bool isUnsigned = isa<arith::DivUIOp, arith::RemUIOp,
+                                  arith::CeilDivUIOp>(o);
+            double x = isUnsigned ? u(0) : a[0], y = isUnsigned ? u(1) : a[1];
+            if (y == 0)
+              unsupported(o, "division by zero");
+            double q = x / y;
+            if (isa<arith::RemSIOp, arith::RemUIOp>(o))
+              return wrap(std::fmod(x, y));
+            if (isa<arith::CeilDivSIOp, arith::CeilDivUIOp>(o))
+              return wrap(std::ceil(q));
+            if (isa<arith::FloorDivSIOp>(o))
+              return wrap(std::floor(q));
+            return wrap(std::trunc(q));
+          })
+      .Case([&](arith::MaxSIOp) { return std::max(a[0], a[1]); })
+      .Case([&](arith::MinSIOp) { return std::min(a[0], a[1]); })
+      .Case([&](arith::MaxUIOp) { return u(0) >= u(1) ? a[0] : a[1]; })
+      .Case([&](arith::MinUIOp) { return u(0) <= u(1) ? a[0] : a[1]; })
+      .Case<arith::AndIOp, arith::OrIOp, arith::XOrIOp>(
+          [&](Operation *o) -> std::optional<double> {
+            auto x = static_cast<uint64_t>(static_cast<int64_t>(a[0]));
+            auto y = static_cast<uint64_t>(static_cast<int64_t>(a[1]));
+            uint64_t r = isa<arith::AndIOp>(o)  ? x & y
+                         : isa<arith::OrIOp>(o) ? x | y
+                                                : x ^ y;
+            return wrap(static_cast<double>(static_cast<int64_t>(r)));
+          })
+      .Case<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::IndexCastOp,
+            arith::ExtSIOp>([&](Operation *) { return a[0]; })
+      .Case<arith::TruncIOp>([&](Operation *) { return wrap(a[0]); })
+      .Case([&](arith::ExtUIOp e) {
+        return asUnsigned(a[0], intWidth(e.getIn().getType()));
+      })
+      .Case([&](arith::IndexCastUIOp e) {
+        return wrap(asUnsigned(a[0], intWidth(e.getIn().getType())));
+      })
+      .Case([&](arith::UIToFPOp e) {
+        return asUnsigned(a[0], intWidth(e.getIn().getType()));
+      })
+      .Case<arith::FPToSIOp, arith::FPToUIOp>([&](Operation *o) {
+        if (!std::isfinite(a[0]))
+          unsupported(o, "a NaN or infinity converted to an integer");
+        return wrap(std::trunc(a[0]));
+      })
       .Case([&](arith::SelectOp) { return a[0] != 0.0 ? a[1] : a[2]; })
-      .Case([&](arith::CmpFOp c) { return cmp(c.getPredicate()); })
+      .Case([&](arith::CmpFOp c) {
+        return double(compareFloats(c.getPredicate(), a[0], a[1]));
+      })
+      .Case([&](arith::CmpIOp c) {
+        return double(compareInts(c.getPredicate(), a[0], a[1],
+                                  intWidth(c.getLhs().getType())));
+      })
       .Case([&](math::ExpOp) { return std::exp(a[0]); })
+      .Case([&](math::Exp2Op) { return std::exp2(a[0]); })
+      .Case([&](math::ExpM1Op) { return std::expm1(a[0]); })
       .Case([&](math::LogOp) { return std::log(a[0]); })
+      .Case([&](math::Log2Op) { return std::log2(a[0]); })
+      .Case([&](math::Log10Op) { return std::log10(a[0]); })
+      .Case([&](math::Log1pOp) { return std::log1p(a[0]); })
       .Case([&](math::TanhOp) { return std::tanh(a[0]); })
+      .Case([&](math::SinOp) { return std::sin(a[0]); })
+      .Case([&](math::CosOp) { return std::cos(a[0]); })
+      .Case([&](math::TanOp) { return std::tan(a[0]); })
+      .Case([&](math::AtanOp) { return std::atan(a[0]); })
+      .Case([&](math::Atan2Op) { return std::atan2(a[0], a[1]); })
       .Case([&](math::ErfOp) { return std::erf(a[0]); })
       .Case([&](math::SqrtOp) { return std::sqrt(a[0]); })
+      .Case([&](math::CbrtOp) { return std::cbrt(a[0]); })
       .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(a[0]); })
       .Case([&](math::AbsFOp) { return std::fabs(a[0]); })
+      .Case([&](math::AbsIOp) { return wrap(std::fabs(a[0])); })
       .Case([&](math::PowFOp) { return std::pow(a[0], a[1]); })
+      .Case([&](math::FPowIOp) { return std::pow(a[0], a[1]); })
+      .Case([&](math::CeilOp) { return std::ceil(a[0]); })
+      .Case([&](math::FloorOp) { return std::floor(a[0]); })
+      .Case([&](math::TruncOp) { return std::trunc(a[0]); })
+      .Case([&](math::RoundOp) { return std::round(a[0]); })
+      .Case([&](math::RoundEvenOp) { return std::nearbyint(a[0]); })
+      .Case([&](math::CopySignOp) { return std::copysign(a[0], a[1]); })
+      .Case([&](math::FmaOp) { return a[0] * a[1] + a[2]; })
       .Default([](Operation *) { return std::nullopt; });
 }
 
