@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "NORM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
-config.excludes = ["Unit", "Fuzz", "Inputs", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["Unit", "Fuzz", "Inputs", "lib", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 
 config.test_source_root = os.path.dirname(__file__)

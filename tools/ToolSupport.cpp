@@ -5,8 +5,11 @@
 #include "tools/ToolSupport.h"
 
 #include "dialect/NormOps.h"
+#include "lib/Transforms/Passes.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
@@ -104,9 +107,63 @@ static llvm::cl::opt<bool> verifyEach(
                    "result is always verified)"),
     llvm::cl::init(false), llvm::cl::cat(mlir::norm::toolCategory()));
 
-LogicalResult mlir::norm::runPipeline(PassManager &pm, ModuleOp module) {
+static llvm::cl::opt<std::string> transform(
+    "transform",
+    llvm::cl::desc("A pass pipeline applied before lowering, e.g. "
+                   "'norm-fuse-residual-add'; norm-run --check compares with "
+                   "the module as given, so this shows the rewrite preserves "
+                   "its meaning"),
+    llvm::cl::cat(mlir::norm::toolCategory()));
+
+bool mlir::norm::hasTransform() { return !transform.empty(); }
+
+void mlir::norm::addTransform(PassManager &pm) {
+  if (transform.empty())
+    return;
+  std::string errors;
+  llvm::raw_string_ostream os(errors);
+  if (failed(parsePassPipeline(transform, pm, os))) {
+    // A bad pass option is reported by llvm::cl itself, as one line.
+    std::string first = errors.substr(0, errors.find('\n'));
+    fail(first.empty() ? "" : "--transform: " + first);
+  }
+  // The lowering must not start from IR that the transform broke.
+  NormVerifyStageOptions verify;
+  verify.stage = "--transform";
+  pm.addPass(createNormVerifyStage(verify));
+}
+
+/// "FILE:LINE:COL" of the first file location in `loc`, or "".
+static std::string describeLocation(Location loc) {
+  std::string text;
+  loc->walk([&](Location inner) {
+    auto file = llvm::dyn_cast<FileLineColLoc>(inner);
+    if (!file)
+      return WalkResult::advance();
+    text = (file.getFilename().str() + ":" + std::to_string(file.getLine()) +
+            ":" + std::to_string(file.getColumn()));
+    return WalkResult::interrupt();
+  });
+  return text;
+}
+
+void mlir::norm::runPipeline(PassManager &pm, ModuleOp module,
+                             const std::string &file, StringRef what) {
   pm.enableVerifier(verifyEach);
-  if (failed(pm.run(module)))
-    return failure();
-  return verify(module);
+  // The first error becomes the tool's one line; warnings and remarks go on
+  // to the tool's handler.
+  std::string where, message;
+  ScopedDiagnosticHandler capture(module.getContext(), [&](Diagnostic &d) {
+    if (d.getSeverity() != DiagnosticSeverity::Error)
+      return failure();
+    if (message.empty()) {
+      where = describeLocation(d.getLocation());
+      message = d.str();
+    }
+    return success();
+  });
+  if (succeeded(pm.run(module)) && succeeded(verify(module)))
+    return;
+  fail((where.empty() ? file : where) + ": " + what.str() + " failed" +
+       (message.empty() ? std::string() : ": " + message));
 }

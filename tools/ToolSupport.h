@@ -56,11 +56,22 @@ func::FuncOp findEntry(ModuleOp module, const std::string &name,
 /// parse).
 llvm::cl::OptionCategory &toolCategory();
 
-/// Runs a lowering pipeline on `module` and verifies the result. Unlike
-/// norm-opt (MlirOptMain verifies after every pass by default), the IR is
-/// verified after every pass only with --verify-each: on a 32-block
-/// transformer that verification took as long as the lowering itself.
-LogicalResult runPipeline(PassManager &pm, ModuleOp module);
+/// Adds the passes of `--transform` (a pass pipeline applied before the
+/// lowering) to `pm`; fails with one line when it does not parse.
+void addTransform(PassManager &pm);
+
+/// Whether `--transform` was given.
+bool hasTransform();
+
+/// Runs a lowering pipeline on `module` and verifies the result; fails with
+/// one line (the first error: "FILE:LINE:COL: `what` failed: message") and
+/// exit 2. Unlike norm-opt (MlirOptMain verifies after every pass by
+/// default), the IR is verified after every pass only with --verify-each: on
+/// a 32-block transformer that verification took as long as the lowering
+/// itself. The pipelines verify between their stages themselves
+/// (norm-verify-stage).
+void runPipeline(PassManager &pm, ModuleOp module, const std::string &file,
+                 StringRef what);
 
 /// The entry arguments that feed a variance operand, which random inputs
 /// must keep positive.

@@ -28,12 +28,22 @@
 
 using namespace mlir;
 
+/// Fails, naming `stage`, when the IR does not verify: cheap checks between
+/// stages, so that a pass that builds invalid IR is caught where it happens
+/// when the pass manager does not verify after every pass.
+static void addStageVerifier(OpPassManager &pm, StringRef stage) {
+  norm::NormVerifyStageOptions options;
+  options.stage = stage.str();
+  pm.addPass(norm::createNormVerifyStage(options));
+}
+
 /// The normalization rewrites: placement made explicit, normalizers shared,
 /// fused with residual adds and projections, batch norms folded.
 static void addNormRewrites(OpPassManager &pm, bool optimize) {
   if (optimize)
     pm.addPass(norm::createNormOptimize());
   pm.addPass(norm::createNormExpandResidual());
+  addStageVerifier(pm, "the norm rewrites");
 }
 
 /// Tensors to buffers, across function boundaries, with identity layouts so
@@ -68,6 +78,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   // 2. Every normalizer becomes reductions and one elementwise apply in
   //    linalg on tensors, statistics in compute_type (two-pass variance).
   pm.addPass(createConvertNormToLinalg());
+  addStageVerifier(pm, "convert-norm-to-linalg");
   // 3. Elementwise arith/math on tensors (residual adds, activations) become
   //    linalg.generic too, so one bufferization handles everything.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -186,6 +197,7 @@ void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
   rowKernels.maxVectorsPerThread = options.maxVectorsPerThread;
   pm.addPass(createConvertNormToGPU(rowKernels));
   pm.addPass(createConvertNormToLinalg());
+  addStageVerifier(pm, "convert-norm-to-gpu and convert-norm-to-linalg");
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

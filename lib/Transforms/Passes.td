@@ -383,4 +383,22 @@ def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {
   }];
 }
 
+def NormVerifyStage : Pass<"norm-verify-stage", "::mlir::ModuleOp"> {
+  let summary = "Fail, naming the stage, when the IR does not verify";
+  let description = [{
+    Runs the verifier between the stages of a lowering pipeline (after the
+    norm rewrites, after `convert-norm-to-linalg`), so that a pass that
+    builds an op its verifier rejects is caught where it happens, even when
+    the pass manager does not verify after every pass (as `norm-run` and
+    `norm-compile` do not, for compile time). The failure is one error, at
+    the op the verifier rejects, that says the stage and the verifier's
+    message: it is a bug in the stage, not in the input, which was verified
+    when it was parsed.
+  }];
+  let options = [
+    Option<"stage", "stage", "std::string", "\"the previous stage\"",
+           "What ran before: named in the error">,
+  ];
+}
+
 #endif // NORM_LIB_TRANSFORMS_PASSES_TD

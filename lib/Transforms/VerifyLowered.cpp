@@ -1,8 +1,9 @@
-//===- VerifyLowered.cpp - The backend contract of the pipelines ----------===//
+//===- VerifyLowered.cpp - The contracts between pipeline stages ----------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The norm-verify-lowered pass: fails when anything that the LLVM translation
-// cannot take is left (norm ops, tensors, memrefs, unrealized casts).
+// cannot take is left (norm ops, tensors, memrefs, unrealized casts). The
+// norm-verify-stage pass: fails when a stage left IR that does not verify.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,11 +14,14 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 
 #include "llvm/ADT/StringSet.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMVERIFYLOWERED
+#define GEN_PASS_DEF_NORMVERIFYSTAGE
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
@@ -61,6 +65,32 @@ struct NormVerifyLoweredPass
     });
     if (failedCheck)
       signalPassFailure();
+  }
+};
+struct NormVerifyStagePass : impl::NormVerifyStageBase<NormVerifyStagePass> {
+  using Base::Base;
+  void runOnOperation() override {
+    // The verifier's own diagnostics are folded into one error.
+    std::optional<Location> where;
+    std::string message;
+    LogicalResult verified = success();
+    {
+      ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error && !where) {
+          where = d.getLocation();
+          message = d.str();
+        }
+        return success();
+      });
+      verified = verify(getOperation());
+    }
+    if (succeeded(verified))
+      return;
+    emitError(where.value_or(getOperation()->getLoc()))
+        << "invalid IR after " << stage << ": " << message
+        << " (a pass built an op that its verifier rejects: a bug in "
+           "norm-mlir, please report it)";
+    signalPassFailure();
   }
 };
 } // namespace

@@ -21,6 +21,7 @@
 
 #include "lib/InitAll.h"
 #include "lib/Pipelines/Pipelines.h"
+#include "test/lib/TestPasses.h"
 #include "tools/ToolSupport.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -126,6 +127,7 @@ std::string signatureOf(func::FuncOp entry) {
 bool lower(ModuleOp module, bool ptxText) {
   bool openmp = false;
   PassManager pm(module.getContext());
+  mlir::norm::addTransform(pm);
   if (target == Target::CPU) {
     auto options =
         mlir::norm::NormCPUPipelineOptions::createFromString(pipelineOptions);
@@ -152,8 +154,7 @@ bool lower(ModuleOp module, bool ptxText) {
       options->format = "bin";
     mlir::norm::buildNormNVVMPipeline(pm, *options);
   }
-  if (failed(mlir::norm::runPipeline(pm, module)))
-    fail(inputFile + ": lowering failed (see above)");
+  mlir::norm::runPipeline(pm, module, inputFile, "lowering");
   return openmp;
 }
 
@@ -259,6 +260,7 @@ int compileMain(int argc, char **argv) {
     fail("give the output file with -o");
 
   mlir::norm::registerNormPasses();
+  mlir::norm::test::registerNormTestPasses();
   DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
   MLIRContext context(registry);

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/InitAll.h"
+#include "test/lib/TestPasses.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
   mlir::norm::registerNormPasses();
+  mlir::norm::test::registerNormTestPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "norm optimizer driver\n", registry));
 }

@@ -14,6 +14,7 @@
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
+#include "test/lib/TestPasses.h"
 #include "tools/ToolSupport.h"
 #include "tools/norm-run/Evaluator.h"
 
@@ -124,12 +125,6 @@ cl::opt<std::string> pipelineOptions(
     "pipeline-options",
     cl::desc("Options of norm-lower-to-llvm-cpu, e.g. 'vector-bits=256 "
              "tile=false'"),
-    cl::cat(mlir::norm::toolCategory()));
-cl::opt<std::string> transform(
-    "transform",
-    cl::desc("A pass pipeline applied before lowering, e.g. "
-             "'norm-fuse-residual-add'; --check compares with the module as "
-             "given, so this shows the rewrite preserves its meaning"),
     cl::cat(mlir::norm::toolCategory()));
 
 /// One argument or result: its array (host bytes) and its element type.
@@ -461,7 +456,7 @@ int runMain(int argc, char **argv) {
       fail(std::string("--target=cuda: no CUDA driver on this machine (") +
            dlerror() + ")");
     dlclose(driver);
-    if (!transform.empty())
+    if (mlir::norm::hasTransform())
       fail("--transform goes with --target=cpu");
   }
   if (benchRuns < 0)
@@ -478,6 +473,7 @@ int runMain(int argc, char **argv) {
     fail("--rtol and --atol go with --check");
 
   mlir::norm::registerNormPasses();
+  mlir::norm::test::registerNormTestPasses();
   DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
   registerAllToLLVMIRTranslations(registry);
@@ -538,16 +534,7 @@ int runMain(int argc, char **argv) {
   // Lower a copy (transformed first, on request) and JIT it.
   OwningOpRef<ModuleOp> lowered = module->clone();
   PassManager pm(&context);
-  if (!transform.empty()) {
-    std::string pipelineErrors;
-    llvm::raw_string_ostream pipelineErrs(pipelineErrors);
-    if (failed(parsePassPipeline(transform, pm, pipelineErrs))) {
-      std::string first =
-          pipelineErrs.str().substr(0, pipelineErrs.str().find('\n'));
-      // A bad pass option is reported by llvm::cl itself, as one line.
-      fail(first.empty() ? "" : "--transform: " + first);
-    }
-  }
+  mlir::norm::addTransform(pm);
   auto options =
       mlir::norm::NormCPUPipelineOptions::createFromString(pipelineOptions);
   if (!options)
@@ -559,8 +546,7 @@ int runMain(int argc, char **argv) {
   if (optimize.getNumOccurrences())
     options->optimize = optimize;
   mlir::norm::buildNormCPUPipeline(pm, *options);
-  if (failed(mlir::norm::runPipeline(pm, *lowered)))
-    fail(inputFile + ": norm-lower-to-llvm-cpu failed (see above)");
+  mlir::norm::runPipeline(pm, *lowered, inputFile, "norm-lower-to-llvm-cpu");
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

@@ -26,10 +26,16 @@
 // RUN: %expect_exit 2 norm-compile %s --entry=static --target=tpu -o %t/a 2>&1 | FileCheck %s --check-prefix=TARGET
 // TARGET: norm-compile: {{.*}}tpu
 
-// A program the GPU lowering cannot take: a diagnostic, then one line.
+// A program the GPU lowering cannot take: one line, the first error.
 // RUN: %expect_exit 2 norm-compile %s --entry=sync_bn --target=cuda -o %t/a 2>&1 | FileCheck %s --check-prefix=SYNC
-// SYNC: error: passes device buffers to 'norm_rt_all_reduce_stats_f32', which runs on the host; norm-lower-to-nvvm has no GPU version of it
-// SYNC: norm-compile: {{.*}}errors.mlir: lowering failed (see above)
+// SYNC: norm-compile: {{.*}}errors.mlir:{{[0-9]+}}:{{[0-9]+}}: lowering failed: passes device buffers to 'norm_rt_all_reduce_stats_f32', which runs on the host; norm-lower-to-nvvm has no GPU version of it
+// SYNC-NOT: {{.}}
+
+// A pass that builds invalid IR: one line and no artifact.
+// RUN: %expect_exit 2 norm-compile %s --entry=static --transform=norm-test-invalid-ir -o %t/invalid 2>&1 | FileCheck %s --check-prefix=INVALIDIR
+// RUN: not test -e %t/invalid
+// INVALIDIR: norm-compile: {{.*}}errors.mlir:{{[0-9]+}}:8: lowering failed: invalid IR after --transform: 'norm.rms_norm' op 'epsilon' must be finite and > 0{{.*}}
+// INVALIDIR-NOT: {{.}}
 
 func.func @dynamic(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
   %y = norm.rms_norm %x : tensor<?x16xf32>

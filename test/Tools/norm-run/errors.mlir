@@ -75,6 +75,12 @@
 // RUN: %expect_exit 2 norm-run %s --random-inputs --output-dir=%s/sub 2>&1 | FileCheck %s --check-prefix=OUTDIR
 // OUTDIR: norm-run: {{.*}}errors.mlir/sub: cannot create the output directory
 
+// A pass that builds an op its verifier rejects is caught where it runs:
+// one line that names the stage, the op and the verifier's message.
+// RUN: %expect_exit 2 norm-run %s --random-inputs --transform=norm-test-invalid-ir 2>&1 | FileCheck %s --check-prefix=INVALIDIR
+// INVALIDIR: norm-run: {{.*}}errors.mlir:[[@LINE+5]]:8: norm-lower-to-llvm-cpu failed: invalid IR after --transform: 'norm.layer_norm' op 'epsilon' must be finite and > 0, got 0.000000e+00 (a pass built an op that its verifier rejects: a bug in norm-mlir, please report it)
+// INVALIDIR-NOT: {{.}}
+
 func.func @add_norm(%x: tensor<2x8xf32>, %r: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %s = arith.addf %x, %r : tensor<2x8xf32>
   %y = norm.layer_norm %s : tensor<2x8xf32>
