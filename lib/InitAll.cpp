@@ -29,9 +29,9 @@ void mlir::norm::registerNormDialects(DialectRegistry &registry) {
   registerAllToLLVMIRTranslations(registry);
 }
 
-void mlir::norm::registerNormPasses() {
+void mlir::norm::registerNormPasses(CPUTargetResolver resolveTarget) {
   registerAllPasses();
   registerNormTransformsPasses();
   registerNormConversionPasses();
-  registerNormPipelines();
+  registerNormPipelines(std::move(resolveTarget));
 }

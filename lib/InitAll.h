@@ -10,6 +10,8 @@
 #ifndef NORM_LIB_INITALL_H
 #define NORM_LIB_INITALL_H
 
+#include "lib/Pipelines/Pipelines.h"
+
 namespace mlir {
 class DialectRegistry;
 } // namespace mlir
@@ -19,8 +21,9 @@ namespace mlir::norm {
 /// bufferization and the conversions to LLVM need.
 void registerNormDialects(DialectRegistry &registry);
 
-/// Registers every upstream pass and every norm-mlir pass and pipeline.
-void registerNormPasses();
+/// Registers every upstream pass and every norm-mlir pass and pipeline;
+/// `resolveTarget` as for registerNormPipelines.
+void registerNormPasses(CPUTargetResolver resolveTarget = nullptr);
 } // namespace mlir::norm
 
 #endif // NORM_LIB_INITALL_H

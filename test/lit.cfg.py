@@ -40,7 +40,7 @@ except OSError:
     pass
 
 # The host converts f32 to bf16 in one instruction (AVX512-BF16), so
-# bf16-rounding=native can run here.
+# bf16-rounding=native-ftz can run here.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         if "avx512_bf16" in cpuinfo.read().split():

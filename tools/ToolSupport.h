@@ -10,6 +10,7 @@
 #define NORM_TOOLS_TOOLSUPPORT_H
 
 #include "runtime/npy/Npy.h"
+#include "tools/CPUTarget.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -88,7 +88,9 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    (one read of x from memory), the apply vectorized for the host.
   if (options.tile) {
     NormTileRowsOptions tileRows;
-    tileRows.vectorBits = options.vectorBits;
+    tileRows.vectorBits = options.vectorBits
+                              ? unsigned(options.vectorBits)
+                              : norm::vectorBitsOf(options.targetFeatures);
     tileRows.tileBytes = options.tileBytes;
     pm.addNestedPass<func::FuncOp>(createNormTileRows(tileRows));
     pm.addPass(createCanonicalizerPass());
@@ -147,11 +149,11 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   emulate.sourceTypeStrs = {"bf16"};
   emulate.targetTypeStr = "f32";
   pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
-  //    With AVX512-BF16, f32 -> bf16 is one instruction per vector
-  //    (norm-native-bf16-truncf) rather than eight integer ones.
-  if (options.bf16Rounding == norm::Bf16Rounding::Native ||
-      (options.bf16Rounding == norm::Bf16Rounding::Host &&
-       norm::hostHasNativeBf16()))
+  //    With AVX512-BF16 and on request (it flushes subnormals), f32 -> bf16
+  //    is one instruction per vector (norm-native-bf16-truncf) rather than
+  //    eight integer ones.
+  if (options.bf16Rounding == norm::Bf16Rounding::NativeFtz &&
+      norm::hasTargetFeature(options.targetFeatures, "avx512bf16"))
     pm.addPass(createNormNativeBf16Truncf());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
@@ -262,7 +264,29 @@ void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
     pm.addPass(createNormVerifyLowered());
 }
 
-void mlir::norm::registerNormPipelines() {
+bool mlir::norm::hasTargetFeature(StringRef features, StringRef feature) {
+  // The last mention wins, as in LLVM's own feature strings.
+  bool on = false;
+  SmallVector<StringRef> items;
+  features.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item.drop_front() == feature && (item[0] == '+' || item[0] == '-'))
+      on = item[0] == '+';
+  }
+  return on;
+}
+
+unsigned mlir::norm::vectorBitsOf(StringRef features) {
+  if (hasTargetFeature(features, "avx512f"))
+    return 512;
+  // (LLVM's tables list +avx with +avx2; a hand-written string may not.)
+  if (hasTargetFeature(features, "avx") || hasTargetFeature(features, "avx2"))
+    return 256;
+  return 128;
+}
+
+void mlir::norm::registerNormPipelines(CPUTargetResolver resolveTarget) {
   PassPipelineRegistration<NormNVVMPipelineOptions>(
       "norm-lower-to-nvvm",
       "norm -> GPU row kernels + linalg -> bufferize -> gpu.launch -> NVVM "
@@ -270,6 +294,15 @@ void mlir::norm::registerNormPipelines() {
       buildNormNVVMPipeline);
   PassPipelineRegistration<NormCPUPipelineOptions>(
       "norm-lower-to-llvm-cpu",
-      "norm -> linalg -> bufferize -> loops -> LLVM dialect (host CPU)",
-      buildNormCPUPipeline);
+      "norm -> linalg -> bufferize -> loops -> LLVM dialect (for the CPU of "
+      "target-cpu/target-features)",
+      [resolveTarget](OpPassManager &pm,
+                      const NormCPUPipelineOptions &options) {
+        if (!resolveTarget)
+          return buildNormCPUPipeline(pm, options);
+        NormCPUPipelineOptions resolved;
+        resolved.copyOptionValuesFrom(options);
+        resolveTarget(resolved);
+        buildNormCPUPipeline(pm, resolved);
+      });
 }

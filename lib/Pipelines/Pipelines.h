@@ -11,13 +11,15 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <functional>
+
 namespace mlir {
 class OpPassManager;
 } // namespace mlir
 
 namespace mlir::norm {
 /// How the CPU pipeline rounds f32 to bf16.
-enum class Bf16Rounding { Host, Native, Integer };
+enum class Bf16Rounding { Exact, NativeFtz };
 
 /// Options of `norm-lower-to-llvm-cpu`.
 struct NormCPUPipelineOptions
@@ -35,10 +37,27 @@ struct NormCPUPipelineOptions
       *this, "tile-bytes",
       llvm::cl::desc("Bytes of f32 row data per tile of the row kernels"),
       llvm::cl::init(16384)};
+  Option<std::string> targetCpu{
+      *this, "target-cpu",
+      llvm::cl::desc("The CPU the code is for, as LLVM names it (znver4, "
+                     "sapphirerapids, x86-64-v3; empty: the generic one). The "
+                     "pipeline itself reads only target-features; the tools "
+                     "give both to the code generator, fill target-features "
+                     "for a named CPU, and take 'host' to mean this machine "
+                     "(norm-run's default)"),
+      llvm::cl::init("")};
+  Option<std::string> targetFeatures{
+      *this, "target-features",
+      llvm::cl::desc("The CPU's features as LLVM spells them "
+                     "(+avx2,+avx512f,+avx512bf16,...): the row kernels' "
+                     "vector width and the bf16 conversion come from these, "
+                     "never from the machine that compiles"),
+      llvm::cl::init("")};
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("Vector width of the row kernels in bits; 0 = the "
-                     "host's widest registers"),
+                     "widest that target-features give (+avx512f: 512, "
+                     "+avx: 256, else 128)"),
       llvm::cl::init(0)};
   Option<unsigned> numThreads{
       *this, "num-threads",
@@ -65,14 +84,14 @@ struct NormCPUPipelineOptions
       *this, "bf16-rounding",
       llvm::cl::desc("How f32 results become bf16"),
       llvm::cl::values(
-          clEnumValN(Bf16Rounding::Host, "host",
-                     "native where the host has AVX512-BF16, else integer"),
-          clEnumValN(Bf16Rounding::Native, "native",
-                     "AVX512-BF16's vcvtneps2bf16 (flushes subnormals to "
-                     "zero)"),
-          clEnumValN(Bf16Rounding::Integer, "integer",
-                     "round to nearest even in integer arithmetic (any CPU)")),
-      llvm::cl::init(Bf16Rounding::Host)};
+          clEnumValN(Bf16Rounding::Exact, "exact",
+                     "round to nearest even, subnormals kept, in integer "
+                     "arithmetic (any CPU)"),
+          clEnumValN(Bf16Rounding::NativeFtz, "native-ftz",
+                     "AVX512-BF16's vcvtneps2bf16 where target-features "
+                     "have +avx512bf16 (exact elsewhere): faster, but "
+                     "flushes subnormal results to zero")),
+      llvm::cl::init(Bf16Rounding::Exact)};
   Option<bool> deallocate{
       *this, "deallocate",
       llvm::cl::desc("Free intermediate buffers (ownership-based "
@@ -91,7 +110,17 @@ struct NormCPUPipelineOptions
       llvm::cl::init(true)};
 };
 
-/// norm + linalg/tensor/arith/math on tensors -> LLVM dialect for the host.
+/// Whether an LLVM feature string ("+avx2,-avx512f,...") turns `feature`
+/// ("avx512f") on.
+bool hasTargetFeature(llvm::StringRef features, llvm::StringRef feature);
+
+/// The widest vector registers that `features` give, in bits: 512 with
+/// +avx512f, 256 with +avx or +avx2, else 128 (SSE2, NEON, every other
+/// baseline).
+unsigned vectorBitsOf(llvm::StringRef features);
+
+/// norm + linalg/tensor/arith/math on tensors -> LLVM dialect for the CPU
+/// that `options` describe (never the machine that compiles).
 void buildNormCPUPipeline(OpPassManager &pm,
                           const NormCPUPipelineOptions &options);
 
@@ -137,8 +166,16 @@ struct NormNVVMPipelineOptions
 void buildNormNVVMPipeline(OpPassManager &pm,
                            const NormNVVMPipelineOptions &options);
 
-/// Registers every norm-mlir pipeline with the pass registry.
-void registerNormPipelines();
+/// Fills in what a CPU target leaves open (target-cpu=host, the features of
+/// a named CPU) before the pipeline is built: a tool's knowledge of the
+/// machine or of LLVM's CPU tables, which the library never consults.
+using CPUTargetResolver = std::function<void(NormCPUPipelineOptions &)>;
+
+/// Registers every norm-mlir pipeline with the pass registry. With a
+/// `resolveTarget` (the tools'), `norm-lower-to-llvm-cpu`'s options pass
+/// through it first; without one (a compiler that embeds norm-mlir) they are
+/// used as given.
+void registerNormPipelines(CPUTargetResolver resolveTarget = nullptr);
 } // namespace mlir::norm
 
 #endif // NORM_LIB_PIPELINES_PIPELINES_H

@@ -26,16 +26,11 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMBF16ASI16
 #define GEN_PASS_DEF_NORMNATIVEBF16TRUNCF
 #include "lib/Transforms/Passes.h.inc"
-
-bool hostHasNativeBf16() {
-  return llvm::sys::getHostCPUFeatures().lookup("avx512bf16");
-}
 
 namespace {
 /// `type` with bf16 replaced by i16 (scalars, vectors, LLVM arrays).

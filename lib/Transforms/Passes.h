@@ -17,13 +17,6 @@ namespace mlir::norm {
 #define GEN_PASS_DECL
 #include "lib/Transforms/Passes.h.inc"
 
-/// The width in bits of the host's widest vector registers (norm-tile-rows'
-/// default).
-unsigned hostVectorBits();
-
-/// Whether the host converts f32 to bf16 in one instruction (AVX512-BF16).
-bool hostHasNativeBf16();
-
 #define GEN_PASS_REGISTRATION
 #include "lib/Transforms/Passes.h.inc"
 } // namespace mlir::norm

@@ -227,8 +227,9 @@ def NormTileRows : Pass<"norm-tile-rows", "::mlir::func::FuncOp"> {
     own (itself tiled over channels).
 
     The elementwise op that writes each tile is then tiled by one vector of
-    `vector-bits` (default: the widest vector registers of the host, e.g. 256
-    for AVX2, 512 for AVX-512) and vectorized with `linalg::vectorize`. The
+    `vector-bits` (a target fact, never read from the host: 128 for SSE2
+    and NEON, 256 for AVX2, 512 for AVX-512; `norm-lower-to-llvm-cpu` takes
+    it from its `target-features`) and vectorized with `linalg::vectorize`. The
     row reductions become loops of vector accumulators (four registers).
     Before either, a tile op's innermost iteration dims of one kind that
     every operand reads contiguously are collapsed into one: group norm's
@@ -257,8 +258,8 @@ def NormTileRows : Pass<"norm-tile-rows", "::mlir::func::FuncOp"> {
   let options = [
     Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"16384",
            "Bytes of f32 row data per tile (the rows of a tile stay in L1/L2)">,
-    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
-           "Vector register width in bits; 0 = the host's">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"128",
+           "Vector register width in bits (a power of two >= 32)">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
@@ -357,8 +358,8 @@ def NormNativeBf16Truncf : Pass<"norm-native-bf16-truncf"> {
     narrow). Only for CPUs with AVX512-BF16: elsewhere LLVM calls
     `__truncsfbf2` per element. The instruction flushes subnormal results
     (below 1.2e-38) to zero. `norm-lower-to-llvm-cpu` runs this pass where
-    its `bf16-rounding` option is `native`, or `host` on such a CPU, before
-    `arith-expand`; `norm-bf16-as-i16` then keeps the `fptrunc` and carries
+    its `bf16-rounding` option is `native-ftz` and its `target-features`
+    have `+avx512bf16`, before `arith-expand`; `norm-bf16-as-i16` then keeps the `fptrunc` and carries
     its result as i16.
 
     ```mlir

@@ -40,20 +40,10 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMTILEROWS
 #include "lib/Transforms/Passes.h.inc"
-
-unsigned hostVectorBits() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return 512;
-  if (features.lookup("avx"))
-    return 256;
-  return 128; // SSE2, NEON, and the baseline of every other target.
-}
 
 namespace {
 /// Whether `size` (of a slice) is provably the whole of dimension `dim` of
@@ -427,7 +417,13 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   llvm::DenseSet<Operation *> erased;
 
   void runOnOperation() override {
-    unsigned bits = vectorBits ? unsigned(vectorBits) : hostVectorBits();
+    if (vectorBits < 32 || !llvm::isPowerOf2_32(vectorBits)) {
+      getOperation()->emitError("norm-tile-rows: 'vector-bits' must be a "
+                                "power of two >= 32, got ")
+          << static_cast<int64_t>(vectorBits);
+      return signalPassFailure();
+    }
+    unsigned bits = vectorBits;
     IRRewriter rewriter(&getContext());
     getOperation()->walk([&](linalg::GenericOp op) {
       if (op.hasPureTensorSemantics())

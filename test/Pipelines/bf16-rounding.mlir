@@ -1,11 +1,19 @@
-// RUN: norm-opt %s --norm-lower-to-llvm-cpu="bf16-rounding=integer vector-bits=256" > %t
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu="vector-bits=256" > %t
 // RUN: FileCheck %s --check-prefix=IR < %t
 // RUN: mlir-translate --mlir-to-llvmir %t | llc -O2 -mtriple=x86_64-unknown-linux-gnu -mcpu=x86-64-v3 | FileCheck %s --check-prefix=ASM
-// RUN: norm-opt %s --norm-lower-to-llvm-cpu="bf16-rounding=native" > %t.native
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu="bf16-rounding=exact target-cpu=znver4" > %t.exact
+// RUN: FileCheck %s --check-prefix=IR < %t.exact
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu="bf16-rounding=native-ftz target-cpu=znver4" > %t.native
 // RUN: FileCheck %s --check-prefix=NATIVE-IR < %t.native
 // RUN: mlir-translate --mlir-to-llvmir %t.native | llc -O2 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=NATIVE
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu="bf16-rounding=native-ftz target-cpu=x86-64-v3" | FileCheck %s --check-prefix=IR
 
-// With bf16-rounding=integer, bf16 programs for a CPU without AVX512-BF16
+// bf16-rounding=exact (the default, on any CPU, AVX512-BF16 or not) and
+// native-ftz for a CPU without AVX512-BF16 (x86-64-v3) round in integer
+// arithmetic, keeping subnormals. For AVX2 the LLVM IR carries no bfloat,
+// so the backend calls no __truncsfbf2 (which Debian 12's libgcc lacks) and
+// converts in vector registers. Covers a norm, a residual sum in bf16 and a
+// bf16 activation.
 // (AVX2): the LLVM IR carries no bfloat, so the backend calls no
 // __truncsfbf2 (which Debian 12's libgcc lacks) and converts in vector
 // registers. Covers a norm, a residual sum in bf16 and a bf16 activation.
@@ -13,9 +21,10 @@
 // ASM-NOT: __truncsfbf2
 // ASM-NOT: __extendbfsf2
 
-// With bf16-rounding=native (for a CPU with AVX512-BF16, here Zen 4), f32
-// results are rounded by vcvtneps2bf16; the only bfloat left in the IR is
-// what llvm.fptrunc produces.
+// With bf16-rounding=native-ftz for a CPU with AVX512-BF16 (Zen 4, whose
+// features norm-opt takes from LLVM's tables), f32 results are rounded by
+// vcvtneps2bf16, which flushes subnormals; the only bfloat left in the IR
+// is what llvm.fptrunc produces.
 // NATIVE-IR: llvm.fptrunc {{.*}} to vector<{{[0-9]+}}xbf16>
 // NATIVE-IR-NOT: llvm.load {{.*}}bf16
 // NATIVE: vcvtneps2bf16

@@ -87,8 +87,11 @@ cl::opt<std::string> pipelineOptions(
     cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> hostCpu(
     "host-cpu",
-    cl::desc("CPU the host code is compiled for (default: this machine's "
-             "for --target=cpu, x86-64-v3 for --target=cuda)"),
+    cl::desc("CPU the host code is compiled for, as LLVM names it, or "
+             "'host' for this machine (like -march=native). --target=cpu: "
+             "the pipeline's target-cpu, whose features the kernels use "
+             "(default: the generic x86-64, which runs anywhere); "
+             "--target=cuda: the launcher's (default: x86-64-v3)"),
     cl::cat(mlir::norm::toolCategory()));
 
 /// "in f32 4x8" per argument, "out ..." per result, "positive" for
@@ -121,11 +124,16 @@ std::string signatureOf(func::FuncOp entry) {
   return s;
 }
 
-/// Lowers `module` with the target's pipeline (results as out-params).
-/// Returns whether the lowered code runs on OpenMP threads (and so needs
-/// libomp).
-bool lower(ModuleOp module, bool ptxText) {
+/// What the host code is compiled for.
+struct HostTarget {
+  std::string cpu, features;
+  /// Whether the lowered code runs on OpenMP threads (and so needs libomp).
   bool openmp = false;
+};
+
+/// Lowers `module` with the target's pipeline (results as out-params).
+HostTarget lower(ModuleOp module, bool ptxText) {
+  HostTarget host;
   PassManager pm(module.getContext());
   mlir::norm::addTransform(pm);
   if (target == Target::CPU) {
@@ -134,13 +142,31 @@ bool lower(ModuleOp module, bool ptxText) {
     if (!options)
       fail("--pipeline-options: not options of norm-lower-to-llvm-cpu: '" +
            pipelineOptions + "'");
+    if (hostCpu.getNumOccurrences()) {
+      if (options->targetCpu.hasValue())
+        fail("--host-cpu and the pipeline's target-cpu both give the CPU");
+      options->targetCpu = hostCpu;
+    }
+    if (std::string error = mlir::norm::resolveCPUTarget(*options);
+        !error.empty())
+      fail(error);
+    host.cpu = options->targetCpu;
+    host.features = options->targetFeatures;
     options->outParams = true;
     // Only libc at run time, unless asked for threads.
     if (!options->openmp.hasValue())
       options->openmp = false;
-    openmp = options->openmp;
+    host.openmp = options->openmp;
     mlir::norm::buildNormCPUPipeline(pm, *options);
   } else {
+    // A named CPU's features are LLVM's to fill in; 'host' is resolved here.
+    mlir::norm::NormCPUPipelineOptions launcher;
+    launcher.targetCpu = hostCpu.empty() ? std::string("x86-64-v3") : hostCpu;
+    if (std::string error = mlir::norm::resolveCPUTarget(launcher);
+        !error.empty())
+      fail(error);
+    host.cpu = launcher.targetCpu;
+    host.features = launcher.targetFeatures;
     auto options =
         mlir::norm::NormNVVMPipelineOptions::createFromString(pipelineOptions);
     if (!options)
@@ -155,7 +181,7 @@ bool lower(ModuleOp module, bool ptxText) {
     mlir::norm::buildNormNVVMPipeline(pm, *options);
   }
   mlir::norm::runPipeline(pm, module, inputFile, "lowering");
-  return openmp;
+  return host;
 }
 
 /// Adds `void norm_entry(void **args)`: loads each argument of `entry` from
@@ -179,25 +205,15 @@ void addPackedEntry(llvm::Module &module, llvm::Function *entry) {
   b.CreateRetVoid();
 }
 
-std::unique_ptr<llvm::TargetMachine> hostTargetMachine() {
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(const HostTarget &host) {
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
   const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!t)
     fail("cannot target " + triple.str() + ": " + error);
-  std::string cpu = hostCpu;
-  std::string features;
-  if (cpu.empty() && target == Target::CPU) {
-    cpu = llvm::sys::getHostCPUName().str();
-    for (auto &[name, on] : llvm::sys::getHostCPUFeatures())
-      features += (features.empty() ? "" : ",") + std::string(on ? "+" : "-") +
-                  name.str();
-  } else if (cpu.empty()) {
-    cpu = "x86-64-v3";
-  }
   llvm::TargetOptions options;
   return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
-      triple, cpu, features, options, llvm::Reloc::PIC_));
+      triple, host.cpu, host.features, options, llvm::Reloc::PIC_));
 }
 
 void writeFile(const std::string &path, StringRef text) {
@@ -274,7 +290,7 @@ int compileMain(int argc, char **argv) {
   std::string name = entry.getName().str();
   std::string signature = signatureOf(entry);
 
-  bool openmp = lower(*module, emit == Emit::PTX);
+  HostTarget host = lower(*module, emit == Emit::PTX);
   if (emit == Emit::MLIR) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -309,7 +325,7 @@ int compileMain(int argc, char **argv) {
                            llvm::GlobalValue::ExternalLinkage, signatureInit,
                            "norm_signature");
 
-  std::unique_ptr<llvm::TargetMachine> machine = hostTargetMachine();
+  std::unique_ptr<llvm::TargetMachine> machine = hostTargetMachine(host);
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   if (llvm::Error err =
@@ -345,7 +361,7 @@ int compileMain(int argc, char **argv) {
     out.keep();
   }
   if (emit == Emit::Exe) {
-    link(object, output, openmp);
+    link(object, output, host.openmp);
     llvm::sys::fs::remove(object);
   }
   return 0;

@@ -8,14 +8,26 @@
 
 #include "lib/InitAll.h"
 #include "test/lib/TestPasses.h"
+#include "tools/CPUTarget.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
-  mlir::norm::registerNormPasses();
+  // target-cpu=host (like -march=native) and named CPUs' features.
+  mlir::norm::registerNormPasses([](mlir::norm::NormCPUPipelineOptions &o) {
+    std::string error = mlir::norm::resolveCPUTarget(o);
+    if (!error.empty()) {
+      llvm::errs() << "norm-opt: " << error << "\n";
+      std::exit(2);
+    }
+  });
   mlir::norm::test::registerNormTestPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "norm optimizer driver\n", registry));

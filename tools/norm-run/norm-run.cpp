@@ -41,6 +41,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
 #include <chrono>
@@ -545,17 +546,28 @@ int runMain(int argc, char **argv) {
          "results; out-params is for ahead-of-time callers (norm-compile)");
   if (optimize.getNumOccurrences())
     options->optimize = optimize;
+  // The JIT runs the code here: for this machine unless told otherwise.
+  if (!options->targetCpu.hasValue())
+    options->targetCpu = "host";
+  if (std::string error = mlir::norm::resolveCPUTarget(*options);
+      !error.empty())
+    fail(error);
   mlir::norm::buildNormCPUPipeline(pm, *options);
   mlir::norm::runPipeline(pm, *lowered, inputFile, "norm-lower-to-llvm-cpu");
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  // Optimize for this CPU: without its TargetMachine, LLVM's vectorizers
-  // see no vector registers and leave every loop scalar.
-  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!hostBuilder)
-    fail("cannot target this CPU: " + llvm::toString(hostBuilder.takeError()));
-  auto host = hostBuilder->createTargetMachine();
+  // Optimize for the target CPU: without its TargetMachine, LLVM's
+  // vectorizers see no vector registers and leave every loop scalar.
+  llvm::orc::JITTargetMachineBuilder hostBuilder(
+      llvm::Triple(llvm::sys::getProcessTriple()));
+  hostBuilder.setCPU(options->targetCpu);
+  SmallVector<StringRef> features;
+  StringRef(options->targetFeatures)
+      .split(features, ',', -1, /*KeepEmpty=*/false);
+  hostBuilder.addFeatures(std::vector<std::string>(features.begin(),
+                                                   features.end()));
+  auto host = hostBuilder.createTargetMachine();
   if (!host)
     fail("cannot target this CPU: " + llvm::toString(host.takeError()));
   std::unique_ptr<llvm::TargetMachine> targetMachine = std::move(*host);

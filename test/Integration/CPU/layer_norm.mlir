@@ -2,8 +2,8 @@
 // RUN: norm-run %s --entry=width_1 --random-inputs --check | FileCheck %s --check-prefix=W1
 // RUN: norm-run %s --entry=odd_width_f32 --random-inputs --seed=3 --check | FileCheck %s --check-prefix=ODD
 // RUN: norm-run %s --entry=wide_8192_bf16 --random-inputs --check | FileCheck %s --check-prefix=WIDE
-// RUN: norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=integer | FileCheck %s --check-prefix=WIDE
-// RUN: %if avx512bf16 %{ norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=native | FileCheck %s --check-prefix=WIDE %}
+// RUN: norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=exact | FileCheck %s --check-prefix=WIDE
+// RUN: %if avx512bf16 %{ norm-run %s --entry=wide_8192_bf16 --random-inputs --check --pipeline-options=bf16-rounding=native-ftz | FileCheck %s --check-prefix=WIDE %}
 // RUN: norm-run %s --entry=last_two_dims_f16 --random-inputs --check | FileCheck %s --check-prefix=TWO
 // RUN: norm-run %s --entry=dynamic_rows --random-inputs --check | FileCheck %s --check-prefix=DYN
 // RUN: norm-run %s --entry=mean_1e4_f32 --random-inputs --check | FileCheck %s --check-prefix=BIG
