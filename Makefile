@@ -28,7 +28,8 @@ FUZZ_SECONDS ?= 60
 SANITIZER_ENV = ASAN_OPTIONS=detect_container_overflow=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build test demo docs clean test-sanitize fuzz bench
+.PHONY: all deps configure build test demo docs clean test-sanitize fuzz bench \
+  fuzz-programs
 
 all: build
 
@@ -92,6 +93,15 @@ fuzz: deps $(SANITIZE_DIR)/build.ninja
 	cmake --build $(SANITIZE_DIR) -j $(JOBS) --target norm-fuzz-npy \
 	  norm-fuzz-parse norm-fuzz-pipeline norm-run
 	$(SANITIZER_ENV) scripts/run-fuzzers.sh $(SANITIZE_DIR) $(FUZZ_SECONDS)
+
+# The random-program differential tester, longer than make test's batch:
+# PROGRAMS programs from a random seed (PROGRAM_SEED=N repeats a run) under
+# every option set; reproducers of failures go to $(BUILD_DIR)/fuzz/programs.
+PROGRAMS ?= 300
+PROGRAM_SEED ?= random
+fuzz-programs: build
+	$(PYTHON) test/Fuzz/programs/random_programs.py --build $(BUILD_DIR) \
+	  --seed $(PROGRAM_SEED) --count $(PROGRAMS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

@@ -155,6 +155,9 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   if (options.bf16Rounding == norm::Bf16Rounding::NativeFtz &&
       norm::hasTargetFeature(options.targetFeatures, "avx512bf16"))
     pm.addPass(createNormNativeBf16Truncf());
+  //    Casts between bf16 and f64 (bf16 data, f64 statistics) go through
+  //    f32, rounded to odd on the way down (norm-bf16-f64-casts).
+  pm.addPass(createNormBf16F64Casts());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));

@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -30,6 +31,7 @@
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMBF16ASI16
 #define GEN_PASS_DEF_NORMNATIVEBF16TRUNCF
+#define GEN_PASS_DEF_NORMBF16F64CASTS
 #include "lib/Transforms/Passes.h.inc"
 
 namespace {
@@ -89,6 +91,86 @@ struct NativeBf16Truncf : OpRewritePattern<arith::TruncFOp> {
     }
     rewriter.replaceOp(op, result);
     return success();
+  }
+};
+
+/// `type` (a scalar or a vector) with element type `element`.
+static Type withElement(Type type, Type element) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.clone(element);
+  return element;
+}
+
+/// extf bf16 -> f64 becomes extf bf16 -> f32 -> f64 (both exact).
+struct Bf16ToF64ViaF32 : OpRewritePattern<arith::ExtFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::ExtFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!getElementTypeOrSelf(op.getIn().getType()).isBF16() ||
+        !getElementTypeOrSelf(op.getType()).isF64())
+      return failure();
+    Value f32 = arith::ExtFOp::create(
+        rewriter, op.getLoc(),
+        withElement(op.getType(), rewriter.getF32Type()), op.getIn());
+    rewriter.replaceOpWithNewOp<arith::ExtFOp>(op, op.getType(), f32);
+    return success();
+  }
+};
+
+/// truncf f64 -> bf16 becomes a round to odd f64 -> f32, then truncf f32 ->
+/// bf16 (to nearest even): the correctly rounded bf16.
+struct F64ToBf16ViaF32 : OpRewritePattern<arith::TruncFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::TruncFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getRoundingmodeAttr() ||
+        !getElementTypeOrSelf(op.getIn().getType()).isF64() ||
+        !getElementTypeOrSelf(op.getType()).isBF16())
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getIn();
+    Type f32 = withElement(x.getType(), rewriter.getF32Type());
+    Type i32 = withElement(x.getType(), rewriter.getI32Type());
+    auto constant = [&](int64_t v) -> Value {
+      Attribute attr = rewriter.getI32IntegerAttr(v);
+      if (auto vector = dyn_cast<VectorType>(i32))
+        attr = SplatElementsAttr::get(vector, attr);
+      return arith::ConstantOp::create(rewriter, loc, i32,
+                                       cast<TypedAttr>(attr));
+    };
+    // r: x to nearest; exact when it extends back to x.
+    Value r = arith::TruncFOp::create(rewriter, loc, f32, x);
+    Value back = arith::ExtFOp::create(rewriter, loc, x.getType(), r);
+    Value exact = arith::CmpFOp::create(rewriter, loc,
+                                        arith::CmpFPredicate::OEQ, back, x);
+    Value one = constant(1), zero = constant(0);
+    Value bits = arith::BitcastOp::create(rewriter, loc, i32, r);
+    Value low = arith::AndIOp::create(rewriter, loc, bits, one);
+    Value odd =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, low, zero);
+    // Inexact and even: the odd neighbour on the side toward zero of x (the
+    // magnitude is the bits below the sign, so -1 moves toward zero).
+    Value backMagnitude = math::AbsFOp::create(rewriter, loc, back);
+    Value xMagnitude = math::AbsFOp::create(rewriter, loc, x);
+    Value away = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OGT, backMagnitude, xMagnitude);
+    Value down = arith::SubIOp::create(rewriter, loc, bits, one);
+    Value up = arith::AddIOp::create(rewriter, loc, bits, one);
+    Value adjusted = arith::SelectOp::create(rewriter, loc, away, down, up);
+    Value keep = arith::OrIOp::create(rewriter, loc, exact, odd);
+    Value chosen = arith::SelectOp::create(rewriter, loc, keep, bits, adjusted);
+    Value toOdd = arith::BitcastOp::create(rewriter, loc, f32, chosen);
+    rewriter.replaceOpWithNewOp<arith::TruncFOp>(op, op.getType(), toOdd);
+    return success();
+  }
+};
+
+struct NormBf16F64CastsPass
+    : impl::NormBf16F64CastsBase<NormBf16F64CastsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<Bf16ToF64ViaF32, F64ToBf16ViaF32>(&getContext());
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
   }
 };
 

@@ -53,10 +53,11 @@ static FailureOr<ChannelLayout> channelLayout(linalg::LinalgOp op,
   }
   Type element = getElementTypeOrSelf(op->getResult(0).getType());
   if (!op.hasPureTensorSemantics() || !llvm::isa<FloatType>(element) ||
+      element.getIntOrFloatBitWidth() < 32 ||
       llvm::any_of(op->getOperands(), [&](Value v) {
         return getElementTypeOrSelf(v.getType()) != element;
       })) {
-    why = "the producer is not on float tensors of one element type";
+    why = "the producer is not on f32/f64 tensors of one element type";
     return failure();
   }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();

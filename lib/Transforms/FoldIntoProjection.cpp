@@ -32,8 +32,10 @@ static Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
 
 template <typename NormOp>
 struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
-  FoldNormIntoMatmuls(MLIRContext *ctx, bool constantWeightsOnly)
-      : OpRewritePattern<NormOp>(ctx), constantWeightsOnly(constantWeightsOnly) {}
+  FoldNormIntoMatmuls(MLIRContext *ctx, bool constantWeightsOnly,
+                      bool skipNarrowRounding)
+      : OpRewritePattern<NormOp>(ctx), constantWeightsOnly(constantWeightsOnly),
+        skipNarrowRounding(skipNarrowRounding) {}
 
   LogicalResult matchAndRewrite(NormOp norm,
                                 PatternRewriter &rewriter) const override {
@@ -44,6 +46,11 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
       return rewriter.notifyMatchFailure(norm, "not a 2-D norm over rows");
     if (norm.getResult().use_empty())
       return rewriter.notifyMatchFailure(norm, "no users");
+    if (type.getElementType().getIntOrFloatBitWidth() < 32 &&
+        !skipNarrowRounding)
+      return rewriter.notifyMatchFailure(
+          norm, "bf16/f16: folding would skip the rounding of the normalized "
+                "activations (skip-narrow-rounding folds anyway)");
     auto iface = llvm::cast<NormalizationOpInterface>(norm.getOperation());
     SmallVector<Projection> projections;
     for (OpOperand &use : norm.getResult().getUses()) {
@@ -170,7 +177,7 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
         .getResult(0);
   }
 
-  bool constantWeightsOnly;
+  bool constantWeightsOnly, skipNarrowRounding;
 };
 
 struct NormFoldIntoProjectionPass
@@ -179,7 +186,7 @@ struct NormFoldIntoProjectionPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldNormIntoMatmuls<RMSNormOp>, FoldNormIntoMatmuls<LayerNormOp>>(
-        &getContext(), constantWeightsOnly);
+        &getContext(), constantWeightsOnly, skipNarrowRounding);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -130,8 +130,10 @@ def NormFoldBatchNorm : Pass<"norm-fold-batch-norm"> {
     `nn.Linear` `[N, K]` one, F of FCHW and HWCF); nothing is folded where
     no weight dim holds the channel alone (a broadcast weight, channels
     along the matmul's rows), in train mode, with non-constant parameters,
-    operands of mixed element types, when the conv output has other users,
-    or when the batch norm's saved statistics are used.
+    operands of mixed element types or narrower than f32 (the folded weights
+    would round differently from the unfused program, by more than an ulp of
+    the result), when the conv output has other users, or when the batch
+    norm's saved statistics are used.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
@@ -180,10 +182,19 @@ def NormFoldIntoProjection : Pass<"norm-fold-into-projection"> {
     the bias is `W bias`), accumulated in the normalizer's compute_type
     (f32 for bf16 operands, truncated back). A bf16 accumulator, any other
     map, or a user that is not such a matmul leaves the normalizer alone.
+
+    The unfused program rounds the normalized activations to their element
+    type before the matmul; the folded one never materializes them. For
+    f32 that rounding is below any tolerance; for bf16 and f16 it is not
+    (outputs that cancel move by several ulps), so those fold only with
+    `skip-narrow-rounding`, which says what it changes.
   }];
   let options = [
     Option<"constantWeightsOnly", "constant-weights-only", "bool", "false",
            "Fold only where every weight is a constant (no runtime scaling)">,
+    Option<"skipNarrowRounding", "skip-narrow-rounding", "bool", "false",
+           "Fold bf16/f16 normalizers too, whose normalized activations the "
+           "unfused program rounds and the folded one does not">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
@@ -359,8 +370,8 @@ def NormNativeBf16Truncf : Pass<"norm-native-bf16-truncf"> {
     `__truncsfbf2` per element. The instruction flushes subnormal results
     (below 1.2e-38) to zero. `norm-lower-to-llvm-cpu` runs this pass where
     its `bf16-rounding` option is `native-ftz` and its `target-features`
-    have `+avx512bf16`, before `arith-expand`; `norm-bf16-as-i16` then keeps the `fptrunc` and carries
-    its result as i16.
+    have `+avx512bf16`, before `arith-expand`; `norm-bf16-as-i16` then
+    keeps the `fptrunc` and carries its result as i16.
 
     ```mlir
     %h = arith.truncf %v : vector<32xf32> to vector<32xbf16>
@@ -371,6 +382,29 @@ def NormNativeBf16Truncf : Pass<"norm-native-bf16-truncf"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::ub::UBDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def NormBf16F64Casts : Pass<"norm-bf16-f64-casts"> {
+  let summary = "Casts between bf16 and f64 through f32, correctly rounded";
+  let description = [{
+    `arith-expand{include-bf16}` expands the casts between bf16 and f32 only;
+    a normalizer of bf16 data with `compute_type = f64` also casts between
+    bf16 and f64. This pass makes those go through f32: `extf` exactly, and
+    `truncf` by rounding to f32 *to odd* first (the nearest f32 toward zero,
+    its last bit set when inexact), which f32's 16 spare bits make a correct
+    rounding to bf16 afterwards, unlike two roundings to nearest. Scalars
+    and vectors.
+
+    ```mlir
+    %h = arith.truncf %x : f64 to bf16
+    // becomes (round to odd)
+    %r = arith.truncf %x : f64 to f32
+    %b = arith.bitcast %r : f32 to i32
+    ...                        // %b +- 1 where %r is inexact and even
+    %h = arith.truncf %o : f32 to bf16
+    ```
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect"];
 }
 
 def NormVerifyLowered : Pass<"norm-verify-lowered", "::mlir::ModuleOp"> {

@@ -1,5 +1,6 @@
 // RUN: norm-opt %s --norm-fold-into-projection --split-input-file | FileCheck %s
 // RUN: norm-opt %s --norm-fold-into-projection=constant-weights-only --split-input-file | FileCheck %s --check-prefix=CONST
+// RUN: norm-opt %s --norm-fold-into-projection=skip-narrow-rounding --split-input-file | FileCheck %s --check-prefix=NARROW
 
 // Q and K read one RMS-normalized input; gamma folds into each constant
 // weight: [[1, 2], [3, 4]] * diag(0.5 + 1, 2 + 1) (Gemma's 1 + w) for Q,
@@ -97,20 +98,26 @@ func.func @runtime_weights(%x: tensor<4x8xf32>, %g: tensor<8xf32>, %b: tensor<8x
 
 // -----
 
-// Runtime nn.Linear weight [N, K] with Gemma's 1 + gamma: gamma[k] is read
-// through (d1), offset by 1, and the bias (none here) is absent.
-// CHECK-DAG:     #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
-// CHECK-DAG:     #[[COLS:.*]] = affine_map<(d0, d1) -> (d1)>
+// Runtime nn.Linear weight [N, K] with Gemma's 1 + gamma, in bf16: not
+// folded by default (the unfused program rounds the normalized activations
+// to bf16, the folded one would not); with skip-narrow-rounding, gamma[k]
+// is read through (d1), offset by 1.
 // CHECK-LABEL: func.func @runtime_transposed_weight_with_offset
-// CHECK-SAME:    %[[X:.*]]: tensor<4x8xbf16>, %[[G:.*]]: tensor<8xbf16>, %[[W:.*]]: tensor<16x8xbf16>
-// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : bf16
-// CHECK:         %[[W2:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[COLS]], #[[ID]]], {{.*}}} ins(%[[W]], %[[G]] : tensor<16x8xbf16>, tensor<8xbf16>)
-// CHECK-NEXT:    ^bb0(%[[WV:.*]]: bf16, %[[GV:.*]]: bf16, %{{.*}}: bf16):
-// CHECK-NEXT:      %[[G1:.*]] = arith.addf %[[GV]], %[[ONE]] : bf16
-// CHECK-NEXT:      %[[S:.*]] = arith.mulf %[[WV]], %[[G1]] : bf16
-// CHECK-NEXT:      linalg.yield %[[S]]
-// CHECK:         norm.norm_project rms %[[X]], %[[W2]] {epsilon = 9.99{{.*}}E-7 : f64, transpose_weight} : tensor<4x8xbf16>, tensor<16x8xbf16> -> tensor<4x16xbf16>
-// CHECK-NOT:     linalg.matmul
+// CHECK:         norm.rms_norm
+// CHECK:         linalg.matmul
+// CHECK-NOT:     norm.norm_project
+// NARROW-DAG:     #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// NARROW-DAG:     #[[COLS:.*]] = affine_map<(d0, d1) -> (d1)>
+// NARROW-LABEL: func.func @runtime_transposed_weight_with_offset
+// NARROW-SAME:    %[[X:.*]]: tensor<4x8xbf16>, %[[G:.*]]: tensor<8xbf16>, %[[W:.*]]: tensor<16x8xbf16>
+// NARROW-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : bf16
+// NARROW:         %[[W2:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[COLS]], #[[ID]]], {{.*}}} ins(%[[W]], %[[G]] : tensor<16x8xbf16>, tensor<8xbf16>)
+// NARROW-NEXT:    ^bb0(%[[WV:.*]]: bf16, %[[GV:.*]]: bf16, %{{.*}}: bf16):
+// NARROW-NEXT:      %[[G1:.*]] = arith.addf %[[GV]], %[[ONE]] : bf16
+// NARROW-NEXT:      %[[S:.*]] = arith.mulf %[[WV]], %[[G1]] : bf16
+// NARROW-NEXT:      linalg.yield %[[S]]
+// NARROW:         norm.norm_project rms %[[X]], %[[W2]] {epsilon = 9.99{{.*}}E-7 : f64, transpose_weight} : tensor<4x8xbf16>, tensor<16x8xbf16> -> tensor<4x16xbf16>
+// NARROW-NOT:     linalg.matmul
 func.func @runtime_transposed_weight_with_offset(%x: tensor<4x8xbf16>, %g: tensor<8xbf16>, %w: tensor<16x8xbf16>)
     -> tensor<4x16xbf16> {
   %n = norm.rms_norm %x scale(%g : tensor<8xbf16>) {scale_offset = 1.0 : f64} : tensor<4x8xbf16>
@@ -127,6 +134,7 @@ func.func @runtime_transposed_weight_with_offset(%x: tensor<4x8xbf16>, %g: tenso
 
 // A runtime layer-norm bias through an [N, K] weight: W beta (matvec).
 // CHECK-LABEL: func.func @runtime_transposed_weight_bias
+// NARROW-LABEL: func.func @runtime_transposed_weight_bias
 // CHECK-SAME:    %[[X:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<8xf32>, %[[W:.*]]: tensor<16x8xf32>
 // CHECK:         %[[B2:.*]] = linalg.matvec ins(%[[W]], %[[B]] : tensor<16x8xf32>, tensor<8xf32>)
 // CHECK:         norm.norm_project layer %[[X]], %[[W]] bias(%[[B2]] : tensor<16xf32>) {epsilon = 1.000000e-05 : f64, transpose_weight}

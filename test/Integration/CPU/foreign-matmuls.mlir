@@ -41,7 +41,35 @@
 // BN-LABEL: func.func @bn_after_conv_nhwc
 // BN-NOT:     norm.batch_norm
 
+// bf16 FlashNorm: not folded by default (the unfused program rounds the
+// normalized activations to bf16; the folded one does not), so the default
+// pipeline keeps bf16's tolerance; folded on request, outputs of magnitude
+// up to ~16 (N(0, 1) weights, K = 32) move by up to two of their ulps
+// (0.0625 at 8 to 16), hence --atol=0.25 there.
+// RUN: norm-run %s --entry=flashnorm_bf16 --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=flashnorm_bf16 --random-inputs --check --atol=0.25 --optimize=false --transform=norm-fold-into-projection{skip-narrow-rounding} | FileCheck %s --check-prefix=PASS
+// RUN: norm-opt %s --norm-fold-into-projection | FileCheck %s --check-prefix=NARROW
+// RUN: norm-opt %s --norm-fold-into-projection=skip-narrow-rounding | FileCheck %s --check-prefix=NARROWFOLD
+// NARROW-LABEL: func.func @flashnorm_bf16
+// NARROW:         norm.layer_norm
+// NARROWFOLD-LABEL: func.func @flashnorm_bf16
+// NARROWFOLD:         norm.norm_project layer
+
 // PASS: check: PASS
+
+// A bf16 layer norm with a bias into a bf16 nn.Linear weight, products
+// accumulated in f32 and truncated.
+func.func @flashnorm_bf16(%x: tensor<64x32xbf16>, %b: tensor<32xbf16>, %w: tensor<33x32xbf16>)
+    -> tensor<64x33xbf16> {
+  %n = norm.layer_norm %x bias(%b : tensor<32xbf16>) : tensor<64x32xbf16>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x33xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x33xf32>) -> tensor<64x33xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%n, %w : tensor<64x32xbf16>, tensor<33x32xbf16>) outs(%f : tensor<64x33xf32>) -> tensor<64x33xf32>
+  %yb = arith.truncf %y : tensor<64x33xf32> to tensor<64x33xbf16>
+  return %yb : tensor<64x33xbf16>
+}
 
 // RMS norm (Gemma's 1 + w) into a runtime nn.Linear weight [N, K].
 func.func @flashnorm_transposed_runtime(%x: tensor<6x32xf32>, %g: tensor<32xf32>, %w: tensor<24x32xf32>)
