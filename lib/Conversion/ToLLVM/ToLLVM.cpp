@@ -20,6 +20,7 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
@@ -54,6 +55,10 @@ struct NormConvertToLLVMPass
                                          /*approximateLog1p=*/true,
                                          /*benefit=*/2);
     populateMathToLibmConversionPatterns(patterns, /*benefit=*/1);
+    // The libm patterns unroll a vector op with no intrinsic (a vectorized
+    // GELU's erf) into scalar calls through vector.extract/insert, which
+    // convert-vector-to-llvm, earlier, has not seen.
+    populateVectorToLLVMConversionPatterns(converter, patterns);
 
     LLVMConversionTarget target(*context);
     target.addLegalOp<omp::BarrierOp, omp::FlushOp, omp::TaskwaitOp,

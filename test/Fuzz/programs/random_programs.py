@@ -96,13 +96,32 @@ class Program:
         self.args = []
         self.stmts = []
         self.counter = 0
-        # Each dynamic dim of the arguments stands for one size, shared by
-        # every argument that has it (the rows of a batch).
-        self.rows = None
+        # Static 2-D results of earlier blocks, which later blocks may take
+        # as their input: programs chain blocks as models chain layers.
+        self.pool = []
 
     def fresh(self, hint="v"):
         self.counter += 1
         return "%%%s%d" % (hint, self.counter)
+
+    def input2d(self, dtypes, rows, widths, dynamic=0.0):
+        """A [M, D] input of one of `dtypes`: an earlier block's result half
+        the time, else a new argument (its rows dynamic with probability
+        `dynamic`)."""
+        fits = [v for v in self.pool if v.dtype in dtypes]
+        if fits and self.rng.random() < 0.5:
+            v = self.rng.choice(fits)
+            self.pool.remove(v)
+            return v
+        dyn = (0,) if self.rng.random() < dynamic else ()
+        return self.arg([self.rng.choice(rows), self.rng.choice(widths)],
+                        self.rng.choice(dtypes), dynamic=dyn)
+
+    def offer(self, value):
+        """Makes a static 2-D `value` available to later blocks."""
+        if len(value.shape) == 2 and None not in value.shape:
+            self.pool.append(value)
+        return value
 
     def arg(self, shape, dtype, kind="data", dynamic=()):
         """An argument; dims listed in `dynamic` are `?`."""
@@ -235,10 +254,21 @@ def row_norm(g, x):
         operands += " bias(%s : %s)" % (bias.name, bias.type)
         uses.append(bias)
     extra = {"axis": "%d : i64" % axis} if axis != -1 else None
+    attrs = norm_attrs(g, extra, kind == "rms_norm")
     y = Value(g.fresh("n"), x.shape, x.dtype)
-    g.emit("%s = norm.%s %s%s%s : %s" % (y.name, kind, x.name, operands,
-                                         norm_attrs(g, extra, kind == "rms_norm"), x.type),
-           [y], uses)
+    # The optional statistics results (the backward pass keeps them).
+    stats = []
+    if rng.random() < 0.2:
+        ct = "f64" if "compute_type = f64" in attrs else "f32"
+        outer = x.shape[:axis] if axis != -1 else x.shape[:-1]
+        names = ["mean", "rstd"] if kind == "layer_norm" else ["rstd"]
+        if kind == "layer_norm" and rng.random() < 0.5:
+            names = ["rstd"]
+        stats = [(n, Value(g.fresh(n), outer, ct)) for n in names]
+    results = ", ".join([y.name] + [v.name for _, v in stats])
+    types = "".join(" %s(%s)" % (n, v.type) for n, v in stats)
+    g.emit("%s = norm.%s %s%s%s : %s%s" % (results, kind, x.name, operands, attrs, x.type, types),
+           [y] + [v for _, v in stats], uses)
     return y
 
 
@@ -313,7 +343,9 @@ def matmul(g, x, n, transposed=None, weight_const=None):
     m, k = x.shape
     if transposed is None:
         transposed = rng.random() < 0.5
-    wshape = [n, k] if transposed else [k, n]
+    # A broadcast weight W [K] (every output column the same) now and then.
+    broadcast = not transposed and rng.random() < 0.08
+    wshape = [k] if broadcast else [n, k] if transposed else [k, n]
     if weight_const is None:
         weight_const = rng.random() < 0.4 and k * n <= 4096
     scale = 1.0 / max(1.0, k) ** 0.5
@@ -324,8 +356,8 @@ def matmul(g, x, n, transposed=None, weight_const=None):
     acc = "f32"
     f = g.empty([m, n], acc, like=x, fill=0.0)
     maps = ""
-    if transposed or rng.random() < 0.3:
-        b = "(n, k)" if transposed else "(k, n)"
+    if transposed or broadcast or rng.random() < 0.3:
+        b = "(k)" if broadcast else "(n, k)" if transposed else "(k, n)"
         maps = ("indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> %s>, "
                 "affine_map<(m, n, k) -> (m, n)>] " % b)
     p = Value(g.fresh("mm"), [m, n], acc)
@@ -371,27 +403,26 @@ def bias_add(g, p):
 def block_row_norm(g):
     """A normalizer of a [M, D] or [M, T, D] input, then maybe an activation."""
     rng = g.rng
-    dtype = rng.choice(FLOATS)
-    m = rng.choice(ROWS)
-    d = rng.choice(WIDTHS)
-    shape = [m, d] if rng.random() < 0.7 else [m, rng.choice([2, 3, 4]), d]
-    dyn = (0,) if rng.random() < 0.3 else ()
-    x = g.arg(shape, dtype, dynamic=dyn)
+    if rng.random() < 0.7:
+        x = g.input2d(FLOATS, ROWS, WIDTHS, dynamic=0.3)
+    else:
+        shape = [rng.choice(ROWS), rng.choice([2, 3, 4]), rng.choice(WIDTHS)]
+        x = g.arg(shape, rng.choice(FLOATS), dynamic=(0,) if rng.random() < 0.3 else ())
     y = row_norm(g, x)
     if rng.random() < 0.5:
         y = elementwise(g, y)
-    return y
+    return g.offer(y)
 
 
 def block_add_norm(g):
     """x + r, then a row normalizer: what norm-fuse-residual-add takes; the
     sum is returned too, or feeds a second add + norm."""
     rng = g.rng
-    dtype = rng.choice(FLOATS)
-    m, d = rng.choice(ROWS), rng.choice(WIDTHS)
-    dyn = (0,) if rng.random() < 0.3 else ()
-    x = g.arg([m, d], dtype, dynamic=dyn)
-    r = g.arg([m, d], dtype, dynamic=dyn)
+    x = g.input2d(FLOATS, ROWS, WIDTHS, dynamic=0.3)
+    dtype = x.dtype
+    dyn = tuple(i for i, d in enumerate(x.shape) if d is None)
+    r = g.arg([g.args[-1].sizes[0] if dyn and g.args[-1].value is x else x.shape[0],
+               x.shape[1]], dtype, dynamic=dyn)
     s = Value(g.fresh("sum"), x.shape, dtype)
     g.emit("%s = arith.addf %s, %s : %s" % (s.name, x.name, r.name, x.type), [s], [x, r])
     y = row_norm(g, s)
@@ -399,21 +430,19 @@ def block_add_norm(g):
         f = elementwise(g, y)
         s2 = Value(g.fresh("sum"), x.shape, dtype)
         g.emit("%s = arith.addf %s, %s : %s" % (s2.name, s.name, f.name, x.type), [s2], [s, f])
-        row_norm(g, s2)
-    return y
+        g.offer(row_norm(g, s2))
+    return g.offer(y)
 
 
 def block_flashnorm(g):
     """A row normalizer read by one to three matmuls (FlashNorm)."""
     rng = g.rng
-    dtype = rng.choice(["f32", "bf16"])
-    m, k = rng.choice(ROWS), rng.choice([8, 16, 17, 32, 64])
-    x = g.arg([m, k], dtype, dynamic=(0,) if rng.random() < 0.2 else ())
-    y = row_norm(g, x) if len(x.shape) == 2 else x
+    x = g.input2d(["f32", "bf16"], ROWS, [8, 16, 17, 32, 64], dynamic=0.2)
+    y = row_norm(g, x)
     transposed = rng.random() < 0.5
     out = None
     for _ in range(rng.choice([1, 2, 3])):
-        out = matmul(g, y, rng.choice([8, 16, 24, 33]), transposed=transposed)
+        out = g.offer(matmul(g, y, rng.choice([8, 16, 24, 33]), transposed=transposed))
     return out
 
 
@@ -421,16 +450,15 @@ def block_qk_norm(g):
     """A Q/K projection (maybe with a bias), split into heads, normalized
     per head."""
     rng = g.rng
-    dtype = rng.choice(["f32", "bf16"])
-    m, k = rng.choice(ROWS), rng.choice([16, 32, 64])
     heads, hd = rng.choice([1, 2, 4]), rng.choice([8, 16, 32])
-    x = g.arg([m, k], dtype, dynamic=(0,) if rng.random() < 0.2 else ())
+    x = g.input2d(["f32", "bf16"], ROWS, [16, 32, 64], dynamic=0.2)
+    dtype, m = x.dtype, x.shape[0]
     p = matmul(g, x, heads * hd)
     if rng.random() < 0.5:
         p = bias_add(g, p)
-    s = Value(g.fresh("heads"), [m if x.shape[0] is not None else None, heads, hd], dtype)
+    s = Value(g.fresh("heads"), [m, heads, hd], dtype)
     lines, dyn = g.dims_of(p)
-    out_shape = ", ".join([dyn[0] if x.shape[0] is None else str(m), str(heads), str(hd)])
+    out_shape = ", ".join([dyn[0] if m is None else str(m), str(heads), str(hd)])
     g.emit(lines + ["%s = tensor.expand_shape %s [[0], [1, 2]] output_shape [%s] : %s into %s"
                     % (s.name, p.name, out_shape, p.type, s.type)], [s], [p])
     kind = rng.choice(["layer_norm", "rms_norm"])
@@ -453,9 +481,8 @@ def block_residual(g):
     """A norm.residual placement: pre-LN, post-LN (DeepNorm's scale),
     sandwich, or GPT-J parallel, with an elementwise or matmul sublayer."""
     rng = g.rng
-    dtype = rng.choice(FLOATS)
-    m, d = rng.choice(ROWS), rng.choice([16, 32, 64, 65, 128])
-    x = g.arg([m, d], dtype)
+    x = g.input2d(FLOATS, ROWS, [16, 32, 64, 65, 128])
+    dtype, (m, d) = x.dtype, x.shape
     t = x.type
     placement = rng.choice(["pre", "post", "sandwich", "parallel"])
 
@@ -488,7 +515,7 @@ def block_residual(g):
     if placement == "post":
         lines += ["  post {"] + region_norm(g.fresh("q")) + ["  }"]
     g.emit(lines, [y], [x])
-    return y
+    return g.offer(y)
 
 
 def block_group_norm(g):
@@ -549,9 +576,16 @@ def block_batch_norm(g):
         uses.append(mk)
     y = Value(g.fresh("bn"), shape, dtype)
     nm, nv = Value(g.fresh("rm"), [c], pdtype), Value(g.fresh("rv"), [c], pdtype)
-    g.emit("%s, %s, %s = norm.batch_norm %s %s, %s, %s, %s, %s%s%s : %s, params %s, stats %s"
-           % (y.name, nm.name, nv.name, mode, x.name, gamma.name, beta.name, mean.name, var.name,
-              mask, norm_attrs(g, attrs), x.type, gamma.type, mean.type), [y, nm, nv], uses)
+    attr_text = norm_attrs(g, attrs)
+    saved, saved_types = [], ""
+    if rng.random() < 0.3:
+        ct = "f64" if "compute_type = f64" in attr_text else "f32"
+        saved = [Value(g.fresh("sm"), [c], ct), Value(g.fresh("sr"), [c], ct)]
+        saved_types = " saved_mean(%s) saved_rstd(%s)" % (saved[0].type, saved[1].type)
+    g.emit("%s = norm.batch_norm %s %s, %s, %s, %s, %s%s%s : %s, params %s, stats %s%s"
+           % (", ".join(v.name for v in [y, nm, nv] + saved), mode, x.name, gamma.name, beta.name,
+              mean.name, var.name, mask, attr_text, x.type, gamma.type, mean.type, saved_types),
+           [y, nm, nv] + saved, uses)
     return y
 
 
@@ -671,15 +705,29 @@ def block_rope(g):
     return y
 
 
+def block_batch_matmul(g):
+    """A per-head batch_matmul [B, M, K] x [B, K, N], then a row normalizer
+    of its result."""
+    rng = g.rng
+    b, m, k, n = rng.choice([1, 2, 3]), rng.choice([1, 4, 7]), rng.choice([4, 16, 33]), rng.choice([8, 16, 17])
+    x = g.arg([b, m, k], "f32")
+    w = g.arg([b, k, n], "f32") if rng.random() < 0.5 else g.const([b, k, n], "f32", 1.0 / k ** 0.5)
+    f = g.empty([b, m, n], "f32", fill=0.0)
+    p = Value(g.fresh("bmm"), [b, m, n], "f32")
+    g.emit("%s = linalg.batch_matmul ins(%s, %s : %s, %s) outs(%s : %s) -> %s"
+           % (p.name, x.name, w.name, x.type, w.type, f.name, f.type, p.type), [p], [x, w, f])
+    return row_norm(g, p)
+
+
 BLOCKS = [block_row_norm, block_add_norm, block_flashnorm, block_qk_norm, block_residual,
           block_group_norm, block_batch_norm, block_conv_bn, block_weight_norm,
-          block_reshape_reduce, block_rope]
+          block_reshape_reduce, block_rope, block_batch_matmul]
 
 
 def generate(seed):
     rng = random.Random(seed)
     g = Program(rng)
-    for _ in range(rng.choice([1, 1, 2, 3])):
+    for _ in range(rng.choice([1, 2, 2, 3, 4])):
         rng.choice(BLOCKS)(g)
     return g
 
@@ -757,7 +805,9 @@ def tolerance(g):
     may reassociate (matmuls, convolutions)."""
     text = "\n".join(line for s in g.stmts for line in s.lines)
     f32 = 1e-5 if ("linalg.matmul" in text or "linalg.conv" in text) else 2e-6
-    return {"f32": f32, "bf16": 4 * 2.0 ** -7, "f16": 4 * 2.0 ** -10, "f64": 1e-10}
+    # f64 results (statistics in f64) come from f32 or narrower data here,
+    # whose own roundings they carry.
+    return {"f32": f32, "bf16": 4 * 2.0 ** -7, "f16": 4 * 2.0 ** -10, "f64": f32}
 
 
 def check_program(args, g, seed, sets, workdir):

@@ -10,6 +10,15 @@
 // RUN: norm-run %s --entry=keepdim_batch_stats --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keepdim_batch_stats --random-inputs --check --pipeline-options=vector-bits=128 | FileCheck %s --check-prefix=PASS
 
+// RUN: norm-run %s --entry=gelu_erf_after_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=gelu_erf_after_norm --random-inputs --check --pipeline-options=vector-bits=256 | FileCheck %s --check-prefix=PASS
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu=vector-bits=512 | FileCheck %s --check-prefix=ERFF
+// The apply's vectorized erf has no LLVM intrinsic: it becomes one erff
+// call per lane (found by the random-program tester: it was left unlowered).
+// ERFF-LABEL: llvm.func @gelu_erf_after_norm
+// ERFF-COUNT-16: llvm.call @erff
+// ERFF-NOT: math.erf
+
 // PASS: check: PASS
 
 // LLaMA's per-head RMS QK-norm then RoPE on q [T, H, D] (bf16, D = 128):
@@ -72,4 +81,25 @@ func.func @keepdim_batch_stats(%x: tensor<4x64x16xf32>) -> (tensor<1x64x16xf32>,
     linalg.yield %acc : f32
   } -> tensor<1x64x16xf32>
   return %sum, %m2 : tensor<1x64x16xf32>, tensor<1x64x16xf32>
+}
+
+// An exact GELU (erf) of a normalized row, in the apply's vector loop.
+func.func @gelu_erf_after_norm(%x: tensor<8x2x128xf32>, %g: tensor<128xf32>) -> tensor<8x2x128xf32> {
+  %n = norm.rms_norm %x scale(%g : tensor<128xf32>) : tensor<8x2x128xf32>
+  %e = tensor.empty() : tensor<8x2x128xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>],
+                       iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%n : tensor<8x2x128xf32>) outs(%e : tensor<8x2x128xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %half = arith.constant 0.5 : f32
+    %one = arith.constant 1.0 : f32
+    %rs2 = arith.constant 0.70710678 : f32
+    %t = arith.mulf %in, %rs2 : f32
+    %erf = math.erf %t : f32
+    %p = arith.addf %erf, %one : f32
+    %h = arith.mulf %in, %half : f32
+    %r = arith.mulf %h, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8x2x128xf32>
+  return %y : tensor<8x2x128xf32>
 }
