@@ -3,9 +3,10 @@
 // Two branches normalize x with copies of the same weights: once is enough.
 // CHECK-LABEL: func.func @parallel_branches_share_one_norm
 // CHECK:         %[[N:.*]] = norm.layer_norm
+// CHECK:         %[[A:.*]] = math.tanh %[[N]]
 // CHECK-NOT:     norm.layer_norm
-// CHECK:         math.tanh %[[N]]
-// CHECK:         math.exp %[[N]]
+// CHECK:         %[[B:.*]] = math.exp %[[N]]
+// CHECK:         return %[[A]], %[[B]]
 func.func @parallel_branches_share_one_norm(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
   %g1 = arith.constant dense<2.0> : tensor<8xf32>
   %g2 = arith.constant dense<2.0> : tensor<8xf32>

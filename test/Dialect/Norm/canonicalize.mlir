@@ -2,7 +2,7 @@
 
 // CHECK-LABEL: func.func @batch_norm_eval_forwards_running_stats
 // CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>, %[[P:.*]]: tensor<8xf32>, %[[M:.*]]: tensor<8xf32>, %[[V:.*]]: tensor<8xf32>
-// CHECK:         %[[Y:.*]], %{{.*}}, %{{.*}} = norm.batch_norm eval %[[X]]
+// CHECK:         %[[Y:.*]], %{{[^,]*}}, %{{[^ ]*}} = norm.batch_norm eval %[[X]], %[[P]], %[[P]], %[[M]], %[[V]] :
 // CHECK:         return %[[Y]], %[[M]], %[[V]]
 func.func @batch_norm_eval_forwards_running_stats(%x: tensor<2x8xf32>, %p: tensor<8xf32>,
     %m: tensor<8xf32>, %v: tensor<8xf32>) -> (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) {
@@ -39,8 +39,8 @@ func.func @layer_norm_drops_unit_scale_and_zero_bias(%x: tensor<?x8xf32>) -> ten
 // -----
 
 // CHECK-LABEL: func.func @gemma_rms_norm_drops_zero_scale_with_offset_one
-// CHECK:         norm.rms_norm %{{.*}} {scale_offset = 1.{{0*}}e+00 : f64} : tensor<4x8xbf16>
-// CHECK-NOT:     scale(
+// CHECK-SAME:    %[[X:.*]]: tensor<4x8xbf16>
+// CHECK:         norm.rms_norm %[[X]] {scale_offset = 1.{{0*}}e+00 : f64} : tensor<4x8xbf16>
 func.func @gemma_rms_norm_drops_zero_scale_with_offset_one(%x: tensor<4x8xbf16>) -> tensor<4x8xbf16> {
   %w = arith.constant dense<0.0> : tensor<8xbf16>
   %y = norm.rms_norm %x scale(%w : tensor<8xbf16>) {scale_offset = 1.0 : f64} : tensor<4x8xbf16>
@@ -50,7 +50,8 @@ func.func @gemma_rms_norm_drops_zero_scale_with_offset_one(%x: tensor<4x8xbf16>)
 // -----
 
 // CHECK-LABEL: func.func @group_norm_drops_unit_scale_keeps_bias
-// CHECK:         norm.group_norm %{{.*}} bias(%{{.*}} : tensor<4xf32>) {num_groups = 2 : i64}
+// CHECK-SAME:    %[[X:.*]]: tensor<2x4x3x3xf32>, %[[B:.*]]: tensor<4xf32>
+// CHECK:         norm.group_norm %[[X]] bias(%[[B]] : tensor<4xf32>) {num_groups = 2 : i64}
 func.func @group_norm_drops_unit_scale_keeps_bias(%x: tensor<2x4x3x3xf32>, %b: tensor<4xf32>)
     -> tensor<2x4x3x3xf32> {
   %one = arith.constant dense<1.0> : tensor<4xf32>
@@ -62,7 +63,8 @@ func.func @group_norm_drops_unit_scale_keeps_bias(%x: tensor<2x4x3x3xf32>, %b: t
 // -----
 
 // CHECK-LABEL: func.func @add_rms_norm_drops_unit_scale
-// CHECK:         norm.add_rms_norm %{{.*}}, %{{.*}} : tensor<2x8xf16>
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf16>, %[[R:.*]]: tensor<2x8xf16>
+// CHECK:         norm.add_rms_norm %[[X]], %[[R]] : tensor<2x8xf16>
 func.func @add_rms_norm_drops_unit_scale(%x: tensor<2x8xf16>, %r: tensor<2x8xf16>)
     -> (tensor<2x8xf16>, tensor<2x8xf16>) {
   %one = arith.constant dense<1.0> : tensor<8xf16>
@@ -73,7 +75,9 @@ func.func @add_rms_norm_drops_unit_scale(%x: tensor<2x8xf16>, %r: tensor<2x8xf16
 // -----
 
 // CHECK-LABEL: func.func @negative_layer_norm_keeps_scale_of_two
-// CHECK:         norm.layer_norm %{{.*}} scale(%{{.*}} : tensor<8xf32>) : tensor<2x8xf32>
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>
+// CHECK:         %[[TWO:.*]] = arith.constant dense<2.0{{.*}}> : tensor<8xf32>
+// CHECK:         norm.layer_norm %[[X]] scale(%[[TWO]] : tensor<8xf32>) : tensor<2x8xf32>
 func.func @negative_layer_norm_keeps_scale_of_two(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %two = arith.constant dense<2.0> : tensor<8xf32>
   %y = norm.layer_norm %x scale(%two : tensor<8xf32>) : tensor<2x8xf32>
@@ -83,7 +87,9 @@ func.func @negative_layer_norm_keeps_scale_of_two(%x: tensor<2x8xf32>) -> tensor
 // -----
 
 // CHECK-LABEL: func.func @negative_layer_norm_keeps_non_splat_scale
-// CHECK:         norm.layer_norm %{{.*}} scale(%{{.*}} : tensor<2xf32>) : tensor<3x2xf32>
+// CHECK-SAME:    %[[X:.*]]: tensor<3x2xf32>
+// CHECK:         %[[G:.*]] = arith.constant dense<[1.0{{.*}}, 5.0{{.*}}e-01]> : tensor<2xf32>
+// CHECK:         norm.layer_norm %[[X]] scale(%[[G]] : tensor<2xf32>) : tensor<3x2xf32>
 func.func @negative_layer_norm_keeps_non_splat_scale(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %g = arith.constant dense<[1.0, 0.5]> : tensor<2xf32>
   %y = norm.layer_norm %x scale(%g : tensor<2xf32>) : tensor<3x2xf32>
@@ -93,7 +99,9 @@ func.func @negative_layer_norm_keeps_non_splat_scale(%x: tensor<3x2xf32>) -> ten
 // -----
 
 // CHECK-LABEL: func.func @negative_rms_norm_gemma_keeps_unit_scale
-// CHECK:         norm.rms_norm %{{.*}} scale(%{{.*}} : tensor<8xf32>) {scale_offset = 1.{{0*}}e+00 : f64}
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>
+// CHECK:         %[[ONE:.*]] = arith.constant dense<1.0{{.*}}> : tensor<8xf32>
+// CHECK:         norm.rms_norm %[[X]] scale(%[[ONE]] : tensor<8xf32>) {scale_offset = 1.{{0*}}e+00 : f64}
 func.func @negative_rms_norm_gemma_keeps_unit_scale(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   // With scale_offset = 1 a scale of ones multiplies by two.
   %one = arith.constant dense<1.0> : tensor<8xf32>
@@ -104,7 +112,8 @@ func.func @negative_rms_norm_gemma_keeps_unit_scale(%x: tensor<2x8xf32>) -> tens
 // -----
 
 // CHECK-LABEL: func.func @negative_layer_norm_keeps_argument_scale
-// CHECK:         norm.layer_norm %{{.*}} scale(%{{.*}} : tensor<8xf32>) bias(%{{.*}} : tensor<8xf32>)
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>, %[[G:.*]]: tensor<8xf32>, %[[B:.*]]: tensor<8xf32>
+// CHECK:         norm.layer_norm %[[X]] scale(%[[G]] : tensor<8xf32>) bias(%[[B]] : tensor<8xf32>)
 func.func @negative_layer_norm_keeps_argument_scale(%x: tensor<2x8xf32>, %g: tensor<8xf32>,
                                                     %b: tensor<8xf32>) -> tensor<2x8xf32> {
   %y = norm.layer_norm %x scale(%g : tensor<8xf32>) bias(%b : tensor<8xf32>) : tensor<2x8xf32>
@@ -114,8 +123,9 @@ func.func @negative_layer_norm_keeps_argument_scale(%x: tensor<2x8xf32>, %g: ten
 // -----
 
 // CHECK-LABEL: func.func @negative_batch_norm_keeps_required_unit_scale
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8xf32>, %[[P:.*]]: tensor<8xf32>
 // CHECK:         %[[ONE:.*]] = arith.constant dense<1.0{{.*}}> : tensor<8xf32>
-// CHECK:         norm.batch_norm train %{{.*}}, %[[ONE]], %{{.*}}, %{{.*}}, %{{.*}}
+// CHECK:         norm.batch_norm train %[[X]], %[[ONE]], %[[P]], %[[P]], %[[P]] :
 func.func @negative_batch_norm_keeps_required_unit_scale(%x: tensor<2x8xf32>, %p: tensor<8xf32>)
     -> (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) {
   %one = arith.constant dense<1.0> : tensor<8xf32>

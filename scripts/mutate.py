@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+# ===- mutate.py - Which semantic mutations does the suite not kill? -----===#
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+#
+#   scripts/mutate.py [--build BUILD] [--only NAME ...] [--list]
+#
+# Applies each mutation below to the source (one at a time, an exact text
+# replacement that must match once), rebuilds, runs the suite (ctest: lit,
+# the unit tests and the random-program batch), and restores the file. A
+# mutation the suite still passes is a survivor: it needs a test, or a
+# reason in EXPLAINED why no test can tell. Prints one line per mutation and
+# the score; exits 1 when an unexplained mutation survives.
+#
+# Each mutation is a wrong answer a plausible bug would give: a dim index, a
+# dropped epsilon, bias or offset, a wrong reduction dim, a wrong map.
+# ===----------------------------------------------------------------------===#
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (name, file, original text, mutated text)
+MUTATIONS = [
+    # norm-fold-batch-norm
+    ("bn-fold: weight dim stride", "lib/Transforms/FoldBatchNorm.cpp",
+     "for (int64_t d = layout->weightDim + 1; d < wType.getRank(); ++d)",
+     "for (int64_t d = layout->weightDim; d < wType.getRank(); ++d)"),
+    ("bn-fold: channel in weight dim 0", "lib/Transforms/FoldBatchNorm.cpp",
+     "return ChannelLayout{resultDim, weightDim};",
+     "return ChannelLayout{resultDim, 0};"),
+    ("bn-fold: mean dropped from the bias", "lib/Transforms/FoldBatchNorm.cpp",
+     "b[c] = (*beta)[c] - (*mean)[c] * s[c];", "b[c] = (*beta)[c];"),
+    ("bn-fold: epsilon dropped", "lib/Transforms/FoldBatchNorm.cpp",
+     "s[c] = (*gamma)[c] / std::sqrt((*var)[c] + eps);",
+     "s[c] = (*gamma)[c] / std::sqrt((*var)[c]);"),
+    ("bn-fold: input may read the channel", "lib/Transforms/FoldBatchNorm.cpp",
+     "if (weightDim < 0 || inputMap.isFunctionOfDim(loop)) {",
+     "if (weightDim < 0) {"),
+    # norm-fuse-qk
+    ("qk: layer-norm bias dropped", "lib/Transforms/FuseQK.cpp",
+     "      bias = norm.getBias();", "      bias = nullptr;"),
+    ("qk: scale_offset dropped", "lib/Transforms/FuseQK.cpp",
+     "rewriter.getF64FloatAttr(iface.getScaleOffsetValue()),",
+     "rewriter.getF64FloatAttr(0.0),"),
+    ("qk: transposed weight read as [K, N]", "lib/Transforms/FuseQK.cpp",
+     "        p->transposedWeight ? rewriter.getUnitAttr() : UnitAttr());",
+     "        UnitAttr());"),
+    ("qk: bf16 accumulator fused", "lib/Transforms/FuseQK.cpp",
+     "    if (p->accumulator != iface.getStatisticsType())",
+     "    if (false)"),
+    ("qk: bias over rows taken", "lib/Transforms/FuseQK.cpp",
+     "  AffineMap columns = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));",
+     "  AffineMap columns = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));"),
+    # norm-fold-into-projection
+    ("flashnorm: constant scale_offset ignored", "lib/Transforms/FoldIntoProjection.cpp",
+     "double g = scale ? offset + (*gamma)[kk] : 1.0;",
+     "double g = scale ? (*gamma)[kk] : 1.0;"),
+    ("flashnorm: runtime scale_offset ignored", "lib/Transforms/FoldIntoProjection.cpp",
+     "                 if (offset != 0.0)", "                 if (false)"),
+    ("flashnorm: constant [N, K] weight indexed as [K, N]", "lib/Transforms/FoldIntoProjection.cpp",
+     "int64_t at = p.transposedWeight ? nn * k + kk : kk * n + nn;",
+     "int64_t at = kk * n + nn;"),
+    ("flashnorm: runtime [N, K] weight scaled along n", "lib/Transforms/FoldIntoProjection.cpp",
+     "      unsigned kDim = p.transposedWeight ? 1 : 0;", "      unsigned kDim = 0;"),
+    ("flashnorm: bias dropped", "lib/Transforms/FoldIntoProjection.cpp",
+     "        if (bias)\n          newBias = makeConstant(rewriter, loc, biasType, projected);",
+     "        (void)biasType;"),
+    ("flashnorm: bf16 folded", "lib/Transforms/FoldIntoProjection.cpp",
+     "    if (type.getElementType().getIntOrFloatBitWidth() < 32 &&\n        !skipNarrowRounding)",
+     "    if (false)"),
+    # matmul matching (Utils)
+    ("match: broadcast weight taken as [K, N]", "lib/Transforms/Utils.cpp",
+     "  else if (maps[1] != map({k, n}))", "  else if (false)"),
+    ("match: transposed x taken", "lib/Transforms/Utils.cpp",
+     "  if (maps[0] != map({m, k}) || maps[2] != map({m, n}))",
+     "  if (maps[2] != map({m, n}))"),
+    ("match: accumulating into data", "lib/Transforms/Utils.cpp",
+     "  if (!isZeroFill(init))\n    return fail(\"the matmul accumulates into data, not a zero fill\");",
+     ""),
+    # norm-fuse-residual-add
+    ("residual-add: the sum's users read the normalized value", "lib/Transforms/FuseResidualAdd.cpp",
+     "rewriter.replaceAllUsesWith(add.getResult(), fused.getSum());",
+     "rewriter.replaceAllUsesWith(add.getResult(), fused.getResult());"),
+    # convert-norm-to-linalg
+    ("lowering: epsilon dropped", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  p.epsilon = op.getEpsilonValue().value_or(0.0);", "  p.epsilon = 0.0;"),
+    ("lowering: scale_offset dropped", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  p.scaleOffset = op.getScaleOffsetValue();", "  p.scaleOffset = 0.0;"),
+    ("lowering: shift not subtracted", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "        Value valid = p.mask ? args[next++] : Value();\n        if (shift)\n"
+     "          v = arith::SubFOp::create(nb, nloc, v, args[next++]);",
+     "        Value valid = p.mask ? args[next++] : Value();\n        if (shift)\n"
+     "          next++;"),
+    ("lowering: mask ignored", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "        if (valid)\n          v = arith::SelectOp::create(nb, nloc, valid, v,\n"
+     "                                      floatConstant(nb, nloc, ct, 0.0));",
+     "        (void)valid;"),
+    ("lowering: transposed projection weight read as [K, N]", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  if (transposed) {\n    MLIRContext *ctx = b.getContext();",
+     "  if (false) {\n    MLIRContext *ctx = b.getContext();"),
+    ("lowering: project_norm bias skipped", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "          if (Value pb = norm.getProjBias())\n            proj = addLastDimBias(rewriter, loc, proj, pb);",
+     ""),
+    ("lowering: project_norm not rounded to its type", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "          proj = castTensor(\n              rewriter, loc, proj,",
+     "          proj = proj; (void)castTensor(\n              rewriter, loc, proj,"),
+    # norm-tile-rows
+    ("tile-rows: any map tiled", "lib/Transforms/TileRows.cpp",
+     "static bool tilesExactly(linalg::LinalgOp op) {\n  return",
+     "static bool tilesExactly(linalg::LinalgOp op) {\n  return true ||"),
+    ("tile-rows: non-plain maps collapsed", "lib/Transforms/TileRows.cpp",
+     "  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))\n    return {};",
+     ""),
+    # bf16 <-> f64 casts
+    ("bf16-f64: rounded twice to nearest", "lib/Transforms/Bf16AsI16.cpp",
+     "    Value toOdd = arith::BitcastOp::create(rewriter, loc, f32, chosen);",
+     "    Value toOdd = r; (void)chosen;"),
+    # the float64 evaluator
+    ("evaluator: uge as ugt", "tools/norm-run/Evaluator.cpp",
+     "  case P::UGE: return unordered || x >= y;", "  case P::UGE: return unordered || x > y;"),
+    ("evaluator: unsigned compare as signed", "tools/norm-run/Evaluator.cpp",
+     "  case P::ult: return ux < uy;", "  case P::ult: return x < y;"),
+]
+
+# Survivors that no test can tell, and why.
+EXPLAINED = {
+    "bn-fold: input may read the channel":
+        "no valid program reaches the check: the verifiers of linalg.matmul "
+        "('Unexpected dim expression in map result') and of the 2-D "
+        "convolutions reject an input map that reads the output channel's "
+        "loop; it stays for ops added to the list later",
+}
+
+
+def run(cmd, cwd, timeout=3600):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Report the semantic mutations the suite does not kill")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--only", nargs="*", help="names (substrings) of the mutations to try")
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    chosen = [m for m in MUTATIONS if not args.only or any(o in m[0] for o in args.only)]
+    if args.list:
+        for m in chosen:
+            print(m[0])
+        return 0
+    build = os.path.abspath(args.build)
+    killed, survived = [], []
+    for name, path, original, mutated in chosen:
+        full = os.path.join(ROOT, path)
+        with open(full) as f:
+            text = f.read()
+        if text.count(original) != 1:
+            print("%-60s NOT APPLICABLE (the text is there %d times)" % (name, text.count(original)))
+            survived.append(name)
+            continue
+        start = time.time()
+        try:
+            with open(full, "w") as f:
+                f.write(text.replace(original, mutated))
+            b = run(["ninja", "-C", build], ROOT)
+            if b.returncode != 0:
+                verdict = "killed (does not build)"
+            else:
+                t = run(["ctest", "--output-on-failure", "-j", str(os.cpu_count() or 1)], build)
+                verdict = "killed" if t.returncode != 0 else "SURVIVED"
+                if t.returncode != 0:
+                    failing = [line.split("- ")[-1] for line in t.stdout.splitlines()
+                               if "(Failed)" in line]
+                    lit = [line.split("NORM :: ")[-1] for line in t.stdout.splitlines()
+                           if line.startswith("FAIL: NORM ::")]
+                    verdict += " by " + ", ".join((lit or failing)[:3])
+        finally:
+            with open(full, "w") as f:
+                f.write(text)
+        note = ""
+        if verdict == "SURVIVED":
+            note = " (explained: %s)" % EXPLAINED[name] if name in EXPLAINED else ""
+            survived.append(name)
+        else:
+            killed.append(name)
+        print("%-60s %s%s [%.0f s]" % (name, verdict, note, time.time() - start), flush=True)
+    run(["ninja", "-C", build], ROOT)
+    unexplained = [n for n in survived if n not in EXPLAINED]
+    print("mutations: %d of %d killed; %d survived (%d explained)"
+          % (len(killed), len(chosen), len(survived), len(survived) - len(unexplained)))
+    return 1 if unexplained else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
