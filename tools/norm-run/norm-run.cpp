@@ -559,8 +559,8 @@ int runMain(int argc, char **argv) {
   llvm::InitializeNativeTargetAsmPrinter();
   // Optimize for the target CPU: without its TargetMachine, LLVM's
   // vectorizers see no vector registers and leave every loop scalar.
-  llvm::orc::JITTargetMachineBuilder hostBuilder(
-      llvm::Triple(llvm::sys::getProcessTriple()));
+  llvm::orc::JITTargetMachineBuilder hostBuilder{
+      llvm::Triple(llvm::sys::getProcessTriple())};
   hostBuilder.setCPU(options->targetCpu);
   SmallVector<StringRef> features;
   StringRef(options->targetFeatures)
