@@ -8,12 +8,14 @@
 // swallowed; only a crash, a sanitizer report or a leak is a finding.
 //
 // linalg is fuzzed too, with one exception: its custom parsers for the
-// `dimensions`/`permutation` lists dereference a null attribute after a
-// lexer error inside the list and crash upstream mlir-opt too (LLVM 22.1.8;
-// reproducer in test/Tools/norm-opt/upstream-linalg-bad-char.mlir). An
-// input is skipped only when such a list is not well formed (`= [` integers
-// and commas `]`), the bytes that reach that bug; every other input, with
-// linalg or not, is parsed, verified and (norm-fuzz-pipeline) lowered.
+// `dimensions`/`permutation` lists dereference a null attribute after any
+// error inside the list, and linalg.generic's reads every element of
+// `iterator_types` as a string unchecked; both crash upstream mlir-opt too
+// (LLVM 22.1.8; reproducer in test/Tools/norm-opt/upstream-linalg-bad-char.mlir,
+// the inputs in test/Fuzz/regressions/parse/upstream-*). An input is skipped
+// only when such a list is not well formed (integers, or quoted strings, and
+// commas), the bytes that reach those bugs; every other input, with linalg
+// or not, is parsed, verified and (norm-fuzz-pipeline) lowered.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,33 +51,65 @@ static MLIRContext &context() {
   return *ctx;
 }
 
-/// Whether every `dimensions` and `permutation` keyword in `text` is
-/// followed by a well-formed list, `= [i, j, ...]`: the only form in which
-/// linalg's parsers of those lists do not crash upstream.
+/// Whether every `dimensions`, `permutation` and `iterator_types` keyword
+/// in `text` is followed by a well-formed list: integers that fit in 64 bits
+/// for the first two, quoted strings for the last. linalg's custom parsers
+/// crash upstream on anything else: an error inside `dimensions = [1 2]`
+/// leaves a null attribute that the op's attribute list dereferences, and
+/// linalg.generic reads every element of `iterator_types` as a string
+/// unchecked (an affine_map there is read as a string of any length).
 static bool linalgListsWellFormed(StringRef text) {
-  for (StringRef keyword : {"dimensions", "permutation"}) {
+  auto skipSpace = [](StringRef &s) { s = s.ltrim(" \t\n\r"); };
+  auto integer = [](StringRef &s) {
+    s.consume_front("-");
+    size_t digits = 0;
+    while (digits < s.size() && llvm::isDigit(s[digits]))
+      ++digits;
+    s = s.drop_front(digits);
+    return digits > 0 && digits <= 18;
+  };
+  auto string = [](StringRef &s) {
+    if (!s.consume_front("\""))
+      return false;
+    size_t close = s.find_first_of("\"\\\n");
+    if (close == StringRef::npos || s[close] != '"')
+      return false;
+    s = s.drop_front(close + 1);
+    return true;
+  };
+  auto wellFormedList = [&](StringRef rest, auto element) {
+    skipSpace(rest);
+    if (!rest.consume_front("["))
+      return false;
+    skipSpace(rest);
+    if (rest.consume_front("]"))
+      return true;
+    while (true) {
+      if (!element(rest))
+        return false;
+      skipSpace(rest);
+      if (rest.consume_front("]"))
+        return true;
+      if (!rest.consume_front(","))
+        return false;
+      skipSpace(rest);
+    }
+  };
+  auto listsAfter = [&](StringRef keyword, auto element) {
     for (size_t at = text.find(keyword); at != StringRef::npos;
          at = text.find(keyword, at + 1)) {
-      StringRef rest = text.drop_front(at + keyword.size()).ltrim(" \t\n\r");
+      StringRef rest = text.drop_front(at + keyword.size());
+      skipSpace(rest);
       if (!rest.consume_front("="))
         continue; // Not the attribute: an identifier, a comment, a name.
-      rest = rest.ltrim(" \t\n\r");
-      if (!rest.consume_front("["))
+      if (!wellFormedList(rest, element))
         return false;
-      size_t close = rest.find(']');
-      if (close == StringRef::npos)
-        return false;
-      for (char c : rest.take_front(close))
-        if (!llvm::isDigit(c) && c != ',' && c != ' ' && c != '-' &&
-            c != '\n' && c != '\t' && c != '\r')
-          return false;
-      // A '-' that does not start a number ("--check") is a lexer error too.
-      for (size_t i = 0; i < close; ++i)
-        if (rest[i] == '-' && (i + 1 >= close || !llvm::isDigit(rest[i + 1])))
-          return false;
     }
-  }
-  return true;
+    return true;
+  };
+  return listsAfter("dimensions", integer) &&
+         listsAfter("permutation", integer) &&
+         listsAfter("iterator_types", string);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
