@@ -59,9 +59,18 @@ def Norm_Dialect : Dialect {
                            "::mlir::tensor::TensorDialect"];
 }
 
+/// Every float attribute of the op is finite, and every attribute without a
+/// dialect prefix is one the op defines (a misspelt `epsilion` would
+/// otherwise be kept as a discardable attribute while the default epsilon
+/// is used). See NormTraits.h.
+def Norm_WellFormedAttributes : NativeOpTrait<"WellFormedAttributes"> {
+  let cppNamespace = "::mlir::norm";
+}
+
 /// Base class of every op of the dialect.
 class Norm_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Norm_Dialect, mnemonic, traits>;
+    : Op<Norm_Dialect, mnemonic,
+         !listconcat([Norm_WellFormedAttributes], traits)>;
 
 //===----------------------------------------------------------------------===//
 // Type constraints

@@ -24,6 +24,49 @@ using namespace mlir::norm;
 // Verifier helpers
 //===----------------------------------------------------------------------===//
 
+LogicalResult mlir::norm::detail::verifyWellFormedAttributes(Operation *op) {
+  for (NamedAttribute attr : op->getAttrDictionary()) {
+    auto value = llvm::dyn_cast<FloatAttr>(attr.getValue());
+    if (value && !value.getValue().isFinite())
+      return op->emitOpError("attribute '")
+             << attr.getName().getValue() << "' must be finite, got "
+             << value.getValueAsDouble();
+  }
+  std::optional<RegisteredOperationName> info = op->getRegisteredInfo();
+  if (!info)
+    return success();
+  ArrayRef<StringAttr> defined = info->getAttributeNames();
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    StringRef name = attr.getName().getValue();
+    // A dialect's attribute (`norm.placement`, `llvm.*`) may sit on any op.
+    if (name.contains('.'))
+      continue;
+    InFlightDiagnostic diag = op->emitOpError("has no attribute '")
+                              << name << "'";
+    StringRef closest;
+    unsigned best = 3; // farther than this is not a spelling mistake
+    for (StringAttr candidate : defined) {
+      unsigned distance = name.edit_distance(candidate.getValue());
+      if (distance <= best) {
+        best = distance;
+        closest = candidate.getValue();
+      }
+    }
+    if (!closest.empty())
+      diag << "; did you mean '" << closest << "'?";
+    else if (!defined.empty()) {
+      diag << "; it takes ";
+      llvm::interleave(
+          defined, diag, [&](StringAttr n) { diag << "'" << n.getValue() << "'"; },
+          ", ");
+    } else {
+      diag << "; it takes none";
+    }
+    return diag;
+  }
+  return success();
+}
+
 /// Prints a shape as `[8, ?, 768]`.
 static std::string formatShape(ArrayRef<int64_t> shape) {
   std::string text;

@@ -10,6 +10,7 @@
 
 #include "dialect/NormDialect.h"
 #include "dialect/NormInterfaces.h"
+#include "dialect/NormTraits.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

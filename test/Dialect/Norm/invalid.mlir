@@ -23,7 +23,7 @@ func.func @epsilon_negative(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 func.func @epsilon_nan(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{'epsilon' must be finite and > 0, got nan}}
+  // expected-error @+1 {{attribute 'epsilon' must be finite, got nan}}
   %y = norm.layer_norm %x {epsilon = 0x7FF8000000000000 : f64} : tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
@@ -31,7 +31,7 @@ func.func @epsilon_nan(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 func.func @epsilon_inf(%x: tensor<2x4x4x4xf32>) -> tensor<2x4x4x4xf32> {
-  // expected-error @+1 {{'epsilon' must be finite and > 0, got INF}}
+  // expected-error @+1 {{attribute 'epsilon' must be finite, got INF}}
   %y = norm.group_norm %x {num_groups = 2 : i64, epsilon = 0x7FF0000000000000 : f64} : tensor<2x4x4x4xf32>
   return %y : tensor<2x4x4x4xf32>
 }
@@ -215,7 +215,7 @@ func.func @batch_norm_momentum(%x: tensor<2x8xf32>, %p: tensor<8xf32>) -> tensor
 // -----
 
 func.func @batch_norm_momentum_nan(%x: tensor<2x8xf32>, %p: tensor<8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{'momentum' must be in [0, 1], got nan}}
+  // expected-error @+1 {{attribute 'momentum' must be finite, got nan}}
   %y, %m, %v = norm.batch_norm train %x, %p, %p, %p, %p {momentum = 0x7FF8000000000000 : f64} : tensor<2x8xf32>, params tensor<8xf32>, stats tensor<8xf32>
   return %y : tensor<2x8xf32>
 }
@@ -657,5 +657,44 @@ func.func @batch_norm_apply_scale_shape(%x: tensor<2x8xf32>, %m: tensor<8xf32>, 
 func.func @batch_norm_apply_bias_shape(%x: tensor<2x8xf32>, %m: tensor<8xf32>, %b: tensor<2xf32>) -> tensor<2x8xf32> {
   // expected-error @+1 {{'bias' must have shape [8] (one per channel), got [2]}}
   %y = norm.batch_norm_apply %x, %m, %m bias(%b : tensor<2xf32>) : tensor<2x8xf32>, tensor<8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes of every op (WellFormedAttributes)
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @scale_offset_nan(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{attribute 'scale_offset' must be finite, got nan}}
+  %y = norm.rms_norm %x scale(%w : tensor<8xf32>) {scale_offset = 0x7FF8000000000000 : f64} : tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @residual_scale_inf(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{attribute 'residual_scale' must be finite, got INF}}
+  %y = norm.residual %x {residual_scale = 0x7FF0000000000000 : f64} : tensor<2x8xf32> body {
+  ^bb0(%h: tensor<2x8xf32>):
+    norm.yield %h : tensor<2x8xf32>
+  }
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @misspelt_epsilon(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{has no attribute 'epsilion'; did you mean 'epsilon'?}}
+  %y = norm.layer_norm %x {epsilion = 1.0e-3 : f64} : tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @unknown_attribute(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{has no attribute 'groups'; it takes 'axis', 'compute_type', 'epsilon', 'scale_offset'}}
+  %y = norm.rms_norm %x {groups = 4 : i64} : tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
