@@ -7,6 +7,8 @@
 #include "dialect/NormOps.h"
 #include "lib/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -81,19 +83,72 @@ func::FuncOp mlir::norm::findEntry(ModuleOp module, const std::string &name,
   return found;
 }
 
-std::set<unsigned> mlir::norm::varianceArguments(func::FuncOp func) {
-  std::set<unsigned> result;
-  func.walk([&](Operation *op) {
-    Value variance;
-    if (auto bn = llvm::dyn_cast<BatchNormOp>(op))
-      variance = bn.getRunningVar();
-    else if (auto apply = llvm::dyn_cast<BatchNormApplyOp>(op))
-      variance = apply.getVariance();
-    if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(variance))
-      if (arg.getOwner() == &func.getBody().front())
-        result.insert(arg.getArgNumber());
-  });
-  return result;
+std::string mlir::norm::RandomDraw::describe() const {
+  switch (kind) {
+  case Variance:
+    return "U(0.5, 1.5) (a variance)";
+  case Weight:
+    return "N(0, 1/" + std::to_string(fanIn) + ") (a weight)";
+  case Data:
+    break;
+  }
+  return "N(0, 1)";
+}
+
+/// How `value` (an argument of some function) is used, following calls at
+/// most `depth` deep.
+static mlir::norm::RandomDraw drawOf(Value value, int depth) {
+  using namespace mlir::norm;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    unsigned index = use.getOperandNumber();
+    if (auto bn = llvm::dyn_cast<BatchNormOp>(user);
+        bn && bn.getRunningVar() == value)
+      return {RandomDraw::Variance};
+    if (auto apply = llvm::dyn_cast<BatchNormApplyOp>(user);
+        apply && apply.getVariance() == value)
+      return {RandomDraw::Variance};
+    // x [..., K] times the weight: K products per output.
+    auto fanInOf = [](Value x) {
+      return llvm::cast<RankedTensorType>(x.getType()).getShape().back();
+    };
+    if (auto project = llvm::dyn_cast<NormProjectOp>(user);
+        project && project.getWeight() == value)
+      return {RandomDraw::Weight, fanInOf(project.getInput())};
+    if (auto project = llvm::dyn_cast<ProjectNormOp>(user);
+        project && project.getWeight() == value)
+      return {RandomDraw::Weight, fanInOf(project.getInput())};
+    if (auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(user)) {
+      if (linalgOp.getNumDpsInputs() != 2 || index != 1 ||
+          linalgOp.getNumReductionLoops() == 0)
+        continue;
+      int64_t fanIn = 1;
+      SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+      for (auto [range, iterator] :
+           llvm::zip(ranges, linalgOp.getIteratorTypesArray()))
+        if (iterator == utils::IteratorType::reduction)
+          fanIn *= ShapedType::isDynamic(range) ? 1 : range;
+      return {RandomDraw::Weight, fanIn};
+    }
+    if (auto call = llvm::dyn_cast<func::CallOp>(user); call && depth > 0) {
+      auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+          call, call.getCalleeAttr());
+      if (callee && !callee.isExternal()) {
+        RandomDraw draw = drawOf(callee.getArgument(index), depth - 1);
+        if (draw.kind != RandomDraw::Data)
+          return draw;
+      }
+    }
+  }
+  return {};
+}
+
+std::vector<mlir::norm::RandomDraw>
+mlir::norm::randomDraws(func::FuncOp func) {
+  std::vector<RandomDraw> draws;
+  for (BlockArgument arg : func.getArguments())
+    draws.push_back(func.isExternal() ? RandomDraw{} : drawOf(arg, 8));
+  return draws;
 }
 
 llvm::cl::OptionCategory &mlir::norm::toolCategory() {

@@ -23,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace mlir::norm {
 /// A one-line error with the exit code it leads to (2: usage or input).
@@ -74,9 +75,23 @@ bool hasTransform();
 void runPipeline(PassManager &pm, ModuleOp module, const std::string &file,
                  StringRef what);
 
-/// The entry arguments that feed a variance operand, which random inputs
-/// must keep positive.
-std::set<unsigned> varianceArguments(func::FuncOp func);
+/// How --random-inputs draws an entry argument so that a whole block's
+/// activations stay O(1): data N(0, 1); variances (running statistics)
+/// U(0.5, 1.5), positive; weights of a contraction N(0, 1/fan-in), the
+/// scale of PyTorch's default initialization.
+struct RandomDraw {
+  enum Kind { Data, Variance, Weight } kind = Data;
+  /// For a weight: the number of products each output sums.
+  int64_t fanIn = 0;
+  /// "N(0, 1)", "U(0.5, 1.5) (a variance)", "N(0, 1/64) (a weight)".
+  std::string describe() const;
+};
+
+/// The draw of each entry argument, from its uses: a variance operand of a
+/// batch norm, the second input of a contraction (linalg matmuls, convs and
+/// generics with reduction loops) or the weight of norm_project and
+/// project_norm, seen through func.call.
+std::vector<RandomDraw> randomDraws(func::FuncOp func);
 } // namespace mlir::norm
 
 #endif // NORM_TOOLS_TOOLSUPPORT_H

@@ -82,6 +82,9 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   // 3. Elementwise arith/math on tensors (residual adds, activations) become
   //    linalg.generic too, so one bufferization handles everything.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  //    The code trusts the arguments' dynamic sizes: at entry, the dims that
+  //    its loops tie are compared (one-line error, exit 2, on a mismatch).
+  pm.addPass(createNormCheckShapes());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   //    Row kernels: each normalizer's reductions fused into a tile of rows
@@ -136,6 +139,10 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  //    The stack buffers of sequential loops are allocated once, before
+  //    them: scf-to-cf frees nothing at the end of an iteration, and the
+  //    stack would grow with the trip count (norm-hoist-allocas).
+  pm.addNestedPass<func::FuncOp>(createNormHoistAllocas());
   //    bf16 conversions become integer arithmetic (round to nearest even),
   //    so that bf16 data only moves; norm-bf16-as-i16 then carries it as
   //    i16 (see stage 8).

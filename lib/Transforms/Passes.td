@@ -336,6 +336,72 @@ def NormResultsInPlace : Pass<"norm-results-in-place", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def NormCheckShapes : Pass<"norm-check-shapes", "::mlir::ModuleOp"> {
+  let summary = "Check at entry that the dynamic dims the code ties agree";
+  let description = [{
+    Compiled code trusts its arguments' dynamic sizes: a layer norm of `x`
+    with a residual of 3 rows where `x` has 4 reads past the residual's end.
+    At the entry of every public function this pass compares the dynamic
+    dims of the arguments that its ops tie together (see DimTies.h: the
+    dims one linalg loop indexes, a tensor.empty sized by another's dim),
+    and a dynamic dim tied to a static one with that size. A mismatch calls
+    the runtime's `norm_rt_size_mismatch`, which prints one line naming the
+    arguments, the dim and the sizes and exits with status 2.
+
+    ```mlir
+    func.func @f(%x: tensor<?x8xf32>, %r: tensor<?x8xf32>) -> tensor<?x8xf32>
+    // gets at entry
+    %n0 = tensor.dim %x, %c0 : tensor<?x8xf32>
+    %n1 = tensor.dim %r, %c0 : tensor<?x8xf32>
+    %ne = arith.cmpi ne, %n1, %n0 : index
+    scf.if %ne {
+      func.call @norm_rt_size_mismatch(%c1, %c0, %n1, %c0, %c0, %n0) : ...
+    }
+    ```
+
+    Run it on tensors after `convert-norm-to-linalg` and
+    `convert-elementwise-to-linalg`, where the ties are in the maps.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def NormHoistAllocas : Pass<"norm-hoist-allocas", "::mlir::func::FuncOp"> {
+  let summary = "Allocate a loop's static stack buffers once, before the loop";
+  let description = [{
+    `scf.for` and `scf.while` are allocation scopes in MLIR, but
+    `convert-scf-to-cf` lowers them to branches without the
+    `stacksave`/`stackrestore` that would free their allocas: every
+    iteration of a loop with a `memref.alloca` in its body (a tile's
+    statistics, promoted by `promote-buffers-to-stack`) grows the stack, and
+    a big enough block overflows it. This pass moves each static
+    `memref.alloca` inside such loops to just before the outermost of them
+    in its real allocation scope (the function, a `memref.alloca_scope`, an
+    OpenMP region), so it is allocated once: the stack then holds the
+    function's static buffers, whatever the data's size.
+
+    ```mlir
+    scf.for %i = %c0 to %n step %c1 {
+      %t = memref.alloca() : memref<16xf32>
+      ...
+    }
+    // becomes
+    %t = memref.alloca() : memref<16xf32>
+    scf.for %i = %c0 to %n step %c1 {
+      ...
+    }
+    ```
+
+    An alloca's contents are undefined when it is allocated, so one buffer
+    reused by every iteration means the same. Allocas with dynamic sizes, and
+    those a loop yields or that reach a region's terminator (each iteration
+    would need its own), are left alone.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def NormBf16AsI16 : Pass<"norm-bf16-as-i16", "::mlir::ModuleOp"> {
   let summary = "Carry bf16 data as i16 in the LLVM dialect";
   let description = [{

@@ -8,7 +8,7 @@
 //                                     its lowered arguments (the packed
 //                                     form of MLIR's ExecutionEngine);
 //   const char norm_signature[]       "entry NAME" then one line per
-//                                     argument: "in|out DTYPE DIMS [positive]"
+//                                     argument: "in|out DTYPE DIMS [positive | fan-in N]"
 //                                     (DIMS like 4x8, "." for rank 0).
 //
 // Results are out-params (norm-lower-to-*{out-params}), so the main
@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
 
@@ -28,6 +29,7 @@
 #endif
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -54,6 +56,8 @@ struct Usage {
 struct ArgumentSpec {
   bool result = false;
   bool positive = false;
+  /// A weight's products per output: drawn N(0, 1/fanIn).
+  int64_t fanIn = 0;
   rt::DType dtype = rt::DType::F32;
   std::vector<int64_t> shape;
 };
@@ -97,20 +101,27 @@ std::vector<ArgumentSpec> parseSignature(std::string &entry) {
       while (std::getline(dims, dim, 'x'))
         spec.shape.push_back(std::stoll(dim));
     }
-    spec.positive = static_cast<bool>(words >> word) && word == "positive";
+    while (words >> word) {
+      if (word == "positive")
+        spec.positive = true;
+      else if (word == "fan-in")
+        words >> spec.fanIn;
+    }
     specs.push_back(spec);
   }
   return specs;
 }
 
-/// Standard normal data; values in [0.5, 1.5] for `positive` arguments
-/// (variances); booleans true with probability 0.8; small integers.
+/// Standard normal data; N(0, 1/fan-in) for weights; values in [0.5, 1.5]
+/// for `positive` arguments (variances); booleans true with probability
+/// 0.8; small integers.
 rt::Array randomArray(const ArgumentSpec &spec, std::mt19937_64 &rng) {
   int64_t n = 1;
   for (int64_t d : spec.shape)
     n *= d;
   std::vector<double> values(n);
-  std::normal_distribution<double> normal(0.0, 1.0);
+  std::normal_distribution<double> normal(
+      0.0, spec.fanIn > 0 ? 1.0 / std::sqrt(double(spec.fanIn)) : 1.0);
   std::uniform_real_distribution<double> uniform(0.5, 1.5);
   std::bernoulli_distribution coin(0.8);
   std::uniform_int_distribution<int> small(0, 9);
@@ -385,6 +396,7 @@ int run(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   const char *self = argc > 0 ? argv[0] : "artifact";
+  ::norm::rt::setProgramName(self);
   try {
     return run(argc, argv);
   } catch (const Usage &u) {

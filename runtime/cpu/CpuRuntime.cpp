@@ -8,10 +8,14 @@
 
 #include "runtime/cpu/CpuRuntime.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 namespace {
 norm::rt::AllReduceStatsFn allReduceStats = nullptr;
+std::string programName;
 
 template <typename T>
 void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
@@ -39,6 +43,29 @@ void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
 } // namespace
 
 void norm::rt::setAllReduceStats(AllReduceStatsFn fn) { allReduceStats = fn; }
+
+void norm::rt::setProgramName(const char *name) { programName = name; }
+
+extern "C" void norm_rt_size_mismatch(int64_t argument, int64_t dim,
+                                      int64_t size, int64_t otherArgument,
+                                      int64_t otherDim, int64_t otherSize) {
+  std::string prefix = programName.empty() ? "error" : programName;
+  if (otherArgument < 0)
+    std::fprintf(stderr,
+                 "%s: argument #%lld has %lld in dim %lld where the "
+                 "program has %lld\n",
+                 prefix.c_str(), (long long)argument, (long long)size,
+                 (long long)dim, (long long)otherSize);
+  else
+    std::fprintf(stderr,
+                 "%s: argument #%lld has %lld in dim %lld, argument "
+                 "#%lld %lld in dim %lld: the program needs them equal\n",
+                 prefix.c_str(), (long long)argument, (long long)size,
+                 (long long)dim, (long long)otherArgument,
+                 (long long)otherSize, (long long)otherDim);
+  std::fflush(stderr);
+  std::exit(2);
+}
 
 extern "C" void _mlir_ciface_norm_rt_all_reduce_stats_f32(
     StridedMemRefType<float, 1> *count, StridedMemRefType<float, 1> *mean,

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The C ABI that code from norm-lower-to-llvm-cpu calls into: the collective
-// behind norm.all_reduce_stats. Single process by default; a launcher for
+// behind norm.all_reduce_stats and the report of arguments whose sizes
+// disagree. Single process by default; a launcher for
 // several processes (MPI, NCCL) installs its own merge.
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +27,14 @@ void _mlir_ciface_norm_rt_all_reduce_stats_f64(StridedMemRefType<double, 1> *cou
                                                StridedMemRefType<double, 1> *mean,
                                                StridedMemRefType<double, 1> *m2,
                                                StridedMemRefType<int8_t, 1> *group);
+
+/// What norm-check-shapes calls when dim `dim` of argument `argument` has
+/// `size` but must equal dim `otherDim` of argument `otherArgument`, of
+/// size `otherSize` (or, with `otherArgument` -1, the program's static
+/// size `otherSize`): prints one line to stderr and exits with status 2.
+[[noreturn]] void norm_rt_size_mismatch(int64_t argument, int64_t dim,
+                                        int64_t size, int64_t otherArgument,
+                                        int64_t otherDim, int64_t otherSize);
 }
 
 namespace norm::rt {
@@ -37,6 +46,9 @@ using AllReduceStatsFn = void (*)(const char *group, int64_t groupLength,
 
 /// Installs the collective (nullptr restores the single-process identity).
 void setAllReduceStats(AllReduceStatsFn fn);
+
+/// The name that norm_rt_size_mismatch's line starts with (default "error").
+void setProgramName(const char *name);
 } // namespace norm::rt
 
 #endif // NORM_RUNTIME_CPU_CPURUNTIME_H

@@ -94,11 +94,11 @@ cl::opt<std::string> hostCpu(
              "--target=cuda: the launcher's (default: x86-64-v3)"),
     cl::cat(mlir::norm::toolCategory()));
 
-/// "in f32 4x8" per argument, "out ..." per result, "positive" for
-/// variances (random inputs keep them positive).
+/// "in f32 4x8" per argument, "out ..." per result, then how random inputs
+/// draw it: "positive" for variances, "fan-in N" for weights (N(0, 1/N)).
 std::string signatureOf(func::FuncOp entry) {
   std::string s = "entry " + entry.getName().str() + "\n";
-  std::set<unsigned> variances = mlir::norm::varianceArguments(entry);
+  std::vector<mlir::norm::RandomDraw> draws = mlir::norm::randomDraws(entry);
   auto describe = [&](Type type, const std::string &what) {
     auto tensor = llvm::dyn_cast<RankedTensorType>(type);
     if (!tensor || !mlir::norm::dtypeOf(tensor.getElementType()))
@@ -118,7 +118,11 @@ std::string signatureOf(func::FuncOp entry) {
   };
   for (auto [i, t] : llvm::enumerate(entry.getArgumentTypes()))
     s += "in " + describe(t, "argument #" + std::to_string(i)) +
-         (variances.count(i) ? " positive" : "") + "\n";
+         (draws[i].kind == mlir::norm::RandomDraw::Variance ? " positive"
+          : draws[i].kind == mlir::norm::RandomDraw::Weight
+              ? " fan-in " + std::to_string(draws[i].fanIn)
+              : "") +
+         "\n";
   for (auto [i, t] : llvm::enumerate(entry.getResultTypes()))
     s += "out " + describe(t, "result #" + std::to_string(i)) + "\n";
   return s;
@@ -235,12 +239,14 @@ void link(const std::string &object, const std::string &output, bool openmp) {
   if (target == Target::CPU) {
     args.push_back(NORM_AOT_MAIN_CPU);
     args.push_back(NORM_AOT_RUNTIME);
+    args.push_back(NORM_AOT_RUNTIME_CPU);
     if (openmp)
       args.push_back(NORM_AOT_LIBOMP);
   } else {
 #ifdef NORM_AOT_MAIN_CUDA
     args.push_back(NORM_AOT_MAIN_CUDA);
     args.push_back(NORM_AOT_RUNTIME);
+    args.push_back(NORM_AOT_RUNTIME_CPU);
     args.push_back(NORM_AOT_RUNTIME_CUDA);
     args.push_back(NORM_AOT_LIBCUDA);
 #else

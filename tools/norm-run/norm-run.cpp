@@ -9,8 +9,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lib/Conversion/Passes.h"
 #include "lib/InitAll.h"
 #include "lib/Pipelines/Pipelines.h"
+#include "lib/Transforms/DimTies.h"
+#include "lib/Transforms/Passes.h"
+#include "runtime/cpu/BlockCache.h"
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
@@ -21,6 +25,7 @@
 #include "dialect/NormOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -44,6 +49,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -58,7 +64,7 @@ using mlir::norm::fail;
 using mlir::norm::Failure;
 using mlir::norm::findEntry;
 using mlir::norm::formatShape;
-using mlir::norm::varianceArguments;
+using mlir::norm::RandomDraw;
 
 // From LLVM's OpenMP runtime, which runs the compiled kernels' threads.
 extern "C" void omp_set_num_threads(int);
@@ -166,16 +172,60 @@ Buffer loadInput(const std::string &path, unsigned index,
   return {std::move(array), type};
 }
 
-/// Random inputs: standard normal data, masks true with probability 0.8,
-/// variances uniform in [0.5, 1.5].
-Buffer randomInput(unsigned index, RankedTensorType type, bool variance,
+/// Fails with one line when two dynamic dims of the inputs that the program
+/// ties (DimTies.h) differ, or one differs from the static size it is tied
+/// to: the same check, and the same words, as the compiled code's at entry
+/// (norm-check-shapes), made before the float64 evaluation reads anything.
+void checkTiedDims(ModuleOp module, StringRef name,
+                   const std::vector<Buffer> &inputs) {
+  bool dynamic = llvm::any_of(
+      inputs, [](const Buffer &b) { return !b.type.hasStaticShape(); });
+  if (!dynamic)
+    return;
+  // The ties are in the maps of the linalg that the normalizers become.
+  OwningOpRef<ModuleOp> linalg = module.clone();
+  PassManager pm(module.getContext());
+  pm.addPass(mlir::norm::createNormExpandResidual());
+  pm.addPass(mlir::norm::createConvertNormToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  if (failed(pm.run(*linalg)))
+    return; // the lowering reports it, with its location
+  auto entry = linalg->lookupSymbol<func::FuncOp>(name);
+  if (!entry)
+    return;
+  for (const mlir::norm::DimTie &tie : mlir::norm::collectDimTies(entry)) {
+    auto sizeOf = [&](mlir::norm::ArgumentDim d) {
+      return inputs[d.argument].array.shape[d.dim];
+    };
+    mlir::norm::ArgumentDim first = tie.dims.front();
+    for (mlir::norm::ArgumentDim d : tie.dims) {
+      int64_t size = sizeOf(d);
+      if (tie.size && size != *tie.size)
+        fail(llvm::formatv("argument #{0} has {1} in dim {2} where the "
+                           "program has {3}",
+                           d.argument, size, d.dim, *tie.size));
+      if (!tie.size && size != sizeOf(first))
+        fail(llvm::formatv("argument #{0} has {1} in dim {2}, argument #{3} "
+                           "{4} in dim {5}: the program needs them equal",
+                           d.argument, size, d.dim, first.argument,
+                           sizeOf(first), first.dim));
+    }
+  }
+}
+
+/// Random inputs as `draw` says; masks true with probability 0.8, integers
+/// in [0, 9].
+Buffer randomInput(unsigned index, RankedTensorType type, RandomDraw draw,
                    std::mt19937_64 &rng) {
   if (!type.hasStaticShape())
     fail("argument #" + std::to_string(index) + " has the dynamic shape " +
          formatShape(type.getShape()) + "; give its data with --input");
   rt::DType dtype = *dtypeOf(type.getElementType());
   std::vector<double> values(type.getNumElements());
-  std::normal_distribution<double> normal(0.0, 1.0);
+  double sigma = draw.kind == RandomDraw::Weight && draw.fanIn > 0
+                     ? 1.0 / std::sqrt(double(draw.fanIn))
+                     : 1.0;
+  std::normal_distribution<double> normal(0.0, sigma);
   std::uniform_real_distribution<double> uniform(0.5, 1.5);
   std::bernoulli_distribution coin(0.8);
   std::uniform_int_distribution<int> small(0, 9);
@@ -185,59 +235,11 @@ Buffer randomInput(unsigned index, RankedTensorType type, bool variance,
     else if (dtype == rt::DType::I32 || dtype == rt::DType::I64)
       v = small(rng);
     else
-      v = variance ? uniform(rng) : normal(rng);
+      v = draw.kind == RandomDraw::Variance ? uniform(rng) : normal(rng);
   }
   return {rt::fromDoubles(dtype, std::vector<int64_t>(type.getShape()), values),
           type};
 }
-
-/// The allocator the compiled code calls. Blocks of 1 MiB or more that it
-/// frees are kept for its next call: glibc maps every allocation of 32 MiB or
-/// more anew, and faulting those pages in again would be most of a --bench
-/// run. Smaller blocks go straight to the C library.
-class BlockCache {
-public:
-  static BlockCache &get() {
-    static BlockCache cache;
-    return cache;
-  }
-  void *allocate(size_t alignment, size_t size) {
-    if (size < kLarge)
-      return std::aligned_alloc(alignment, roundUp(size, alignment));
-    auto it = kept.find(size);
-    if (it != kept.end() &&
-        reinterpret_cast<uintptr_t>(it->second) % alignment == 0) {
-      void *block = it->second;
-      kept.erase(it);
-      return block;
-    }
-    void *block =
-        std::aligned_alloc(std::max<size_t>(alignment, 64), roundUp(size, 64));
-    if (block)
-      sizes[block] = size;
-    return block;
-  }
-  void release(void *block) {
-    auto it = sizes.find(block);
-    if (it == sizes.end())
-      return std::free(block);
-    kept.emplace(it->second, block);
-  }
-
-private:
-  static constexpr size_t kLarge = size_t(1) << 20;
-  static size_t roundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
-  std::multimap<size_t, void *> kept;
-  std::map<void *, size_t> sizes;
-};
-
-extern "C" void *normRunAlignedAlloc(size_t alignment, size_t size) {
-  return BlockCache::get().allocate(alignment, size);
-}
-extern "C" void *normRunMalloc(size_t size) {
-  return BlockCache::get().allocate(16, size);
-}
-extern "C" void normRunFree(void *block) { BlockCache::get().release(block); }
 
 /// Calls a lowered function through the packed interface: every memref
 /// argument expands to (allocated, aligned, offset, sizes..., strides...),
@@ -347,7 +349,7 @@ private:
       int64_t allocated = resultSlots[slot];
       slot += 3 + 2 * type.getRank();
       if (!ownPointers.count(allocated) && freed.insert(allocated).second)
-        normRunFree(reinterpret_cast<void *>(allocated));
+        norm_rt_cached_free(reinterpret_cast<void *>(allocated));
     }
   }
 
@@ -473,6 +475,7 @@ int runMain(int argc, char **argv) {
   if ((rtolOpt.getNumOccurrences() || atolOpt.getNumOccurrences()) && !check)
     fail("--rtol and --atol go with --check");
 
+  ::norm::rt::setProgramName("norm-run");
   mlir::norm::registerNormPasses();
   mlir::norm::test::registerNormTestPasses();
   DialectRegistry registry;
@@ -496,6 +499,7 @@ int runMain(int argc, char **argv) {
 
   // Inputs: from files, or made up.
   std::vector<Buffer> inputs;
+  std::string drawnLine;
   if (!inputFiles.empty()) {
     if (inputFiles.size() != argTypes.size())
       fail("'" + name + "' takes " + std::to_string(argTypes.size()) +
@@ -508,12 +512,22 @@ int runMain(int argc, char **argv) {
       fail("'" + name + "' takes " + std::to_string(argTypes.size()) +
            " arguments: give them with --input, or use --random-inputs");
     std::mt19937_64 rng(seed);
-    std::set<unsigned> variances = varianceArguments(entry);
-    for (auto [i, type] : llvm::enumerate(argTypes))
-      inputs.push_back(randomInput(i, type, variances.count(i), rng));
+    std::vector<RandomDraw> draws = mlir::norm::randomDraws(entry);
+    std::string drawn;
+    for (auto [i, type] : llvm::enumerate(argTypes)) {
+      inputs.push_back(randomInput(i, type, draws[i], rng));
+      std::string what =
+          type.getElementType().isInteger(1)    ? "true with p = 0.8"
+          : llvm::isa<IntegerType>(type.getElementType()) ? "in [0, 9]"
+                                                          : draws[i].describe();
+      drawn += (i ? ", #" : "#") + std::to_string(i) + " " + what;
+    }
+    // Said with the run's summary: an error stays the only line.
+    drawnLine = "random inputs (seed " + std::to_string(seed) + "): " + drawn;
   }
   // Dynamic dims must agree between arguments where the IR ties them; the
   // compiled code trusts them, so the float64 evaluation checks them first.
+  checkTiedDims(*module, name, inputs);
   std::vector<rt::Tensor> refArgs;
   for (const Buffer &in : inputs)
     refArgs.push_back(toTensor(in.array));
@@ -588,9 +602,11 @@ int runMain(int argc, char **argv) {
     };
     add("_mlir_ciface_norm_rt_all_reduce_stats_f32",
         reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f32));
-    add("aligned_alloc", reinterpret_cast<void *>(&normRunAlignedAlloc));
-    add("malloc", reinterpret_cast<void *>(&normRunMalloc));
-    add("free", reinterpret_cast<void *>(&normRunFree));
+    add("aligned_alloc", reinterpret_cast<void *>(&norm_rt_cached_aligned_alloc));
+    add("malloc", reinterpret_cast<void *>(&norm_rt_cached_malloc));
+    add("free", reinterpret_cast<void *>(&norm_rt_cached_free));
+    add("norm_rt_size_mismatch",
+        reinterpret_cast<void *>(&norm_rt_size_mismatch));
     add("_mlir_ciface_norm_rt_all_reduce_stats_f64",
         reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f64));
     return map;
@@ -598,7 +614,22 @@ int runMain(int argc, char **argv) {
   engine->initialize();
 
   JitCall call(*engine, name, inputs, resultTypes);
+  auto started = std::chrono::steady_clock::now();
   std::vector<rt::Array> results = call.run();
+  double elapsed = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+  // What ran, on what, and what came back: one line.
+  if (!drawnLine.empty())
+    llvm::outs() << drawnLine << "\n";
+  std::string shapes;
+  for (const rt::Array &r : results)
+    shapes += std::string(shapes.empty() ? "" : ", ") +
+              rt::dtypeName(r.dtype) + " " + formatShape(r.shape);
+  llvm::outs() << llvm::formatv(
+      "ran @{0} on {1} argument{2}: {3} result{4} ({5}) in {6:f3} ms\n", name,
+      inputs.size(), inputs.size() == 1 ? "" : "s", results.size(),
+      results.size() == 1 ? "" : "s", shapes, elapsed * 1e3);
 
   if (benchRuns > 0) {
     std::vector<double> seconds;

@@ -1,0 +1,56 @@
+// Dynamic dims that the program ties must agree: before the float64
+// evaluation reads them (--check) and at the entry of the compiled code
+// (a plain run), each a one-line error naming the arguments, the dim and
+// the sizes, exit 2. Sizes that agree run, whatever they are.
+
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: norm-run %S/Inputs/make-rows.mlir --random-inputs --output-dir=%t > /dev/null
+// RUN: norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result0.npy --input=%t/result2.npy --check | FileCheck %s --check-prefix=RUNS
+// RUN: norm-run %s --entry=add_norm --input=%t/result1.npy --input=%t/result1.npy --input=%t/result2.npy --check | FileCheck %s --check-prefix=RUNS
+// RUN: %expect_exit 2 norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy --check 2>&1 | FileCheck %s --check-prefix=ROWS
+// RUN: %expect_exit 2 norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=ROWS
+// RUN: %expect_exit 2 norm-run %s --entry=to_static --input=%t/result1.npy --check 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: %expect_exit 2 norm-run %s --entry=to_static --input=%t/result1.npy 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: %expect_exit 2 norm-run %s --entry=columns --input=%t/result0.npy --input=%t/result3.npy 2>&1 | FileCheck %s --check-prefix=COLUMNS
+// RUN: norm-opt %s --norm-lower-to-llvm-cpu --mlir-print-ir-after=norm-check-shapes -o /dev/null 2>&1 | FileCheck %s --check-prefix=IR
+
+// RUNS: ran @add_norm on 3 arguments: 1 result
+// ROWS: norm-run: argument #1 has 4 in dim 0, argument #0 3 in dim 0: the program needs them equal
+// ROWS-NOT: {{.}}
+// STATIC: norm-run: argument #0 has 4 in dim 0 where the program has 3
+// STATIC-NOT: {{.}}
+// COLUMNS: norm-run: argument #1 has 5 in dim 1, argument #0 8 in dim 1: the program needs them equal
+
+// The checks at entry: one per tied dim after the first, none for the
+// scale (static) or for @no_ties.
+// IR-LABEL: func.func @add_norm
+// IR:         %[[X:.*]] = tensor.dim %arg0, %c0
+// IR:         %[[R:.*]] = tensor.dim %arg1, %c0
+// IR:         %[[NE:.*]] = arith.cmpi ne, %{{.*}}, %{{.*}} : i64
+// IR:         scf.if %[[NE]] {
+// IR:            func.call @norm_rt_size_mismatch(
+// IR-LABEL: func.func @no_ties
+// IR-NOT:     norm_rt_size_mismatch
+// IR:         return
+
+func.func @add_norm(%x: tensor<?x8xf32>, %r: tensor<?x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
+  %y, %s = norm.add_layer_norm %x, %r scale(%g : tensor<8xf32>) : tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+func.func @to_static(%x: tensor<?x8xf32>) -> tensor<3x8xf32> {
+  %c = tensor.cast %x : tensor<?x8xf32> to tensor<3x8xf32>
+  %y = norm.rms_norm %c : tensor<3x8xf32>
+  return %y : tensor<3x8xf32>
+}
+
+// Elementwise ops on tensors tie every dim, the normalized ones included.
+func.func @columns(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %s = arith.addf %x, %y : tensor<?x?xf32>
+  return %s : tensor<?x?xf32>
+}
+
+func.func @no_ties(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %y = norm.rms_norm %x : tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
