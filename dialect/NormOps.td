@@ -186,6 +186,10 @@ def Norm_BatchNormOp : Norm_NormalizerOp<"batch_norm",
         new_running_var  = (1 - momentum) * running_var
                            + momentum * var * n / (n - 1)   (unbiased)
 
+    A channel without values (an empty batch, or everything masked) keeps
+    its running statistics (PyTorch's choice for an empty batch); its
+    normalized values use mean 0 and variance 0.
+
     In `eval` mode the running statistics normalize the input and are
     returned unchanged. `scale`, `bias` and the running statistics have shape
     `[C]`; `mask`, when present, has the shape of `input` without the channel

@@ -29,6 +29,8 @@ namespace {
 struct Census {
   llvm::MapVector<StringRef, int64_t> normalizers;
   int64_t fused = 0, folded = 0, bytes = 0;
+  /// Eval batch norms: those norm-fold-batch-norm removed count as folded.
+  int64_t evalBatchNorms = 0;
 
   int64_t total() const {
     int64_t n = 0;
@@ -70,6 +72,9 @@ static Census takeCensus(FunctionOpInterface func) {
       ++census.fused;
     if (llvm::isa<NormProjectOp>(op))
       ++census.folded;
+    if (auto bn = llvm::dyn_cast<BatchNormOp>(op);
+        bn && bn.getMode() == BatchNormMode::eval)
+      ++census.evalBatchNorms;
     // A residual block's implicit ops, counted as norm-expand-residual
     // writes them: one add per branch, and the scaling of the skip.
     if (auto residual = llvm::dyn_cast<ResidualOp>(op)) {
@@ -82,8 +87,13 @@ static Census takeCensus(FunctionOpInterface func) {
     }
     if (!movesData(op))
       return;
-    for (Type t : op->getOperandTypes())
-      census.bytes += tensorBytes(t);
+    // A linalg init that the body does not read (a tensor.empty that the
+    // op only writes) is not traffic.
+    auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
+    for (OpOperand &operand : op->getOpOperands())
+      if (!linalgOp || !linalgOp.isDpsInit(&operand) ||
+          linalgOp.payloadUsesValueFromOperand(&operand))
+        census.bytes += tensorBytes(operand.get().getType());
     for (Type t : op->getResultTypes())
       census.bytes += tensorBytes(t);
   });
@@ -132,6 +142,10 @@ struct NormOptimizePass : impl::NormOptimizeBase<NormOptimizePass> {
         continue;
       Census after = takeCensus(func);
       const Census &was = before.lookup(func.getName());
+      // Batch norms folded into the convolution or matmul before them leave
+      // no op behind: they are the eval batch norms that went.
+      after.folded += std::max<int64_t>(0, was.evalBatchNorms -
+                                               after.evalBatchNorms);
       double change =
           was.bytes ? 100.0 * (after.bytes - was.bytes) / was.bytes : 0.0;
       llvm::errs() << "norm-optimize @" << func.getName() << "\n"

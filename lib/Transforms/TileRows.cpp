@@ -86,8 +86,12 @@ static bool isMonotone(AffineExpr expr) {
 
 /// Whether tiling `op` (as a root, a fused producer or a vector tile)
 /// computes the right slices: every indexing map reads monotone
-/// expressions. Ops that do not stay whole, and run as loops.
+/// expressions, and no loop is empty (a zero-size dim: there is no tile to
+/// compute, and upstream's tile-size computation crashes on it). Ops that
+/// do not stay whole, and run as loops.
 static bool tilesExactly(linalg::LinalgOp op) {
+  if (llvm::is_contained(op.getStaticLoopRanges(), 0))
+    return false;
   return llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
     return llvm::all_of(map.getResults(), isMonotone);
   });

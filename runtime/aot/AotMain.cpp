@@ -378,9 +378,11 @@ int run(int argc, char **argv) {
             " does not match result #" + std::to_string(r) + " of shape " +
             formatShape(got.shape));
     auto [defaultRtol, defaultAtol] = rt::defaultTolerance(got.dtype);
+    std::vector<double> wanted = rt::toDoubles(want);
     rt::ErrorReport report = rt::compareToReference(
-        rt::toDoubles(got), rt::toDoubles(want), got.dtype,
-        rtol >= 0 ? rtol : defaultRtol, atol >= 0 ? atol : defaultAtol);
+        rt::toDoubles(got), wanted, got.dtype,
+        rtol >= 0 ? rtol : defaultRtol,
+        atol >= 0 ? atol : rt::atolAtScale(defaultAtol, wanted));
     passed &= report.passed;
     std::printf("%s\n",
                 rt::formatReport("result" + std::to_string(r) + " (" +

@@ -74,14 +74,31 @@ static bool sameSpecial(double got, double ref) {
          (std::isinf(got) && got == ref);
 }
 
-/// Ulps from `got` to `ref` rounded to `type`.
-static double ulpDistance(double got, double ref, DType type) {
+/// The largest finite |ref|, the scale of a result.
+static double scaleOf(const std::vector<double> &ref) {
+  double scale = 0;
+  for (double f : ref)
+    if (std::isfinite(f))
+      scale = std::max(scale, std::fabs(f));
+  return scale;
+}
+
+/// Ulps from `got` to `ref` rounded to `type`, measured no finer than at
+/// `floor`: near zero (after cancellation) an error is only meaningful at
+/// the result's scale, and the spacing of tiny values would make any error
+/// millions of ulps.
+static double ulpDistance(double got, double ref, DType type, double floor) {
   double rounded = roundTo(ref, type);
   if (sameSpecial(got, rounded) || got == rounded)
     return 0;
   if (!std::isfinite(got) || !std::isfinite(rounded))
     return kInf;
-  return std::fabs(got - rounded) / ulpOf(rounded, type);
+  return std::fabs(got - rounded) /
+         ulpOf(std::max(std::fabs(rounded), floor), type);
+}
+
+double atolAtScale(double atol, const std::vector<double> &ref) {
+  return atol * std::max(1.0, scaleOf(ref));
 }
 
 ErrorReport compareToReference(const std::vector<double> &got,
@@ -94,6 +111,7 @@ ErrorReport compareToReference(const std::vector<double> &got,
   ErrorReport r;
   r.count = int64_t(got.size());
   double worst = -1;
+  double ulpFloor = std::ldexp(scaleOf(ref), -10);
   for (size_t i = 0; i < got.size(); ++i) {
     double g = got[i], f = ref[i];
     double absErr, relErr = 0, ratio;
@@ -112,7 +130,7 @@ ErrorReport compareToReference(const std::vector<double> &got,
     }
     r.maxAbs = std::max(r.maxAbs, absErr);
     r.maxRel = std::max(r.maxRel, relErr);
-    r.maxUlp = std::max(r.maxUlp, ulpDistance(g, f, resultType));
+    r.maxUlp = std::max(r.maxUlp, ulpDistance(g, f, resultType, ulpFloor));
     if (!ok)
       ++r.mismatches;
     if (ratio > worst) {

@@ -25,7 +25,12 @@ struct ErrorReport {
   /// The largest |got - ref| / |ref| over ref != 0; infinity for a mismatch.
   double maxRel = 0;
   /// The largest distance from got to ref rounded to the result type, in
-  /// ulps of the result type at that rounded value.
+  /// ulps of the result type at that rounded value, or at 2^-10 of the
+  /// largest |ref| where the value is smaller: near zero (after
+  /// cancellation) an error is only meaningful at the result's scale, and
+  /// the spacing of tiny values made any error billions of ulps. Values
+  /// within ten binades of the largest keep their own ulps (bf16/f16
+  /// results are checked to 1 ulp there).
   double maxUlp = 0;
   /// The element with the largest |got - ref| / (atol + rtol * |ref|) (a
   /// mismatch counts as infinite; the first wins ties); -1 if none.
@@ -61,6 +66,12 @@ std::string formatReport(const std::string &name, const ErrorReport &report);
 /// The default (rtol, atol) of a check of results of type `dtype`: a few
 /// ulps of the type (0 for integers and booleans, which must match).
 std::pair<double, double> defaultTolerance(DType dtype);
+
+/// A default `atol` at the scale of the reference: `atol` times the largest
+/// finite |ref| when that is above 1. An output near zero, after
+/// cancellation (x - mean, a sum of products), is as accurate as the values
+/// it came from, not as itself; the tools use this unless told an --atol.
+double atolAtScale(double atol, const std::vector<double> &ref);
 
 } // namespace norm::rt
 

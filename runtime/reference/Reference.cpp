@@ -326,6 +326,8 @@ BatchNormResult batchNorm(const Tensor &x, const Tensor &scale,
       double unbiased = n > 1 ? var * n / (n - 1) : var;
       r.savedMean.data[c] = st.mean.data[c];
       r.savedRstd.data[c] = 1.0 / std::sqrt(var + eps);
+      if (n == 0)
+        continue; // no values: the running statistics stay as they are
       r.newRunningMean.data[c] =
           (1 - momentum) * runningMean.data[c] + momentum * st.mean.data[c];
       r.newRunningVar.data[c] =

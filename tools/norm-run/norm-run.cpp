@@ -54,6 +54,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <unistd.h>
 #include <map>
 #include <random>
 #include <set>
@@ -170,6 +171,43 @@ Buffer loadInput(const std::string &path, unsigned index,
          " does not match argument #" + std::to_string(index) + " of shape " +
          formatShape(type.getShape()));
   return {std::move(array), type};
+}
+
+/// Fails with one line, before anything is allocated, when a static
+/// argument or result has more bytes than a size_t holds or than this
+/// machine's memory (the float64 evaluation needs 8 bytes per element
+/// more).
+void checkFitsInMemory(ArrayRef<RankedTensorType> args,
+                       ArrayRef<RankedTensorType> results, bool evaluate) {
+  uint64_t memory = uint64_t(sysconf(_SC_PHYS_PAGES)) *
+                    uint64_t(sysconf(_SC_PAGE_SIZE));
+  uint64_t total = 0;
+  auto add = [&](RankedTensorType type, const std::string &what) {
+    if (!type.hasStaticShape())
+      return;
+    uint64_t elements = 1, bytes = 0;
+    bool overflow = false;
+    for (int64_t d : type.getShape())
+      overflow |= __builtin_mul_overflow(elements, uint64_t(d), &elements);
+    uint64_t perElement =
+        rt::dtypeSize(*dtypeOf(type.getElementType())) + (evaluate ? 8 : 0);
+    overflow |= __builtin_mul_overflow(elements, perElement, &bytes);
+    overflow |= __builtin_add_overflow(total, bytes, &total);
+    if (overflow || bytes > uint64_t(PTRDIFF_MAX))
+      fail(what + " (" + formatShape(type.getShape()) +
+           ") has more bytes than this machine can address");
+    if (total > memory)
+      fail(llvm::formatv("{0} ({1}) needs {2:f1} GiB ({3:f1} GiB with what "
+                         "comes before it); this machine has {4:f1} GiB",
+                         what, formatShape(type.getShape()),
+                         double(bytes) / (1 << 30), double(total) / (1 << 30),
+                         double(memory) / (1 << 30))
+               .str());
+  };
+  for (auto [i, t] : llvm::enumerate(args))
+    add(t, "argument #" + std::to_string(i));
+  for (auto [i, t] : llvm::enumerate(results))
+    add(t, "result #" + std::to_string(i));
 }
 
 /// Fails with one line when two dynamic dims of the inputs that the program
@@ -497,6 +535,8 @@ int runMain(int argc, char **argv) {
   for (auto [i, t] : llvm::enumerate(entry.getResultTypes()))
     resultTypes.push_back(tensorTypeOf(t, "result #" + std::to_string(i)));
 
+  checkFitsInMemory(argTypes, resultTypes, check || !writeReference.empty());
+
   // Inputs: from files, or made up.
   std::vector<Buffer> inputs;
   std::string drawnLine;
@@ -668,6 +708,7 @@ int runMain(int argc, char **argv) {
   bool allPassed = true;
   for (auto [i, r] : llvm::enumerate(results)) {
     auto [rtol, atol] = rt::defaultTolerance(r.dtype);
+    atol = rt::atolAtScale(atol, expected[i].data);
     if (rtolOpt.getNumOccurrences())
       rtol = rtolOpt;
     if (atolOpt.getNumOccurrences())

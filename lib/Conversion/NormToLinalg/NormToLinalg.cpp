@@ -697,7 +697,9 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
     Value newMean = norm.getRunningMean(), newVar = norm.getRunningVar();
     if (train) {
       // running <- (1 - m) running + m stat, with the unbiased variance
-      // n / (n - 1) var (var itself when n <= 1).
+      // n / (n - 1) var (var itself when n <= 1); a channel without values
+      // (an empty batch, everything masked) keeps its running statistics,
+      // as PyTorch does for an empty batch.
       double m = norm.getMomentum().convertToDouble();
       Type statType = elementTypeOf(newMean);
       bool countIsTensor = llvm::isa<RankedTensorType>(v.count.getType());
@@ -710,8 +712,8 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
             [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
               Value old = castFloat(nb, nloc, a[0], ct);
               Value s = a[1];
+              Value n = countIsTensor ? a[2] : v.count;
               if (unbias) {
-                Value n = countIsTensor ? a[2] : v.count;
                 Value one = floatConstant(nb, nloc, ct, 1.0);
                 Value nm1 = arith::SubFOp::create(nb, nloc, n, one);
                 Value scaled = arith::DivFOp::create(
@@ -724,9 +726,13 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
                   nb, nloc, old, floatConstant(nb, nloc, ct, 1.0 - m));
               Value add = arith::MulFOp::create(
                   nb, nloc, s, floatConstant(nb, nloc, ct, m));
-              return castFloat(nb, nloc,
-                               arith::AddFOp::create(nb, nloc, keep, add),
-                               statType);
+              Value counted = arith::CmpFOp::create(
+                  nb, nloc, arith::CmpFPredicate::OGT, n,
+                  floatConstant(nb, nloc, ct, 0.0));
+              Value updated = arith::SelectOp::create(
+                  nb, nloc, counted, arith::AddFOp::create(nb, nloc, keep, add),
+                  old);
+              return castFloat(nb, nloc, updated, statType);
             });
       };
       newMean = update(norm.getRunningMean(), v.mean, false);

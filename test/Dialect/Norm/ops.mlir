@@ -256,3 +256,13 @@ func.func @sync_batch_norm_pieces(%x: tensor<?x64x28x28xbf16>, %mask: tensor<?x2
          {epsilon = 1.0e-3 : f64} : tensor<?x64x28x28xbf16>, tensor<64xf32>
   return %y : tensor<?x64x28x28xbf16>
 }
+
+// An attribute of some dialect (its name has the dialect's prefix) may sit
+// on any op and is kept; an unprefixed one must be the op's own (see
+// invalid.mlir).
+// CHECK-LABEL: func.func @dialect_attribute
+// CHECK:         norm.rms_norm %{{.*}} {my.tag = "kept"}
+func.func @dialect_attribute(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %y = norm.rms_norm %x {my.tag = "kept"} : tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}

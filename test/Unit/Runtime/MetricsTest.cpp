@@ -145,6 +145,30 @@ TEST(MetricsTest, UlpDistance) {
             3.0);
 }
 
+TEST(MetricsTest, UlpsNearZeroAtTheResultsScale) {
+  // A value near zero next to values of size 4: an error of 2^-31 is
+  // measured at 4 * 2^-10 = 2^-8, where the f32 spacing is 2^-31: 1 ulp,
+  // not the 2^22 ulps of the spacing at 2^-30.
+  EXPECT_EQ(compareToReference({pow2(-30) + pow2(-31), 4}, {pow2(-30), 4},
+                               DType::F32, 1, 1)
+                .maxUlp,
+            1.0);
+  // Values above the floor keep their own spacing.
+  EXPECT_EQ(compareToReference({pow2(-7) + pow2(-30), 4}, {pow2(-7), 4},
+                               DType::F32, 1, 1)
+                .maxUlp,
+            1.0);
+}
+
+TEST(MetricsTest, AtolAtScale) {
+  EXPECT_EQ(atolAtScale(1e-6, {0.5, -0.25}), 1e-6);
+  EXPECT_EQ(atolAtScale(1e-6, {3, -8, 1}), 8e-6);
+  // Infinities and NaNs do not set the scale.
+  EXPECT_EQ(atolAtScale(1e-6, {2, std::numeric_limits<double>::infinity(),
+                               std::nan("")}),
+            2e-6);
+}
+
 TEST(MetricsTest, SizeMismatchThrows) {
   EXPECT_THROW(compareToReference({1, 2}, {1}, DType::F32, 0, 0),
                std::invalid_argument);

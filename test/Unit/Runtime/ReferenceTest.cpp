@@ -206,9 +206,9 @@ TEST(BatchNormTest, MaskedValuesDoNotAffectStats) {
       "mask has shape [4], expected [1, 4]");
 }
 
-TEST(BatchNormTest, EverythingMaskedUsesZeroStats) {
-  // n = 0: mean 0, var 0; eps 0.25 gives rstd 2, so y = 2x; the running
-  // stats decay toward 0: 0.9*[1, 2] and 0.9*[3, 5].
+TEST(BatchNormTest, EverythingMaskedKeepsRunningStats) {
+  // n = 0: mean 0, var 0; eps 0.25 gives rstd 2, so y = 2x; without values
+  // the running stats stay [1, 2] and [3, 5].
   Tensor x = makeTensor({1, 2, 1}, {2, 3});
   Tensor mask = makeTensor({1, 1}, {0});
   BatchNormResult r =
@@ -216,8 +216,8 @@ TEST(BatchNormTest, EverythingMaskedUsesZeroStats) {
                 makeTensor({2}, {1, 2}), makeTensor({2}, {3, 5}), &mask, true,
                 0.25, 0.1, 1);
   expectTensor(r.result, {1, 2, 1}, {4, 6});
-  expectTensor(r.newRunningMean, {2}, {0.9, 1.8});
-  expectTensor(r.newRunningVar, {2}, {2.7, 4.5});
+  expectTensor(r.newRunningMean, {2}, {1, 2});
+  expectTensor(r.newRunningVar, {2}, {3, 5});
 }
 
 TEST(BatchNormTest, EvalUsesRunningStats) {
