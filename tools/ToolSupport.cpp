@@ -5,10 +5,13 @@
 #include "tools/ToolSupport.h"
 
 #include "dialect/NormOps.h"
+#include "lib/Conversion/Passes.h"
 #include "lib/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -81,6 +84,22 @@ func::FuncOp mlir::norm::findEntry(ModuleOp module, const std::string &name,
   if (!found)
     fail(file + ": no public function with a body to run");
   return found;
+}
+
+std::vector<mlir::norm::DimTie> mlir::norm::entryDimTies(ModuleOp module,
+                                                         StringRef name) {
+  OwningOpRef<ModuleOp> linalg = module.clone();
+  PassManager pm(module.getContext());
+  pm.addPass(createNormExpandResidual());
+  pm.addPass(createConvertNormToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // Errors belong to the real lowering: not reported twice.
+  ScopedDiagnosticHandler quiet(module.getContext(),
+                                [](Diagnostic &) { return success(); });
+  if (failed(pm.run(*linalg)))
+    return {};
+  auto entry = linalg->lookupSymbol<func::FuncOp>(name);
+  return entry ? collectDimTies(entry) : std::vector<DimTie>{};
 }
 
 std::string mlir::norm::RandomDraw::describe() const {

@@ -12,6 +12,8 @@
 #include "runtime/npy/Npy.h"
 #include "tools/CPUTarget.h"
 
+#include "lib/Transforms/DimTies.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -74,6 +76,12 @@ bool hasTransform();
 /// (norm-verify-stage).
 void runPipeline(PassManager &pm, ModuleOp module, const std::string &file,
                  StringRef what);
+
+/// The dim ties (DimTies.h) of entry `name`, read on a copy of `module`
+/// lowered to linalg on tensors (the loops of the normalizers and of the
+/// elementwise ops tie the dims); none when that lowering fails (the real
+/// one reports why, with its location).
+std::vector<DimTie> entryDimTies(ModuleOp module, StringRef name);
 
 /// How --random-inputs draws an entry argument so that a whole block's
 /// activations stay O(1): data N(0, 1); variances (running statistics)

@@ -99,11 +99,27 @@ std::vector<norm::DimTie> norm::collectDimTies(func::FuncOp func) {
   for (BlockArgument arg : func.getArguments())
     values[arg.getAsOpaquePointer()] = arg;
 
+  // The dynamic dims of the results, by the class they are in.
+  llvm::DenseMap<Node, std::vector<ArgumentDim>> resultDims;
+  Operation *terminator = func.getBody().front().getTerminator();
+  for (auto [i, value] : llvm::enumerate(terminator->getOperands())) {
+    auto type = llvm::dyn_cast<RankedTensorType>(value.getType());
+    if (!type)
+      continue;
+    for (unsigned d = 0; d < type.getRank(); ++d) {
+      Node node = Ties::of(value, d);
+      if (type.isDynamicDim(d) && ties.classes.contains(node))
+        resultDims[ties.classes.getLeaderValue(node)].push_back(
+            {unsigned(i), d});
+    }
+  }
+
   std::vector<DimTie> result;
   for (const auto *leader : ties.classes) {
     if (!leader->isLeader())
       continue;
     DimTie tie;
+    tie.results = resultDims.lookup(leader->getData());
     for (const Node &member : ties.classes.members(*leader)) {
       auto found = values.find(member.first);
       if (found == values.end())
@@ -123,7 +139,8 @@ std::vector<norm::DimTie> norm::collectDimTies(func::FuncOp func) {
     llvm::sort(tie.dims, [](ArgumentDim a, ArgumentDim b) {
       return std::tie(a.argument, a.dim) < std::tie(b.argument, b.dim);
     });
-    if (tie.dims.size() >= 2 || (!tie.dims.empty() && tie.size))
+    if (tie.dims.size() >= 2 ||
+        (!tie.dims.empty() && (tie.size || !tie.results.empty())))
       result.push_back(std::move(tie));
   }
   // In the order of the arguments, whatever the classes' order in memory.

@@ -24,10 +24,13 @@ struct ArgumentDim {
 };
 
 /// Dynamic dims of the arguments that must all have one size, `size` when
-/// the function fixes it (a static dim tied to them), else the first's.
+/// the function fixes it (a static dim tied to them), else the first's;
+/// and the dynamic dims of the results that have that size (`argument` is
+/// then the result's number).
 struct DimTie {
   std::vector<ArgumentDim> dims;
   std::optional<int64_t> size;
+  std::vector<ArgumentDim> results;
 };
 
 /// The ties of `func`'s dynamic argument dims, read from ops on tensors
@@ -36,8 +39,8 @@ struct DimTie {
 /// ops with the SameOperandsAndResultShape trait. Other ops tie nothing, so
 /// the ties are what the code certainly assumes (run it after
 /// convert-norm-to-linalg and convert-elementwise-to-linalg to see the
-/// normalizers' and the elementwise ops'). Ties without two members or a
-/// static size are left out.
+/// normalizers' and the elementwise ops'). Ties of one argument dim without
+/// a static size or a result dim are left out.
 std::vector<DimTie> collectDimTies(func::FuncOp func);
 } // namespace mlir::norm
 

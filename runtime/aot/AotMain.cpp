@@ -29,6 +29,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cerrno>
 #include <chrono>
@@ -58,6 +59,8 @@ struct ArgumentSpec {
   bool positive = false;
   /// A weight's products per output: drawn N(0, 1/fanIn).
   int64_t fanIn = 0;
+  /// A result's dynamic dims: (dim, argument, argument's dim) each.
+  std::vector<std::array<int64_t, 3>> ties;
   rt::DType dtype = rt::DType::F32;
   std::vector<int64_t> shape;
 };
@@ -74,7 +77,8 @@ rt::DType parseDType(const std::string &name) {
 std::string formatShape(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
+    s += (i ? ", " : "") +
+         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
   return s + "]";
 }
 
@@ -99,13 +103,18 @@ std::vector<ArgumentSpec> parseSignature(std::string &entry) {
       std::istringstream dims(word);
       std::string dim;
       while (std::getline(dims, dim, 'x'))
-        spec.shape.push_back(std::stoll(dim));
+        spec.shape.push_back(dim == "?" ? -1 : std::stoll(dim));
     }
     while (words >> word) {
       if (word == "positive")
         spec.positive = true;
       else if (word == "fan-in")
         words >> spec.fanIn;
+      else if (word == "tie") {
+        std::array<int64_t, 3> tie{};
+        words >> tie[0] >> tie[1] >> tie[2];
+        spec.ties.push_back(tie);
+      }
     }
     specs.push_back(spec);
   }
@@ -244,12 +253,20 @@ int run(int argc, char **argv) {
   for (size_t i = 0; i < specs.size(); ++i) {
     const ArgumentSpec &s = specs[i];
     if (s.result) {
+      // Inputs come first: a dynamic dim has the size of the one it ties.
       rt::Array r{s.dtype, s.shape, {}};
+      for (const auto &[dim, argument, argumentDim] : s.ties)
+        r.shape[dim] = args[argument].shape[argumentDim];
       r.bytes.resize(r.numElements() * rt::dtypeSize(s.dtype));
       args.push_back(std::move(r));
       continue;
     }
+    bool dynamic =
+        std::find(s.shape.begin(), s.shape.end(), -1) != s.shape.end();
     if (inputs.empty()) {
+      if (dynamic)
+        usage("argument #" + std::to_string(i) + " has the dynamic shape " +
+              formatShape(s.shape) + "; give its data with --input");
       args.push_back(randomArray(s, rng));
       continue;
     }
@@ -261,7 +278,10 @@ int run(int argc, char **argv) {
       usage(path + ": dtype " + rt::dtypeName(a.dtype) +
             " does not match argument #" + std::to_string(i) +
             " of element type " + rt::dtypeName(s.dtype));
-    if (a.shape != s.shape)
+    bool shapeOk = a.shape.size() == s.shape.size();
+    for (size_t d = 0; shapeOk && d < a.shape.size(); ++d)
+      shapeOk = s.shape[d] == -1 || s.shape[d] == a.shape[d];
+    if (!shapeOk)
       usage(path + ": shape " + formatShape(a.shape) +
             " does not match argument #" + std::to_string(i) + " of shape " +
             formatShape(s.shape));
@@ -290,7 +310,7 @@ int run(int argc, char **argv) {
     buffers.push_back(p);
     std::vector<int64_t> d = {reinterpret_cast<int64_t>(p),
                               reinterpret_cast<int64_t>(p), 0};
-    const std::vector<int64_t> &shape = specs[i].shape;
+    const std::vector<int64_t> &shape = args[i].shape;
     d.insert(d.end(), shape.begin(), shape.end());
     std::vector<int64_t> strides(shape.size(), 1);
     for (int64_t k = static_cast<int64_t>(shape.size()) - 2; k >= 0; --k)

@@ -96,22 +96,36 @@ cl::opt<std::string> hostCpu(
 
 /// "in f32 4x8" per argument, "out ..." per result, then how random inputs
 /// draw it: "positive" for variances, "fan-in N" for weights (N(0, 1/N)).
-std::string signatureOf(func::FuncOp entry) {
+/// A dynamic dim is "?" (CPU artifacts): an argument's comes from its
+/// .npy input, a result's from the argument dim it is tied to, said as
+/// "tie D A E" (result dim D has the size of dim E of argument A).
+std::string signatureOf(ModuleOp module, func::FuncOp entry) {
   std::string s = "entry " + entry.getName().str() + "\n";
   std::vector<mlir::norm::RandomDraw> draws = mlir::norm::randomDraws(entry);
+  bool dynamic = llvm::any_of(
+      llvm::concat<const Type>(entry.getArgumentTypes(),
+                               entry.getResultTypes()),
+      [](Type t) {
+        auto tensor = llvm::dyn_cast<RankedTensorType>(t);
+        return tensor && !tensor.hasStaticShape();
+      });
+  std::vector<mlir::norm::DimTie> ties;
+  if (dynamic)
+    ties = mlir::norm::entryDimTies(module, entry.getName());
   auto describe = [&](Type type, const std::string &what) {
     auto tensor = llvm::dyn_cast<RankedTensorType>(type);
     if (!tensor || !mlir::norm::dtypeOf(tensor.getElementType()))
       fail(what + " has type " + llvm::formatv("{0}", type).str() +
            "; artifacts take ranked tensors of f16, bf16, f32, f64, i1, "
            "i32 or i64");
-    if (!tensor.hasStaticShape())
+    if (!tensor.hasStaticShape() && target != Target::CPU)
       fail(what + " has the dynamic shape " +
            mlir::norm::formatShape(tensor.getShape()) +
-           "; an ahead-of-time artifact needs static shapes");
+           "; a CUDA artifact needs static shapes");
     std::string dims;
     for (int64_t d : tensor.getShape())
-      dims += (dims.empty() ? "" : "x") + std::to_string(d);
+      dims += (dims.empty() ? "" : "x") +
+              (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d));
     return std::string(::norm::rt::dtypeName(
                *mlir::norm::dtypeOf(tensor.getElementType()))) +
            " " + (dims.empty() ? "." : dims);
@@ -123,8 +137,28 @@ std::string signatureOf(func::FuncOp entry) {
               ? " fan-in " + std::to_string(draws[i].fanIn)
               : "") +
          "\n";
-  for (auto [i, t] : llvm::enumerate(entry.getResultTypes()))
-    s += "out " + describe(t, "result #" + std::to_string(i)) + "\n";
+  for (auto [i, t] : llvm::enumerate(entry.getResultTypes())) {
+    std::string what = "result #" + std::to_string(i);
+    s += "out " + describe(t, what);
+    auto tensor = llvm::cast<RankedTensorType>(t);
+    for (int64_t d = 0; d < tensor.getRank(); ++d) {
+      if (!tensor.isDynamicDim(d))
+        continue;
+      const mlir::norm::DimTie *tie = nullptr;
+      for (const mlir::norm::DimTie &candidate : ties)
+        for (mlir::norm::ArgumentDim r : candidate.results)
+          if (r.argument == i && r.dim == d && !candidate.dims.empty())
+            tie = &candidate;
+      if (!tie)
+        fail(what + " has a dynamic dim " + std::to_string(d) +
+             " that no argument's dim gives; an artifact must know each "
+             "result's size from its inputs");
+      s += " tie " + std::to_string(d) + " " +
+           std::to_string(tie->dims.front().argument) + " " +
+           std::to_string(tie->dims.front().dim);
+    }
+    s += "\n";
+  }
   return s;
 }
 
@@ -294,7 +328,7 @@ int compileMain(int argc, char **argv) {
       mlir::norm::parseModuleFile(inputFile, context, sourceMgr);
   func::FuncOp entry = mlir::norm::findEntry(*module, entryName, inputFile);
   std::string name = entry.getName().str();
-  std::string signature = signatureOf(entry);
+  std::string signature = signatureOf(*module, entry);
 
   HostTarget host = lower(*module, emit == Emit::PTX);
   if (emit == Emit::MLIR) {

@@ -9,11 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Conversion/Passes.h"
 #include "lib/InitAll.h"
 #include "lib/Pipelines/Pipelines.h"
-#include "lib/Transforms/DimTies.h"
-#include "lib/Transforms/Passes.h"
 #include "runtime/cpu/BlockCache.h"
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
@@ -25,7 +22,6 @@
 #include "dialect/NormOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -220,18 +216,7 @@ void checkTiedDims(ModuleOp module, StringRef name,
       inputs, [](const Buffer &b) { return !b.type.hasStaticShape(); });
   if (!dynamic)
     return;
-  // The ties are in the maps of the linalg that the normalizers become.
-  OwningOpRef<ModuleOp> linalg = module.clone();
-  PassManager pm(module.getContext());
-  pm.addPass(mlir::norm::createNormExpandResidual());
-  pm.addPass(mlir::norm::createConvertNormToLinalg());
-  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  if (failed(pm.run(*linalg)))
-    return; // the lowering reports it, with its location
-  auto entry = linalg->lookupSymbol<func::FuncOp>(name);
-  if (!entry)
-    return;
-  for (const mlir::norm::DimTie &tie : mlir::norm::collectDimTies(entry)) {
+  for (const mlir::norm::DimTie &tie : mlir::norm::entryDimTies(module, name)) {
     auto sizeOf = [&](mlir::norm::ArgumentDim d) {
       return inputs[d.argument].array.shape[d.dim];
     };

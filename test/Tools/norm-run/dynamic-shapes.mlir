@@ -14,6 +14,18 @@
 // RUN: %expect_exit 2 norm-run %s --entry=columns --input=%t/result0.npy --input=%t/result3.npy 2>&1 | FileCheck %s --check-prefix=COLUMNS
 // RUN: norm-opt %s --norm-lower-to-llvm-cpu --mlir-print-ir-after=norm-check-shapes -o /dev/null 2>&1 | FileCheck %s --check-prefix=IR
 
+// An artifact takes dynamic dims from its inputs, sizes its results from
+// the argument dims they are tied to, and checks the ties at entry too.
+// RUN: norm-compile %s --entry=add_norm --target=cpu -o %t/art
+// RUN: norm-run %s --entry=add_norm --input=%t/result1.npy --input=%t/result1.npy --input=%t/result2.npy --write-reference=%t/ref
+// RUN: %t/art --input=%t/ref/arg0.npy --input=%t/ref/arg1.npy --input=%t/ref/arg2.npy --expected=%t/ref/expected0.npy | FileCheck %s --check-prefix=ART
+// RUN: %expect_exit 2 %t/art --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=ARTROWS
+// RUN: %expect_exit 2 %t/art --random-inputs 2>&1 | FileCheck %s --check-prefix=ARTRANDOM
+// ART: result0 (f32): 32 values, {{.*}} PASS
+// ARTROWS: art: argument #1 has 4 in dim 0, argument #0 3 in dim 0: the program needs them equal
+// ARTROWS-NOT: {{.}}
+// ARTRANDOM: art: argument #0 has the dynamic shape [?, 8]; give its data with --input
+
 // RUNS: ran @add_norm on 3 arguments: 1 result
 // ROWS: norm-run: argument #1 has 4 in dim 0, argument #0 3 in dim 0: the program needs them equal
 // ROWS-NOT: {{.}}
