@@ -28,8 +28,8 @@ FUZZ_SECONDS ?= 60
 SANITIZER_ENV = ASAN_OPTIONS=detect_container_overflow=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build test demo docs clean test-sanitize fuzz bench \
-  fuzz-programs
+.PHONY: all deps configure build test test-long demo docs clean test-sanitize \
+  fuzz bench fuzz-programs
 
 all: build
 
@@ -82,6 +82,12 @@ $(SANITIZE_DIR)/build.ninja: | deps
 	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DNORM_SANITIZE=ON \
 	  -DNORM_ENABLE_FUZZERS=ON -DCMAKE_C_COMPILER=clang-22 \
 	  -DCMAKE_CXX_COMPILER=clang++-22
+
+# Real-size transformer blocks (test/Long), a few minutes: compiled, run
+# with and without OpenMP and as artifacts under the default stack.
+LIT ?= $(LLVM_PREFIX)/bin/lit
+test-long: build
+	$(LIT) -sv --param long=1 $(BUILD_DIR)/test --filter 'Long/'
 
 # The whole test suite with the project's code under ASan + UBSan.
 test-sanitize: deps $(SANITIZE_DIR)/build.ninja

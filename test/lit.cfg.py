@@ -11,6 +11,9 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.excludes = ["Unit", "Fuzz", "Inputs", "lib", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
+# test/Long (real-size blocks, minutes) runs only with `make test-long`.
+if not lit_config.params.get("long"):
+    config.excludes.append("Long")
 
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.norm_obj_root, "test")
