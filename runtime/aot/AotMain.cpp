@@ -33,6 +33,7 @@
 #include <cmath>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,7 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 extern "C" const char norm_signature[];
@@ -121,6 +123,34 @@ std::vector<ArgumentSpec> parseSignature(std::string &entry) {
   return specs;
 }
 
+/// A usage error, before anything is allocated, when the static arguments
+/// and results have more bytes than a size_t holds or this machine has.
+void checkFitsInMemory(const std::vector<ArgumentSpec> &specs) {
+  uint64_t memory = uint64_t(sysconf(_SC_PHYS_PAGES)) *
+                    uint64_t(sysconf(_SC_PAGE_SIZE));
+  uint64_t total = 0;
+  size_t inputs = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const ArgumentSpec &s = specs[i];
+    std::string what = s.result ? "result #" + std::to_string(i - inputs)
+                                : "argument #" + std::to_string(i);
+    inputs += !s.result;
+    uint64_t bytes = rt::dtypeSize(s.dtype);
+    bool overflow = false;
+    for (int64_t d : s.shape)
+      if (d >= 0)
+        overflow |= __builtin_mul_overflow(bytes, uint64_t(d), &bytes);
+    overflow |= __builtin_add_overflow(total, bytes, &total);
+    if (overflow || bytes > uint64_t(PTRDIFF_MAX))
+      usage(what + " (" + formatShape(s.shape) +
+            ") has more bytes than this machine can address");
+    if (total > memory)
+      usage(what + " (" + formatShape(s.shape) + ") needs " +
+            std::to_string(bytes >> 20) + " MiB, more than this machine's " +
+            std::to_string(memory >> 20) + " MiB with the arrays before it");
+  }
+}
+
 /// Standard normal data; N(0, 1/fan-in) for weights; values in [0.5, 1.5]
 /// for `positive` arguments (variances); booleans true with probability
 /// 0.8; small integers.
@@ -162,10 +192,15 @@ struct Memory {
     return std::aligned_alloc(64, (std::max<size_t>(bytes, 1) + 63) / 64 * 64);
   }
   static void free(void *p) { std::free(p); }
+  // An empty array's bytes may be a null pointer, which memcpy may not get.
   static void toDevice(void *d, const void *h, size_t n) {
-    std::memcpy(d, h, n);
+    if (n)
+      std::memcpy(d, h, n);
   }
-  static void toHost(void *h, const void *d, size_t n) { std::memcpy(h, d, n); }
+  static void toHost(void *h, const void *d, size_t n) {
+    if (n)
+      std::memcpy(h, d, n);
+  }
 #endif
 };
 
@@ -249,6 +284,7 @@ int run(int argc, char **argv) {
   if (inputs.empty() && numInputs && !random)
     usage("'" + entry + "' takes " + std::to_string(numInputs) +
           " arguments: give them with --input, or use --random-inputs");
+  checkFitsInMemory(specs);
   std::mt19937_64 rng(seed);
   for (size_t i = 0; i < specs.size(); ++i) {
     const ArgumentSpec &s = specs[i];

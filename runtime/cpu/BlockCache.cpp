@@ -26,6 +26,13 @@ public:
     return cache;
   }
 
+  /// The kept blocks go back to the C library at exit (blocks still in use
+  /// are their owners').
+  ~BlockCache() {
+    for (auto &[size, block] : kept)
+      std::free(block);
+  }
+
   void *allocate(size_t alignment, size_t size) {
     if (alignment == 0 || (alignment & (alignment - 1)) != 0)
       return nullptr;

@@ -53,6 +53,31 @@ func.func @scope(%c: i1, %v: f32) {
 
 // -----
 
+// A scope inside a loop bounds the hoisting: the alloca goes before the
+// loop inside the scope, not before the loop around it (a region that runs
+// on several threads, such as an OpenMP loop body, is such a scope, and its
+// buffers must stay per thread).
+// CHECK-LABEL: func.func @scope_in_loop
+// CHECK:         scf.for
+// CHECK-NEXT:      memref.alloca_scope
+// CHECK-NEXT:        memref.alloca() : memref<8xf32>
+// CHECK-NEXT:        scf.for
+func.func @scope_in_loop(%n: index, %v: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    memref.alloca_scope {
+      scf.for %j = %c0 to %n step %c1 {
+        %a = memref.alloca() : memref<8xf32>
+        memref.store %v, %a[%c0] : memref<8xf32>
+      }
+    }
+  }
+  return
+}
+
+// -----
+
 // negative_: a dynamic alloca stays where its size is known; an alloca the
 // loop yields (each iteration's own buffer) stays; one that a view of
 // reaches the yield stays; one outside any loop stays.

@@ -346,6 +346,8 @@ private:
     rt::Array array{dtype, std::vector<int64_t>(shape), {}};
     int64_t n = array.numElements();
     array.bytes.resize(n * size);
+    if (n == 0)
+      return array; // an empty result: its buffer may be null
     bool contiguous = true;
     for (int64_t d = rank - 1, expect = 1; d >= 0; expect *= shape[d--])
       contiguous &= shape[d] == 1 || strides[d] == expect;

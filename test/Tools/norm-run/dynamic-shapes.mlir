@@ -9,6 +9,8 @@
 // RUN: norm-run %s --entry=add_norm --input=%t/result1.npy --input=%t/result1.npy --input=%t/result2.npy --check | FileCheck %s --check-prefix=RUNS
 // RUN: %expect_exit 2 norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy --check 2>&1 | FileCheck %s --check-prefix=ROWS
 // RUN: %expect_exit 2 norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=ROWS
+// (--write-reference runs only the float64 evaluation: its own check.)
+// RUN: %expect_exit 2 norm-run %s --entry=add_norm --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy --write-reference=%t/bad 2>&1 | FileCheck %s --check-prefix=ROWS
 // RUN: %expect_exit 2 norm-run %s --entry=to_static --input=%t/result1.npy --check 2>&1 | FileCheck %s --check-prefix=STATIC
 // RUN: %expect_exit 2 norm-run %s --entry=to_static --input=%t/result1.npy 2>&1 | FileCheck %s --check-prefix=STATIC
 // RUN: %expect_exit 2 norm-run %s --entry=columns --input=%t/result0.npy --input=%t/result3.npy 2>&1 | FileCheck %s --check-prefix=COLUMNS
