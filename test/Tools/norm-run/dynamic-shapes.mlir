@@ -1,7 +1,8 @@
 // Dynamic dims that the program ties must agree: before the float64
-// evaluation reads them (--check) and at the entry of the compiled code
-// (a plain run), each a one-line error naming the arguments, the dim and
-// the sizes, exit 2. Sizes that agree run, whatever they are.
+// evaluation reads them (--check, --write-reference) and at the entry of
+// the compiled code (a plain run, an artifact), each a one-line error naming
+// the arguments, the dim and the sizes, exit 2. Sizes that agree run,
+// whatever they are.
 
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: norm-run %S/Inputs/make-rows.mlir --random-inputs --output-dir=%t > /dev/null
@@ -23,10 +24,18 @@
 // RUN: %t/art --input=%t/ref/arg0.npy --input=%t/ref/arg1.npy --input=%t/ref/arg2.npy --expected=%t/ref/expected0.npy | FileCheck %s --check-prefix=ART
 // RUN: %expect_exit 2 %t/art --input=%t/result0.npy --input=%t/result1.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=ARTROWS
 // RUN: %expect_exit 2 %t/art --random-inputs 2>&1 | FileCheck %s --check-prefix=ARTRANDOM
+// RUN: norm-compile %s --entry=to_static --target=cpu -o %t/to_static
+// RUN: %expect_exit 2 %t/to_static --input=%t/result1.npy 2>&1 | FileCheck %s --check-prefix=ARTSTATIC
+// A result sized only by a tensor.empty of an argument's dim.
+// RUN: norm-compile %s --entry=zeros_like --target=cpu -o %t/zeros
+// RUN: %t/zeros --input=%t/result1.npy --output-dir=%t/zeros.out > /dev/null
+// RUN: %python -c "import numpy as n; z = n.load('%t/zeros.out/result0.npy'); print(z.shape, abs(z).max())" | FileCheck %s --check-prefix=ZEROS
 // ART: result0 (f32): 32 values, {{.*}} PASS
 // ARTROWS: art: argument #1 has 4 in dim 0, argument #0 3 in dim 0: the program needs them equal
 // ARTROWS-NOT: {{.}}
 // ARTRANDOM: art: argument #0 has the dynamic shape [?, 8]; give its data with --input
+// ARTSTATIC: to_static: argument #0 has 4 in dim 0 where the program has 3
+// ZEROS: (4, 8) 0.0
 
 // RUNS: ran @add_norm on 3 arguments: 1 result
 // ROWS: norm-run: argument #1 has 4 in dim 0, argument #0 3 in dim 0: the program needs them equal
@@ -62,6 +71,15 @@ func.func @to_static(%x: tensor<?x8xf32>) -> tensor<3x8xf32> {
 func.func @columns(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %s = arith.addf %x, %y : tensor<?x?xf32>
   return %s : tensor<?x?xf32>
+}
+
+func.func @zeros_like(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %z : tensor<?x8xf32>
 }
 
 func.func @no_ties(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {

@@ -9,12 +9,16 @@
 // RUN: norm-compile %s --target=cpu -o %t/art
 // RUN: %t/art --random-inputs --seed=1 --output-dir=%t/out > /dev/null
 // RUN: %python -c "import numpy as n; print('finite' if n.isfinite(n.load('%t/out/result0.npy')).all() else 'bad')" | FileCheck %s --check-prefix=ART
+// The weights are drawn as said: standard deviations 1/8 and 1/16.
+// RUN: norm-run %s --random-inputs --seed=1 --write-reference=%t/ref
+// RUN: %python -c "import numpy as n; print('%%.2f %%.2f' %% (n.load('%t/ref/arg1.npy').std() * 8, n.load('%t/ref/arg2.npy').std() * 16))" | FileCheck %s --check-prefix=SCALE
 
 // CHECK:      random inputs (seed 1): #0 N(0, 1), #1 N(0, 1/64) (a weight), #2 N(0, 1/256) (a weight), #3 N(0, 1), #4 U(0.5, 1.5) (a variance)
 // CHECK-NEXT: ran @block on 5 arguments: 1 result (f32 [8, 64]) in {{[0-9.]+}} ms
 // CHECK-NEXT: result0 (f32): 512 values, {{.*}}, PASS
 // CHECK-NEXT: check: PASS
 // ART: finite
+// SCALE: {{(0\.99|1\.00|1\.01) (0\.99|1\.00|1\.01)}}
 
 func.func private @mlp(%h: tensor<8x64xf32>, %w1: tensor<64x256xf32>, %w2: tensor<256x64xf32>) -> tensor<8x64xf32> {
   %c = arith.constant 0.0 : f32
