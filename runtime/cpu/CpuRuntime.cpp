@@ -46,23 +46,28 @@ void norm::rt::setAllReduceStats(AllReduceStatsFn fn) { allReduceStats = fn; }
 
 void norm::rt::setProgramName(const char *name) { programName = name; }
 
+std::string norm::rt::sizeMismatchMessage(int64_t argument, int64_t dim,
+                                          int64_t size, int64_t otherArgument,
+                                          int64_t otherDim,
+                                          int64_t otherSize) {
+  std::string head = "argument #" + std::to_string(argument) + " has " +
+                     std::to_string(size) + " in dim " + std::to_string(dim);
+  if (otherArgument < 0)
+    return head + " where the program has " + std::to_string(otherSize);
+  return head + ", argument #" + std::to_string(otherArgument) + " " +
+         std::to_string(otherSize) + " in dim " + std::to_string(otherDim) +
+         ": the program needs them equal";
+}
+
 extern "C" void norm_rt_size_mismatch(int64_t argument, int64_t dim,
                                       int64_t size, int64_t otherArgument,
                                       int64_t otherDim, int64_t otherSize) {
-  std::string prefix = programName.empty() ? "error" : programName;
-  if (otherArgument < 0)
-    std::fprintf(stderr,
-                 "%s: argument #%lld has %lld in dim %lld where the "
-                 "program has %lld\n",
-                 prefix.c_str(), (long long)argument, (long long)size,
-                 (long long)dim, (long long)otherSize);
-  else
-    std::fprintf(stderr,
-                 "%s: argument #%lld has %lld in dim %lld, argument "
-                 "#%lld %lld in dim %lld: the program needs them equal\n",
-                 prefix.c_str(), (long long)argument, (long long)size,
-                 (long long)dim, (long long)otherArgument,
-                 (long long)otherSize, (long long)otherDim);
+  std::fprintf(stderr, "%s: %s\n",
+               programName.empty() ? "error" : programName.c_str(),
+               norm::rt::sizeMismatchMessage(argument, dim, size,
+                                             otherArgument, otherDim,
+                                             otherSize)
+                   .c_str());
   std::fflush(stderr);
   std::exit(2);
 }

@@ -14,6 +14,7 @@
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 
 #include <cstdint>
+#include <string>
 
 extern "C" {
 /// Merges per-channel (count, mean, m2) across the members of the group named
@@ -46,6 +47,12 @@ using AllReduceStatsFn = void (*)(const char *group, int64_t groupLength,
 
 /// Installs the collective (nullptr restores the single-process identity).
 void setAllReduceStats(AllReduceStatsFn fn);
+
+/// The words of norm_rt_size_mismatch's line (its arguments, the same
+/// meaning), for a tool that makes the same check itself.
+std::string sizeMismatchMessage(int64_t argument, int64_t dim, int64_t size,
+                                int64_t otherArgument, int64_t otherDim,
+                                int64_t otherSize);
 
 /// The name that norm_rt_size_mismatch's line starts with (default "error").
 void setProgramName(const char *name);

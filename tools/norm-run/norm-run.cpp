@@ -224,14 +224,11 @@ void checkTiedDims(ModuleOp module, StringRef name,
     for (mlir::norm::ArgumentDim d : tie.dims) {
       int64_t size = sizeOf(d);
       if (tie.size && size != *tie.size)
-        fail(llvm::formatv("argument #{0} has {1} in dim {2} where the "
-                           "program has {3}",
-                           d.argument, size, d.dim, *tie.size));
+        fail(rt::sizeMismatchMessage(d.argument, d.dim, size, -1, -1,
+                                     *tie.size));
       if (!tie.size && size != sizeOf(first))
-        fail(llvm::formatv("argument #{0} has {1} in dim {2}, argument #{3} "
-                           "{4} in dim {5}: the program needs them equal",
-                           d.argument, size, d.dim, first.argument,
-                           sizeOf(first), first.dim));
+        fail(rt::sizeMismatchMessage(d.argument, d.dim, size, first.argument,
+                                     first.dim, sizeOf(first)));
     }
   }
 }
