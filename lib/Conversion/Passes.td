@@ -14,12 +14,19 @@ def ConvertNormToLinalg : Pass<"convert-norm-to-linalg"> {
   let summary = "Lower every norm op to linalg, tensor and arith on tensors";
   let description = [{
     Lowers each normalizer with one shared recipe driven by
-    `NormalizationOpInterface`: a reduction for the mean, a second reduction
-    for the sum of squared deviations (two-pass, so data with a large mean
-    keep their precision), an elementwise computation of `rstd`, and one
-    elementwise `linalg.generic` that normalizes and applies the affine
-    transform. Statistics are computed in `compute_type`; bf16 and f16 data
-    are widened inside the loops and rounded once when stored.
+    `NormalizationOpInterface`: a reduction for the mean m1, one reduction
+    with two results for s1 = sum(x - m1) and s2 = sum((x - m1)^2) (the
+    corrected two-pass algorithm: mean = m1 + s1/n, m2 = s2 - s1^2/n, accurate
+    whatever the order of the elements and the mean), an elementwise
+    computation of `rstd`, and one elementwise `linalg.generic` that
+    normalizes and applies the affine transform. bf16 and f16 data are
+    widened inside the loops and rounded once when stored.
+
+    Statistics of f32/bf16/f16 data accumulate in f32 over at most 4096
+    values, in f64 over more (or a dynamic number); f32 statistics that
+    overflowed or underflowed (checked per row, after the row kernel) are
+    computed again in f64, in an `scf.if`. The error argument is in
+    NormToLinalg.cpp (`normalize`).
 
     Group norm splits the channel dim into (groups, channels per group) with
     `tensor.expand_shape`; the projection ops become a `linalg.matmul` with a
@@ -31,7 +38,13 @@ def ConvertNormToLinalg : Pass<"convert-norm-to-linalg"> {
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::tensor::TensorDialect"];
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"overflowFallback", "overflow-fallback", "bool", "true",
+           "Compute f32 statistics that overflowed or underflowed again in "
+           "f64 (an scf.if after the check of every row); off, they stay as "
+           "computed">
+  ];
 }
 
 def ConvertNormToGPU : Pass<"convert-norm-to-gpu"> {

@@ -68,6 +68,9 @@ static void addOutParams(OpPassManager &pm) {
   // alignment that the ABI asks of them.
   outParams.addResultAttribute = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  //  (A result that an overflow check may compute again, in an scf.if
+  //  whose branches both yield its buffer, is that buffer.)
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(norm::createNormResultsInPlace());
 }
 
@@ -208,7 +211,11 @@ void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
   ConvertNormToGPUOptions rowKernels;
   rowKernels.maxVectorsPerThread = options.maxVectorsPerThread;
   pm.addPass(createConvertNormToGPU(rowKernels));
-  pm.addPass(createConvertNormToLinalg());
+  //    (Without the f64 recomputation of overflowed statistics, whose scf.if
+  //    the GPU offload does not take.)
+  ConvertNormToLinalgOptions toLinalg;
+  toLinalg.overflowFallback = false;
+  pm.addPass(createConvertNormToLinalg(toLinalg));
   addStageVerifier(pm, "convert-norm-to-gpu and convert-norm-to-linalg");
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());

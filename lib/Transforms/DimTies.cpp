@@ -10,6 +10,7 @@
 #include "lib/Transforms/DimTies.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
@@ -73,6 +74,17 @@ void visit(Ties &ties, Operation *op) {
   }
   if (llvm::isa<tensor::CastOp>(op)) {
     joinPositions(ties, op->getOperand(0), op->getResult(0));
+    return;
+  }
+  // An scf.if's results are what either branch yields (the f64
+  // recomputation of statistics that overflowed).
+  if (auto ifOp = llvm::dyn_cast<scf::IfOp>(op)) {
+    for (Block *block : {ifOp.thenBlock(), ifOp.elseBlock()})
+      if (block)
+        for (auto [yielded, result] :
+             llvm::zip(block->getTerminator()->getOperands(),
+                       ifOp.getResults()))
+          joinPositions(ties, yielded, result);
     return;
   }
   if (op->hasTrait<OpTrait::SameOperandsAndResultShape>()) {

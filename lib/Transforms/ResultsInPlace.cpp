@@ -41,8 +41,10 @@ struct NormResultsInPlacePass
       (void)forward(rewriter, func, copy);
   }
 
-  /// `copy` of collapse_shape(alloc) into a result argument that nothing
-  /// else uses: the allocation becomes a view of the argument.
+  /// `copy` of an allocation, or of collapse_shape(alloc), into a result
+  /// argument that nothing else uses: the allocation becomes the argument
+  /// or a view of it. (A plain allocation reaches here when the result was
+  /// an scf.if's that both branches computed in it.)
   LogicalResult forward(RewriterBase &rewriter, func::FuncOp func,
                         memref::CopyOp copy) {
     auto out = dyn_cast<BlockArgument>(copy.getTarget());
@@ -51,14 +53,17 @@ struct NormResultsInPlacePass
         !out.hasOneUse())
       return failure();
     auto collapse = copy.getSource().getDefiningOp<memref::CollapseShapeOp>();
-    if (!collapse || !collapse->hasOneUse())
+    if (collapse && !collapse->hasOneUse())
       return failure();
-    auto alloc = collapse.getSrc().getDefiningOp<memref::AllocOp>();
+    auto alloc = (collapse ? collapse.getSrc() : copy.getSource())
+                     .getDefiningOp<memref::AllocOp>();
+    auto outType = cast<MemRefType>(out.getType());
     if (!alloc || alloc->getBlock() != copy->getBlock() ||
         !alloc.getType().getLayout().isIdentity() ||
-        !cast<MemRefType>(out.getType()).getLayout().isIdentity() ||
-        collapse.getResultType().getShape() !=
-            cast<MemRefType>(out.getType()).getShape())
+        !outType.getLayout().isIdentity() ||
+        (collapse ? collapse.getResultType().getShape()
+                  : alloc.getType().getShape()) != outType.getShape() ||
+        (!collapse && alloc.getType() != outType))
       return failure();
     // Nothing may touch the allocation after the copy but its deallocation.
     SmallVector<Operation *> deallocs;
@@ -68,17 +73,21 @@ struct NormResultsInPlacePass
         continue;
       }
       Operation *inBlock = copy->getBlock()->findAncestorOpInBlock(*user);
-      if (!inBlock || (user != collapse && !inBlock->isBeforeInBlock(copy)))
+      if (!inBlock || (user != collapse && user != copy &&
+                       !inBlock->isBeforeInBlock(copy)))
         return failure();
     }
     rewriter.setInsertionPoint(alloc);
-    Value view = memref::ExpandShapeOp::create(
-        rewriter, alloc.getLoc(), alloc.getType(), out,
-        collapse.getReassociationIndices());
+    Value view = out;
+    if (collapse)
+      view = memref::ExpandShapeOp::create(rewriter, alloc.getLoc(),
+                                           alloc.getType(), out,
+                                           collapse.getReassociationIndices());
     for (Operation *dealloc : deallocs)
       rewriter.eraseOp(dealloc);
     rewriter.eraseOp(copy);
-    rewriter.eraseOp(collapse);
+    if (collapse)
+      rewriter.eraseOp(collapse);
     rewriter.replaceOp(alloc, view);
     return success();
   }

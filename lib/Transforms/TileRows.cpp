@@ -98,10 +98,12 @@ static bool tilesExactly(linalg::LinalgOp op) {
 }
 
 /// The ops a root may absorb: its linalg producers, transitively, as long as
-/// every linalg user of a producer is absorbed too. A normalizer's shift,
-/// reductions and statistics qualify; a residual-stream value that the next
-/// block also adds does not, so fusion stays local to one normalizer and its
-/// neighbours instead of cloning the whole network into one loop.
+/// every linalg user of a producer in the root's block is absorbed too. A
+/// normalizer's reductions and statistics qualify; a residual-stream value
+/// that the next block also adds does not, so fusion stays local to one
+/// normalizer and its neighbours instead of cloning the whole network into
+/// one loop. Users in other blocks (the f64 recomputation of statistics that
+/// overflowed, in an scf.if) read what the loop yields.
 static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root) {
   llvm::SetVector<Operation *> cluster;
   cluster.insert(root);
@@ -115,7 +117,8 @@ static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root) {
             producer->getBlock() != root->getBlock())
           continue;
         bool absorbed = llvm::all_of(producer->getUsers(), [&](Operation *u) {
-          return cluster.contains(u) || !isa<linalg::LinalgOp>(u);
+          return cluster.contains(u) || !isa<linalg::LinalgOp>(u) ||
+                 u->getBlock() != root->getBlock();
         });
         if (absorbed && cluster.insert(producer))
           grown = true;
@@ -143,11 +146,13 @@ fuseWhenSliced(const llvm::SetVector<Operation *> &cluster,
   if (!sliced)
     return std::nullopt;
   scf::SCFTileAndFuseOptions::ControlFnResult result;
+  Block *block = producer.getOwner()->getBlock();
   result.yieldProducerReplacement =
       !isDestinationOperand &&
-      llvm::any_of(producer.getUsers(), [](Operation *user) {
+      llvm::any_of(producer.getUsers(), [&](Operation *user) {
         return !isa<TilingInterface, tensor::ExtractSliceOp, scf::ForallOp>(
-            user);
+                   user) ||
+               user->getBlock() != block;
       });
   return result;
 }
@@ -487,8 +492,14 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   /// norm's N) become loops that carry the accumulator.
   LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                                    unsigned bits) {
-    if (op.hasDynamicShape() || op.getNumDpsInits() != 1 ||
-        op.getNumReductionLoops() == 0 || !tilesExactly(op))
+    // (Several results, such as the sums of deviations and of their
+    // squares, get one accumulator each; they must be indexed alike.)
+    if (op.hasDynamicShape() || op.getNumReductionLoops() == 0 ||
+        !tilesExactly(op) ||
+        llvm::any_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+          return op.getMatchingIndexingMap(&init) !=
+                 op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+        }))
       return failure();
     op = collapseInnermost(rewriter, op);
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();

@@ -4,25 +4,36 @@
 // CHECK:         #[[ROT:.*]] = affine_map<(d0, d1) -> (d0, (d1 + 64) mod 128)>
 
 // A row normalizer becomes one loop over rows (one row of 4096 f32 per
-// tile): the shift, both reductions and the statistics are computed in the
-// tile. Each reduction accumulates 4 x 8 lanes per step and reduces that
-// vector at the end (a vector reduction, not a loop of scalar adds); the
-// apply writes 8-lane vectors.
+// tile): both reductions (the mean, then the sums of deviations and of
+// their squares, two accumulators in one loop) and the statistics are
+// computed in the tile. Each reduction accumulates 4 x 8 lanes per step and
+// reduces that vector at the end (a vector reduction, not a loop of scalar
+// adds); the apply writes 8-lane vectors. The loop also yields the rows'
+// variances, which a scalar loop checks for overflow; only then does the
+// same kernel run again with f64 accumulators.
 // CHECK-LABEL: func.func @layer_norm
-// CHECK:         scf.forall (%[[ROW:.*]]) in (256)
+// CHECK:         %[[FAST:.*]]:2 = scf.forall (%[[ROW:.*]]) in (256)
 // CHECK:           tensor.extract_slice %{{.*}}[%[[ROW]], 0] [1, 4096] [1, 1]
 // CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
 // CHECK:             arith.addf {{.*}} : vector<1x32xf32>
 // CHECK:           vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x32xf32> to vector<1xf32>
-// CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
+// CHECK:           scf.for {{.*}} step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>, tensor<1x32xf32>)
+// CHECK:             arith.subf {{.*}} : vector<1x32xf32>
 // CHECK:             arith.mulf {{.*}} : vector<1x32xf32>
+// CHECK:           vector.multi_reduction <add>
 // CHECK:           vector.multi_reduction <add>
 // CHECK:           scf.for {{.*}} step %c8
 // CHECK:             vector.transfer_read {{.*}} vector<1x8xf32>
 // CHECK:             vector.transfer_write {{.*}} vector<1x8xf32>
 // CHECK:           scf.forall.in_parallel
-// CHECK-NOT:     linalg.generic
-// CHECK:         return
+// CHECK:         %[[REDO:.*]] = scf.for {{.*}} -> (i1)
+// CHECK:           tensor.extract %[[FAST]]#1
+// CHECK:         %[[Y:.*]] = scf.if %[[REDO]]
+// CHECK:           scf.forall
+// CHECK:             -> (tensor<1x32xf64>)
+// CHECK:         } else {
+// CHECK:           scf.yield %[[FAST]]#0
+// CHECK:         return %[[Y]]
 func.func @layer_norm(%x: tensor<256x4096xf32>, %g: tensor<4096xf32>, %b: tensor<4096xf32>) -> tensor<256x4096xf32> {
   %y = norm.layer_norm %x scale(%g : tensor<4096xf32>) bias(%b : tensor<4096xf32>) : tensor<256x4096xf32>
   return %y : tensor<256x4096xf32>
@@ -43,7 +54,7 @@ func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
 // the loop that writes y. No scratch tile; the output is written once and
 // never read back.
 // CHECK-LABEL: func.func @add_rms_norm
-// CHECK:         %[[LOOP:.*]]:2 = scf.forall
+// CHECK:         %[[LOOP:.*]]:3 = scf.forall
 // CHECK-NOT:       tensor.empty() : tensor<4x1024xf32>
 // CHECK:           scf.for {{.*}} -> (tensor<4x8xf32>)
 // CHECK:             %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<4x8xf32>
@@ -53,7 +64,8 @@ func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
 // CHECK:             vector.transfer_write %[[SUM]]
 // CHECK:             vector.transfer_write
 // CHECK:           scf.forall.in_parallel
-// CHECK:         return %[[LOOP]]#{{[01]}}, %[[LOOP]]#{{[01]}}
+// CHECK:         %[[Y:.*]] = scf.if
+// CHECK:         return %[[Y]], %[[LOOP]]#{{[0-2]}}
 func.func @add_rms_norm(%x: tensor<64x1024xf32>, %r: tensor<64x1024xf32>, %g: tensor<1024xf32>)
     -> (tensor<64x1024xf32>, tensor<64x1024xf32>) {
   %y, %sum = norm.add_rms_norm %x, %r scale(%g : tensor<1024xf32>) : tensor<64x1024xf32>
@@ -122,7 +134,8 @@ func.func @negative_one_tile(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 // nest after lowering) and reads the whole normalized result, which the
 // normalizer computes as a root of its own.
 // CHECK-LABEL: func.func @negative_rotate_half_consumer
-// CHECK:         %[[N:.*]] = scf.forall
+// CHECK:         scf.forall
+// CHECK:         %[[N:.*]] = scf.if
 // CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[ROT]], #{{.*}}], {{.*}}} ins(%[[N]], %[[N]] : tensor<16x128xf32>, tensor<16x128xf32>)
 // CHECK-NOT:     scf.forall
 // CHECK:         return %[[R]]

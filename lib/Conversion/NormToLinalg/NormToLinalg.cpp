@@ -17,12 +17,15 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_CONVERTNORMTOLINALG
@@ -110,27 +113,40 @@ static Value countOfDims(OpBuilder &b, Location loc, Value like,
 }
 
 /// Builds a `linalg.generic` over a `rank`-dim space with `inputs` read
-/// through `inputMaps`, producing `init` (through `initMap`); the dims in
-/// `reduced` are reduction iterators. `body` gets the block arguments (inputs
-/// then the accumulator) and returns the value to yield.
-static Value
-buildGeneric(OpBuilder &b, Location loc, int64_t rank, ValueRange inputs,
-             ArrayRef<AffineMap> inputMaps, Value init, AffineMap initMap,
-             ArrayRef<int64_t> reduced,
-             function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+/// through `inputMaps`, producing `inits` (each through `initMap`); the dims
+/// in `reduced` are reduction iterators. `body` gets the block arguments
+/// (inputs then the accumulators) and returns the values to yield.
+static SmallVector<Value> buildGenerics(
+    OpBuilder &b, Location loc, int64_t rank, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps, ValueRange inits, AffineMap initMap,
+    ArrayRef<int64_t> reduced,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(initMap);
+  maps.append(inits.size(), initMap);
   SmallVector<utils::IteratorType> iterators;
   for (int64_t d = 0; d < rank; ++d)
     iterators.push_back(llvm::is_contained(reduced, d)
                             ? utils::IteratorType::reduction
                             : utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, init.getType(), inputs, init, maps, iterators,
+      b, loc, inits.getTypes(), inputs, inits, maps, iterators,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
       });
-  return generic.getResult(0);
+  return generic.getResults();
+}
+
+/// `buildGenerics` with one result.
+static Value
+buildGeneric(OpBuilder &b, Location loc, int64_t rank, ValueRange inputs,
+             ArrayRef<AffineMap> inputMaps, Value init, AffineMap initMap,
+             ArrayRef<int64_t> reduced,
+             function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  return buildGenerics(b, loc, rank, inputs, inputMaps, init, initMap, reduced,
+                       [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                         return SmallVector<Value>{body(nb, nloc, args)};
+                       })
+      .front();
 }
 
 /// An elementwise map over tensors of one shape (all identity maps).
@@ -303,16 +319,22 @@ struct NormalizationPlan {
 };
 
 /// What the recipe produced. Statistics are tensors over the kept dims in
-/// the compute type; `count` is a scalar, or a tensor when masked.
+/// the compute type; `count` is a scalar, or a tensor when masked, in the
+/// accumulation type.
 struct NormalizationValues {
   Value result, mean, variance, rstd, count;
 };
 } // namespace
 
-/// Sums, over the reduced dims, `x - shift - mean` (each term only when
-/// given), squared when `square`, skipping masked-out positions.
-static Value reduceData(OpBuilder &b, Location loc, const NormalizationPlan &p,
-                        Value shift, Value mean, bool square) {
+/// Reductions of more values than this accumulate in f64 (see `normalize`).
+static constexpr int64_t kLongReduction = 4096;
+
+/// Sums, over the reduced dims, `x - shift` (`x` without a shift) and, when
+/// `squares`, its square as a second result; in `acc`, skipping masked-out
+/// positions. One pass over the data either way.
+static SmallVector<Value> reduceData(OpBuilder &b, Location loc,
+                                     const NormalizationPlan &p, Type acc,
+                                     Value shift, bool sums, bool squares) {
   MLIRContext *ctx = b.getContext();
   int64_t rank = rankOf(p.data);
   SmallVector<int64_t> kept = complementDims(rank, p.reduced);
@@ -322,69 +344,49 @@ static Value reduceData(OpBuilder &b, Location loc, const NormalizationPlan &p,
     inputs.push_back(p.mask);
     maps.push_back(projection(rank, p.reduced, ctx));
   }
-  for (Value v : {shift, mean})
-    if (v) {
-      inputs.push_back(v);
-      maps.push_back(projection(rank, kept, ctx));
-    }
-  Type ct = p.computeType;
-  Value init = filledOfDims(b, loc, p.data, kept, ct, 0.0);
-  return buildGeneric(
-      b, loc, rank, inputs, maps, init, projection(rank, kept, ctx), p.reduced,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-        Value v = castFloat(nb, nloc, args[0], ct);
+  if (shift) {
+    inputs.push_back(shift);
+    maps.push_back(projection(rank, kept, ctx));
+  }
+  SmallVector<Value> inits;
+  for (unsigned i = 0, e = unsigned(sums) + unsigned(squares); i < e; ++i)
+    inits.push_back(filledOfDims(b, loc, p.data, kept, acc, 0.0));
+  return buildGenerics(
+      b, loc, rank, inputs, maps, inits, projection(rank, kept, ctx),
+      p.reduced,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value v = castFloat(nb, nloc, args[0], acc);
         unsigned next = 1;
         Value valid = p.mask ? args[next++] : Value();
         if (shift)
           v = arith::SubFOp::create(nb, nloc, v, args[next++]);
-        if (mean)
-          v = arith::SubFOp::create(nb, nloc, v, args[next++]);
-        if (square)
-          v = arith::MulFOp::create(nb, nloc, v, v);
-        if (valid)
-          v = arith::SelectOp::create(nb, nloc, valid, v,
-                                      floatConstant(nb, nloc, ct, 0.0));
+        SmallVector<Value> terms;
+        if (sums)
+          terms.push_back(v);
+        if (squares)
+          terms.push_back(arith::MulFOp::create(nb, nloc, v, v));
         // reassoc: the sum may be split over several accumulators (vector
         // lanes, interleaved chains), which vectorizing it needs.
-        return arith::AddFOp::create(
-            nb, nloc, args.back(), v,
-            arith::FastMathFlagsAttr::get(nb.getContext(),
-                                          arith::FastMathFlags::reassoc));
+        auto reassoc = arith::FastMathFlagsAttr::get(
+            nb.getContext(), arith::FastMathFlags::reassoc);
+        SmallVector<Value> updated;
+        for (auto [term, sum] : llvm::zip_equal(terms, args.take_back(inits.size()))) {
+          if (valid)
+            term = arith::SelectOp::create(nb, nloc, valid, term,
+                                           floatConstant(nb, nloc, acc, 0.0));
+          updated.push_back(
+              arith::AddFOp::create(nb, nloc, sum, term, reassoc));
+        }
+        return updated;
       });
 }
 
-/// The first element of every reduced slice, in the compute type. Sums of
-/// `x - shift` stay small, so the mean of data far from zero (mean 1e4,
-/// deviation 1) keeps full precision, and `x - shift` is exact there.
-static Value buildShift(OpBuilder &b, Location loc,
-                        const NormalizationPlan &p) {
-  MLIRContext *ctx = b.getContext();
-  int64_t rank = rankOf(p.data);
-  SmallVector<int64_t> kept = complementDims(rank, p.reduced);
-  int64_t keptRank = static_cast<int64_t>(kept.size());
-  SmallVector<AffineExpr> exprs;
-  for (int64_t d = 0; d < rank; ++d) {
-    auto *at = llvm::find(kept, d);
-    exprs.push_back(at != kept.end()
-                        ? getAffineDimExpr(at - kept.begin(), ctx)
-                        : getAffineConstantExpr(0, ctx));
-  }
-  Value init = emptyOfDims(b, loc, p.data, kept, p.computeType);
-  return buildGeneric(b, loc, keptRank, {p.data},
-                      {AffineMap::get(keptRank, 0, exprs, ctx)}, init,
-                      AffineMap::getMultiDimIdentityMap(keptRank, ctx), {},
-                      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                        return castFloat(nb, nloc, args[0], p.computeType);
-                      });
-}
-
-/// The number of values each statistic averages: a scalar, or (masked) a
-/// tensor over the kept dims.
-static Value buildCount(OpBuilder &b, Location loc,
-                        const NormalizationPlan &p) {
-  Type ct = p.computeType;
+/// The number of values each statistic averages, in `acc`: a scalar, or
+/// (masked) a tensor over the kept dims.
+static Value buildCount(OpBuilder &b, Location loc, const NormalizationPlan &p,
+                        Type acc) {
   if (!p.mask)
-    return countOfDims(b, loc, p.data, p.reduced, ct);
+    return countOfDims(b, loc, p.data, p.reduced, acc);
   MLIRContext *ctx = b.getContext();
   int64_t rank = rankOf(p.data);
   SmallVector<int64_t> kept = complementDims(rank, p.reduced);
@@ -392,24 +394,25 @@ static Value buildCount(OpBuilder &b, Location loc,
   // the count the kept ones, so every loop bound is known.
   return buildGeneric(
       b, loc, rank, {p.mask}, {projection(rank, p.reduced, ctx)},
-      filledOfDims(b, loc, p.data, kept, ct, 0.0), projection(rank, kept, ctx),
+      filledOfDims(b, loc, p.data, kept, acc, 0.0), projection(rank, kept, ctx),
       p.reduced, [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-        Value one = arith::UIToFPOp::create(nb, nloc, ct, args[0]);
+        Value one = arith::UIToFPOp::create(nb, nloc, acc, args[0]);
         return arith::AddFOp::create(nb, nloc, args[1], one);
       });
 }
 
 /// `total / count` over the kept dims, 0 where nothing was counted.
 static Value divideByCount(OpBuilder &b, Location loc, Value total,
-                           Value count, Type ct) {
+                           Value count) {
+  Type type = elementTypeOf(total);
   SmallVector<Value> inputs = {total};
   bool countIsTensor = llvm::isa<RankedTensorType>(count.getType());
   if (countIsTensor)
     inputs.push_back(count);
-  return buildMap(b, loc, inputs, ct,
+  return buildMap(b, loc, inputs, type,
                   [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
                     Value n = countIsTensor ? args[1] : count;
-                    Value zero = floatConstant(nb, nloc, ct, 0.0);
+                    Value zero = floatConstant(nb, nloc, type, 0.0);
                     Value q = arith::DivFOp::create(nb, nloc, args[0], n);
                     Value any = arith::CmpFOp::create(
                         nb, nloc, arith::CmpFPredicate::OGT, n, zero);
@@ -417,41 +420,77 @@ static Value divideByCount(OpBuilder &b, Location loc, Value total,
                   });
 }
 
+/// Whether `v` is finite (false for NaN).
+static Value isFinite(OpBuilder &b, Location loc, Value v) {
+  Value inf = floatConstant(b, loc, v.getType(),
+                            std::numeric_limits<double>::infinity());
+  return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                               math::AbsFOp::create(b, loc, v), inf);
+}
+
 namespace {
-/// The moments of the data over the reduced dims, around a per-slice shift:
-/// mean = shift + delta, m2 = sum((x - shift - delta)^2).
+/// The moments of the data over the reduced dims, in the accumulation type:
+/// mean = shift + center, m2 = the sum of squared deviations from the mean
+/// (of the values, for RMS-style statistics, which have no mean).
 struct Moments {
-  Value count, shift, delta, m2;
+  Value count, shift, center, mean, m2;
 };
 } // namespace
 
-/// Shifted two-pass moments: the mean of `x - shift` first, then squared
-/// deviations from it. RMS-style statistics need neither shift nor mean.
+/// Corrected two-pass moments (Chan, Golub and LeVeque, 1983): the mean m1
+/// first, then in one pass s1 = sum(x - m1) and s2 = sum((x - m1)^2);
+/// mean = m1 + s1 / n, m2 = s2 - s1^2 / n. The correction s1 / n recovers
+/// what rounding took from m1, so data far from zero (mean 1e4, deviation 1)
+/// keep full precision wherever their extreme values are: no element is
+/// special. RMS-style statistics are one pass of squares.
 static Moments computeMoments(OpBuilder &b, Location loc,
-                              const NormalizationPlan &p, bool centered) {
+                              const NormalizationPlan &p, Type acc,
+                              bool centered) {
   Moments m;
-  m.count = buildCount(b, loc, p);
-  if (centered) {
-    m.shift = buildShift(b, loc, p);
-    m.delta = divideByCount(b, loc, reduceData(b, loc, p, m.shift, {}, false),
-                            m.count, p.computeType);
+  m.count = buildCount(b, loc, p, acc);
+  if (!centered) {
+    m.m2 = reduceData(b, loc, p, acc, {}, false, /*squares=*/true).front();
+    return m;
   }
-  m.m2 = reduceData(b, loc, p, m.shift, m.delta, /*square=*/true);
+  m.shift = divideByCount(
+      b, loc, reduceData(b, loc, p, acc, {}, true, false).front(), m.count);
+  SmallVector<Value> sums =
+      reduceData(b, loc, p, acc, m.shift, /*sums=*/true, /*squares=*/true);
+  m.center = divideByCount(b, loc, sums[0], m.count);
+  m.m2 = buildMap(b, loc, {sums[1], sums[0], m.center}, acc,
+                  [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                    Value fix = arith::MulFOp::create(nb, nloc, a[1], a[2]);
+                    Value m2 = arith::SubFOp::create(nb, nloc, a[0], fix);
+                    return arith::MaximumFOp::create(
+                        nb, nloc, m2, floatConstant(nb, nloc, acc, 0.0));
+                  });
+  // A shift that is not finite (a row holding +-Inf) is the mean itself: the
+  // correction, computed from infinite deviations, is NaN.
+  m.mean = buildMap(b, loc, {m.shift, m.center}, acc,
+                    [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                      Value sum = arith::AddFOp::create(nb, nloc, a[0], a[1]);
+                      return arith::SelectOp::create(
+                          nb, nloc, isFinite(nb, nloc, a[0]), sum, a[0]);
+                    });
   return m;
 }
 
-/// `a + b` over tensors of one shape.
-static Value addTensors(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  return buildMap(b, loc, {lhs, rhs}, elementTypeOf(lhs),
-                  [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
-                    return arith::AddFOp::create(nb, nloc, a[0], a[1]);
+/// Converts a statistic tensor to the element type `to`.
+static Value castElements(OpBuilder &b, Location loc, Value v, Type to) {
+  if (elementTypeOf(v) == to)
+    return v;
+  return buildMap(b, loc, {v}, to,
+                  [&](OpBuilder &nb, Location nloc, ValueRange a) {
+                    return castFloat(nb, nloc, a[0], to);
                   });
 }
 
-/// Computes (or takes) the statistics, then normalizes `p.data` and applies
-/// the affine transform: the one lowering every normalizer shares.
-static NormalizationValues normalize(OpBuilder &b, Location loc,
-                                     const NormalizationPlan &p) {
+/// Normalizes with statistics accumulated in `acc` (or given): the recipe
+/// itself. `spread`, when asked for, is the statistic that scales the data,
+/// in `acc`.
+static NormalizationValues normalizeIn(OpBuilder &b, Location loc,
+                                       const NormalizationPlan &p, Type acc,
+                                       Value *spreadOut = nullptr) {
   MLIRContext *ctx = b.getContext();
   Type ct = p.computeType;
   int64_t rank = rankOf(p.data);
@@ -459,29 +498,39 @@ static NormalizationValues normalize(OpBuilder &b, Location loc,
   NormalizationValues out;
   bool centered = p.statistic == Statistic::Variance;
 
-  Value m2, shift, center;
+  // The statistics in the type they were computed in; the data are centered
+  // by `x - hi - lo`, hi + lo the mean to more than the compute type's
+  // precision (x - hi is exact near the mean).
+  Value spread, hi, lo;
   if (p.givenVariance) {
-    center = out.mean = buildMap(b, loc, {p.givenMean}, ct,
-                                 [&](OpBuilder &nb, Location nloc, ValueRange a) {
-                                   return castFloat(nb, nloc, a[0], ct);
-                                 });
-    out.variance = buildMap(b, loc, {p.givenVariance}, ct,
-                            [&](OpBuilder &nb, Location nloc, ValueRange a) {
-                              return castFloat(nb, nloc, a[0], ct);
-                            });
+    out.mean = hi = castElements(b, loc, p.givenMean, ct);
+    spread = castElements(b, loc, p.givenVariance, ct);
   } else {
-    Moments moments = computeMoments(b, loc, p, centered);
-    out.count = moments.count;
-    shift = moments.shift;
-    center = moments.delta;
-    m2 = moments.m2;
-    if (centered)
-      out.mean = addTensors(b, loc, shift, center);
-    if (p.statistic != Statistic::SumOfSquares)
-      out.variance = divideByCount(b, loc, m2, out.count, ct);
+    Moments m = computeMoments(b, loc, p, acc, centered);
+    out.count = llvm::isa<RankedTensorType>(m.count.getType())
+                    ? castElements(b, loc, m.count, ct)
+                    : castFloat(b, loc, m.count, ct);
+    spread = p.statistic == Statistic::SumOfSquares
+                 ? m.m2
+                 : divideByCount(b, loc, m.m2, m.count);
+    if (centered) {
+      out.mean = castElements(b, loc, m.mean, ct);
+      hi = castElements(b, loc, m.shift, ct);
+      lo = buildMap(b, loc, {m.shift, hi, m.center}, ct,
+                    [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                      Value rest = arith::SubFOp::create(
+                          nb, nloc, a[0], castFloat(nb, nloc, a[1], acc));
+                      rest = arith::AddFOp::create(nb, nloc, rest, a[2]);
+                      return castFloat(nb, nloc, rest, ct);
+                    });
+    }
   }
+  if (p.statistic != Statistic::SumOfSquares)
+    out.variance = castElements(b, loc, spread, ct);
+  if (spreadOut)
+    *spreadOut = spread;
 
-  Value spread = out.variance ? out.variance : m2;
+  Type st = elementTypeOf(spread);
   bool addEpsilon = p.statistic != Statistic::SumOfSquares;
   out.rstd = buildMap(b, loc, {spread}, ct,
                       [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
@@ -489,15 +538,17 @@ static NormalizationValues normalize(OpBuilder &b, Location loc,
                         if (addEpsilon)
                           v = arith::AddFOp::create(
                               nb, nloc, v,
-                              floatConstant(nb, nloc, ct, p.epsilon));
-                        return math::RsqrtOp::create(nb, nloc, v);
+                              floatConstant(nb, nloc, st, p.epsilon));
+                        return castFloat(nb, nloc,
+                                         math::RsqrtOp::create(nb, nloc, v),
+                                         ct);
                       });
 
   // y = (x - mean) * rstd * (offset + scale) + bias, rounded once.
   SmallVector<Value> inputs = {p.data, out.rstd};
   SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
                                  projection(rank, kept, ctx)};
-  for (Value v : {shift, center})
+  for (Value v : {hi, lo})
     if (v) {
       inputs.push_back(v);
       maps.push_back(projection(rank, kept, ctx));
@@ -515,9 +566,9 @@ static NormalizationValues normalize(OpBuilder &b, Location loc,
       [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
         Value v = castFloat(nb, nloc, args[0], ct);
         unsigned next = 2;
-        if (shift)
+        if (hi)
           v = arith::SubFOp::create(nb, nloc, v, args[next++]);
-        if (center)
+        if (lo)
           v = arith::SubFOp::create(nb, nloc, v, args[next++]);
         v = arith::MulFOp::create(nb, nloc, v, args[1]);
         if (p.scale) {
@@ -532,6 +583,142 @@ static NormalizationValues normalize(OpBuilder &b, Location loc,
                                     castFloat(nb, nloc, args[next++], ct));
         return castFloat(nb, nloc, v, p.resultElementType);
       });
+  return out;
+}
+
+/// Whether any element of `spread` (a tensor over the kept dims) says that
+/// statistics accumulated in its type overflowed or underflowed: not finite
+/// (an overflow, or data with Inf or NaN), or, where epsilon is too small to
+/// hide it, a value small enough that squares rounded to subnormals (or to
+/// 0) could have mattered (below 2^-96: with n <= 2^24 values, the subnormal
+/// roundings are below 2^-54 of anything larger). A loop of scalar checks,
+/// not a linalg op: norm-tile-rows fuses the statistics into the row kernel
+/// and yields them for it.
+static Value anyOutOfRange(OpBuilder &b, Location loc, Value spread,
+                           double epsilon) {
+  Type type = elementTypeOf(spread);
+  bool tinyMatters = epsilon < std::ldexp(1.0, -96);
+  auto check = [&](OpBuilder &nb, Location nloc, Value v) -> Value {
+    Value bad = arith::XOrIOp::create(
+        nb, nloc, isFinite(nb, nloc, v),
+        arith::ConstantIntOp::create(nb, nloc, 1, 1));
+    if (!tinyMatters)
+      return bad;
+    // (0 too: the squares of 1e-38 are all 0 in f32.)
+    Value tiny = floatConstant(nb, nloc, type, std::ldexp(1.0, -96));
+    Value small =
+        arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OLT, v, tiny);
+    return arith::OrIOp::create(nb, nloc, bad, small);
+  };
+  int64_t rank = rankOf(spread);
+  if (rank == 0)
+    return check(b, loc, tensor::ExtractOp::create(b, loc, spread, {}));
+  Value flat = spread;
+  if (rank > 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < rank; ++d)
+      all[0].push_back(d);
+    flat = tensor::CollapseShapeOp::create(b, loc, spread, all);
+  }
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value n = tensor::DimOp::create(b, loc, flat, 0);
+  Value none = arith::ConstantIntOp::create(b, loc, 0, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, zero, n, one, ValueRange{none},
+      [&](OpBuilder &nb, Location nloc, Value i, ValueRange acc) {
+        Value v = tensor::ExtractOp::create(nb, nloc, flat, ValueRange{i});
+        scf::YieldOp::create(
+            nb, nloc,
+            ValueRange{arith::OrIOp::create(nb, nloc, acc[0],
+                                            check(nb, nloc, v))});
+      });
+  return loop.getResult(0);
+}
+
+/// The number of values each statistic reduces, or nullopt when dynamic.
+static std::optional<int64_t> staticCount(const NormalizationPlan &p) {
+  auto type = llvm::cast<RankedTensorType>(p.data.getType());
+  int64_t n = 1;
+  for (int64_t d : p.reduced) {
+    if (type.isDynamicDim(d))
+      return std::nullopt;
+    n *= type.getDimSize(d);
+  }
+  return n;
+}
+
+/// Computes (or takes) the statistics, then normalizes `p.data` and applies
+/// the affine transform: the one lowering every normalizer shares.
+///
+/// Statistics of f32, bf16 and f16 data accumulate in f32 when the
+/// reductions are short, in f64 when they are long (more than
+/// kLongReduction values, or a dynamic number). Why that is accurate:
+///  - f32, n <= 4096 values per statistic, split over the vector lanes and
+///    chains of the row kernel: each partial sum adds at most n terms, so
+///    the sums are within n * 2^-24 of the sum of magnitudes in the worst
+///    case and ~sqrt(n) * 2^-24 typically (Higham, Accuracy and Stability
+///    of Numerical Algorithms, 4.2), and the corrected two-pass variance
+///    adds no more than that (Chan, Golub and LeVeque). Overflow and
+///    underflow are checked after the fact (anyOutOfRange), and then all of
+///    it is computed again in f64: never for ordinary data.
+///  - f64: f32, bf16 and f16 values and their squares are exact in f64, and
+///    neither they nor sums of up to 2^40 of them overflow or underflow
+///    there (2^256 < 2^1024, 2^-298 > 2^-1022); a sum of n terms is within
+///    n * 2^-53 of the sum of magnitudes, 2^-33 for n = 2^20: no blocked or
+///    pairwise summation is needed for f32 results.
+/// f64 data accumulate in f64 (no wider type; no overflow check).
+static NormalizationValues normalize(OpBuilder &b, Location loc,
+                                     const NormalizationPlan &p,
+                                     bool overflowFallback) {
+  Type ct = p.computeType;
+  Type wide = ct.getIntOrFloatBitWidth() <= 32
+                  ? Float64Type::get(ct.getContext())
+                  : ct;
+  std::optional<int64_t> n = staticCount(p);
+  if (p.givenVariance)
+    return normalizeIn(b, loc, p, ct);
+  if (wide == ct || !n || *n > kLongReduction)
+    return normalizeIn(b, loc, p, wide);
+  if (!overflowFallback)
+    return normalizeIn(b, loc, p, ct);
+  Value spread;
+  NormalizationValues fast = normalizeIn(b, loc, p, ct, &spread);
+  Value redo = anyOutOfRange(b, loc, spread, p.epsilon);
+  auto fields = [](NormalizationValues &v) {
+    return std::array<Value *, 5>{&v.result, &v.mean, &v.variance, &v.rstd,
+                                  &v.count};
+  };
+  SmallVector<Value> yielded;
+  for (Value *v : fields(fast))
+    if (*v)
+      yielded.push_back(*v);
+  // (The result types are those of the yields.)
+  auto ifOp = scf::IfOp::create(
+      b, loc, redo,
+      [&](OpBuilder &nb, Location nloc) {
+        // All of it in f64, the apply too: x - mean itself may overflow f32
+        // for data near its largest value.
+        NormalizationPlan inF64 = p;
+        inF64.computeType = wide;
+        NormalizationValues robust = normalizeIn(nb, nloc, inF64, wide);
+        SmallVector<Value> values;
+        for (auto [f, r] : llvm::zip_equal(fields(fast), fields(robust)))
+          if (*f)
+            values.push_back(
+                llvm::isa<RankedTensorType>(f->getType())
+                    ? castElements(nb, nloc, *r, elementTypeOf(*f))
+                    : castFloat(nb, nloc, *r, f->getType()));
+        scf::YieldOp::create(nb, nloc, values);
+      },
+      [&](OpBuilder &nb, Location nloc) {
+        scf::YieldOp::create(nb, nloc, yielded);
+      });
+  NormalizationValues out;
+  unsigned next = 0;
+  for (auto [f, o] : llvm::zip_equal(fields(fast), fields(out)))
+    if (*f)
+      *o = ifOp.getResult(next++);
   return out;
 }
 
@@ -573,7 +760,9 @@ namespace {
 /// Lowers every normalizer through `normalize`; the per-op parts are only
 /// where the data comes from and where the results go.
 struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
-  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LowerNormalizer(MLIRContext *ctx, bool overflowFallback)
+      : OpInterfaceRewritePattern(ctx), overflowFallback(overflowFallback) {}
+  bool overflowFallback;
 
   LogicalResult matchAndRewrite(NormalizationOpInterface op,
                                 PatternRewriter &rewriter) const override {
@@ -582,7 +771,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
         .Case<LayerNormOp, RMSNormOp>([&](auto norm) {
           NormalizationPlan p = basePlan(op, norm.getInput());
           p.paramDims = p.reduced;
-          NormalizationValues v = normalize(rewriter, loc, p);
+          NormalizationValues v = normalize(rewriter, loc, p, overflowFallback);
           SmallVector<Value> results = {v.result};
           if constexpr (std::is_same_v<decltype(norm), LayerNormOp>)
             if (norm.getMean())
@@ -597,7 +786,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
                                             norm.getResidual());
           NormalizationPlan p = basePlan(op, sum);
           p.paramDims = p.reduced;
-          rewriter.replaceOp(op, {normalize(rewriter, loc, p).result, sum});
+          rewriter.replaceOp(op, {normalize(rewriter, loc, p, overflowFallback).result, sum});
           return success();
         })
         .Case([&](GroupNormOp norm) {
@@ -613,7 +802,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
             p.scale = splitDim(rewriter, loc, p.scale, 0, groups);
           if (p.bias)
             p.bias = splitDim(rewriter, loc, p.bias, 0, groups);
-          Value y = normalize(rewriter, loc, p).result;
+          Value y = normalize(rewriter, loc, p, overflowFallback).result;
           rewriter.replaceOp(
               op, mergeDims(rewriter, loc, y, c, norm.getResult().getType()));
           return success();
@@ -624,14 +813,14 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           p.paramDims = complementDims(rankOf(p.data), p.reduced);
           p.givenMean = norm.getMean();
           p.givenVariance = norm.getVariance();
-          rewriter.replaceOp(op, normalize(rewriter, loc, p).result);
+          rewriter.replaceOp(op, normalize(rewriter, loc, p, overflowFallback).result);
           return success();
         })
         .Case([&](WeightNormOp norm) {
           NormalizationPlan p = basePlan(op, norm.getV());
           p.statistic = Statistic::SumOfSquares;
           p.paramDims = complementDims(rankOf(p.data), p.reduced);
-          rewriter.replaceOp(op, normalize(rewriter, loc, p).result);
+          rewriter.replaceOp(op, normalize(rewriter, loc, p, overflowFallback).result);
           return success();
         })
         .Case([&](ProjectNormOp norm) {
@@ -653,7 +842,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
               basePlan(op, splitDim(rewriter, loc, proj, rank - 1, heads));
           p.reduced = {rank};
           p.paramDims = {rank};
-          Value y = normalize(rewriter, loc, p).result;
+          Value y = normalize(rewriter, loc, p, overflowFallback).result;
           rewriter.replaceOp(op, mergeDims(rewriter, loc, y, rank - 1,
                                            norm.getResult().getType()));
           return success();
@@ -664,7 +853,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           // The bias is added after the matmul; the normalizer has no affine.
           p.scale = p.bias = nullptr;
           p.resultElementType = ct;
-          Value normalized = normalize(rewriter, loc, p).result;
+          Value normalized = normalize(rewriter, loc, p, overflowFallback).result;
           Value y = buildMatmul(rewriter, loc, normalized, norm.getWeight(),
                                 ct, norm.getTransposeWeight());
           if (Value bias = norm.getBias())
@@ -680,8 +869,8 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
 
   /// Train mode: batch statistics and the running-statistics update; eval
   /// mode: the running statistics normalize and are returned unchanged.
-  static LogicalResult lowerBatchNorm(BatchNormOp norm,
-                                      PatternRewriter &rewriter) {
+  LogicalResult lowerBatchNorm(BatchNormOp norm,
+                               PatternRewriter &rewriter) const {
     Location loc = norm.getLoc();
     auto op = llvm::cast<NormalizationOpInterface>(norm.getOperation());
     NormalizationPlan p = basePlan(op, norm.getInput());
@@ -692,7 +881,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
       p.givenMean = norm.getRunningMean();
       p.givenVariance = norm.getRunningVar();
     }
-    NormalizationValues v = normalize(rewriter, loc, p);
+    NormalizationValues v = normalize(rewriter, loc, p, overflowFallback);
     Type ct = p.computeType;
     Value newMean = norm.getRunningMean(), newVar = norm.getRunningVar();
     if (train) {
@@ -712,7 +901,8 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
             [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
               Value old = castFloat(nb, nloc, a[0], ct);
               Value s = a[1];
-              Value n = countIsTensor ? a[2] : v.count;
+              Value n =
+                  castFloat(nb, nloc, countIsTensor ? a[2] : v.count, ct);
               if (unbias) {
                 Value one = floatConstant(nb, nloc, ct, 1.0);
                 Value nm1 = arith::SubFOp::create(nb, nloc, n, one);
@@ -761,14 +951,20 @@ struct LowerBatchStats : OpRewritePattern<BatchStatsOp> {
         rank, {positiveAxis(op.getChannelAxis(), rank)});
     p.mask = op.getMask();
     p.computeType = elementTypeOf(op.getMean());
-    Moments m = computeMoments(rewriter, loc, p, /*centered=*/true);
-    Value count = m.count, m2 = m.m2;
-    Value mean = addTensors(rewriter, loc, m.shift, m.delta);
+    Type ct = p.computeType;
+    // Always in f64 (for f32 statistics): these are the local statistics of
+    // a synchronized batch norm, reduced over the whole local batch.
+    Type acc = ct.isF64() ? ct : rewriter.getF64Type();
+    Moments m = computeMoments(rewriter, loc, p, acc, /*centered=*/true);
+    Value count = m.count;
     if (!llvm::isa<RankedTensorType>(count.getType())) {
       Value empty = tensor::EmptyOp::create(
-          rewriter, loc, op.getMean().getType().getShape(), p.computeType);
+          rewriter, loc, op.getMean().getType().getShape(), elementTypeOf(m.m2));
       count = linalg::FillOp::create(rewriter, loc, count, empty).getResult(0);
     }
+    count = castElements(rewriter, loc, count, ct);
+    Value mean = castElements(rewriter, loc, m.mean, ct);
+    Value m2 = castElements(rewriter, loc, m.m2, ct);
     rewriter.replaceOp(op, {count, mean, m2});
     return success();
   }
@@ -858,7 +1054,7 @@ struct ConvertNormToLinalgPass
     target.addIllegalDialect<NormDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
-    populateNormToLinalgConversionPatterns(patterns);
+    populateNormToLinalgConversionPatterns(patterns, overflowFallback);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -867,8 +1063,8 @@ struct ConvertNormToLinalgPass
 } // namespace
 
 void mlir::norm::populateNormToLinalgConversionPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<LowerNormalizer>(patterns.getContext());
+    RewritePatternSet &patterns, bool overflowFallback) {
+  patterns.add<LowerNormalizer>(patterns.getContext(), overflowFallback);
   patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual>(
       patterns.getContext());
 }

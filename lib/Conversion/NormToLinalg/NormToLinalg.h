@@ -16,7 +16,9 @@ class RewritePatternSet;
 namespace mlir::norm {
 /// Adds the patterns that lower every norm op (normalizers, fused forms,
 /// projections, SyncBN pieces, residual placement) to linalg on tensors.
-void populateNormToLinalgConversionPatterns(RewritePatternSet &patterns);
+/// `overflowFallback`: see the pass's option of that name.
+void populateNormToLinalgConversionPatterns(RewritePatternSet &patterns,
+                                            bool overflowFallback = true);
 } // namespace mlir::norm
 
 #endif // NORM_LIB_CONVERSION_NORMTOLINALG_NORMTOLINALG_H

@@ -1,20 +1,25 @@
 // RUN: norm-opt %s --convert-norm-to-linalg --canonicalize --split-input-file | FileCheck %s
 
-// Layer norm: the shift (first element of the row), the shifted mean, the
-// squared deviations, rsqrt(var + eps), and one apply that rounds to bf16.
+// Layer norm: the mean m1, then the sums of deviations from it and of their
+// squares in one reduction with two results (the corrected two-pass
+// algorithm, in f32 for 64 values), rsqrt(var + eps), and one apply that
+// rounds to bf16; then the check of every row's variance and, in an scf.if,
+// the same computed with f64 accumulators.
 // CHECK-LABEL: func.func @layer_norm_bf16
 // CHECK-SAME:    %[[X:.*]]: tensor<?x64xbf16>
-// CHECK:         %[[SHIFT:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x64xbf16>)
-// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[X]], %[[SHIFT]] :
-// CHECK:         arith.divf
-// CHECK:         %[[M2:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[X]] : tensor<?x64xbf16>) outs(%{{.*}} : tensor<?xf32>)
+// CHECK:         %[[M1:.*]] = linalg.generic {{.*}} ins(%[[SUM]] :
+// CHECK:           arith.divf
+// CHECK:         %[[SUMS:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[X]], %[[M1]] :
 // CHECK:           arith.extf %{{.*}} : bf16 to f32
-// CHECK:           arith.subf
 // CHECK:           arith.subf
 // CHECK:           arith.mulf
 // CHECK:         math.rsqrt
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
 // CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK:         %[[REDO:.*]] = scf.for
+// CHECK:         scf.if %[[REDO]]
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[X]] : tensor<?x64xbf16>) outs(%{{.*}} : tensor<?xf64>)
 // CHECK-NOT:     norm.
 func.func @layer_norm_bf16(%x: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
   %y = norm.layer_norm %x : tensor<?x64xbf16>
@@ -107,4 +112,31 @@ func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf
     -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %a, %b, %c = norm.all_reduce_stats "dp" %n, %m, %s : tensor<4xf32>
   return %a, %b, %c : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// More than 4096 values per statistic: f64
+// accumulators from the start, and no overflow check.
+// CHECK-LABEL: func.func @long_rows_f64_accumulators
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<4xf64>)
+// CHECK:           arith.extf %{{.*}} : f32 to f64
+// CHECK-NOT:     scf.if
+// CHECK:         return
+func.func @long_rows_f64_accumulators(%x: tensor<4x8192xf32>) -> tensor<4x8192xf32> {
+  %y = norm.rms_norm %x : tensor<4x8192xf32>
+  return %y : tensor<4x8192xf32>
+}
+
+// -----
+
+// The option off: f32 statistics, no check, no scf.if.
+// RUN: norm-opt %s --convert-norm-to-linalg=overflow-fallback=false --split-input-file | FileCheck %s --check-prefix=NOFALLBACK
+// NOFALLBACK-LABEL: func.func @no_fallback
+// NOFALLBACK-NOT:   scf.if
+// NOFALLBACK-NOT:   f64
+// NOFALLBACK:       return
+func.func @no_fallback(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %y = norm.rms_norm %x : tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
 }
