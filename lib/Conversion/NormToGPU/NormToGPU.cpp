@@ -9,9 +9,10 @@
 //     ones;
 //   - each thread loads its K vectors of 16 bytes once and keeps them in
 //     registers for the whole kernel, so x is read from memory once;
-//   - the statistics are f32 and two-pass on chip (sum, then the sum of
-//     squared deviations from the mean), reduced with warp shuffles and,
-//     across the warps of a CTA, through shared memory.
+//   - the statistics are f32 and two-pass on chip (the mean, then the sums
+//     of the deviations from it and of their squares: the corrected
+//     two-pass algorithm), reduced with warp shuffles and, across the warps
+//     of a CTA, through shared memory.
 //
 // The kernel is built from `NormalizationOpInterface` alone (statistic,
 // epsilon, scale offset, optional scale and bias), plus the residual and the
@@ -37,6 +38,8 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_CONVERTNORMTOGPU
@@ -178,9 +181,13 @@ public:
       data.push_back(castTo(b, loc, v, ct));
     }
 
-    // Statistics: two passes over the registers, f32.
+    // Statistics: the corrected two-pass algorithm over the registers, f32
+    // (as convert-norm-to-linalg's): the mean m1, then s1 = sum(x - m1) and
+    // s2 = sum((x - m1)^2); mean = m1 + s1 / n, m2 = s2 - s1^2 / n. The sums
+    // are trees (per thread, then shuffles), so long rows stay accurate.
     Value invWidth = cFloat(b, loc, ct, 1.0 / static_cast<double>(width));
-    Value mean;
+    Value zero = cFloat(b, loc, ct, 0.0);
+    Value mean, center, squares;
     if (op.isCentered()) {
       mean = arith::MulFOp::create(b, loc, reduce(sumOf(data, {}), 0),
                                    invWidth);
@@ -189,12 +196,28 @@ public:
         // Lanes past the row hold -mean now; they must not count.
         if (inBounds[k])
           data[k] = arith::SelectOp::create(b, loc, inBounds[k], data[k],
-                                            splat(cFloat(b, loc, ct, 0.0)));
+                                            splat(zero));
       }
+      Value s1 = reduce(sumOf(data, {}), 2);
+      center = arith::MulFOp::create(b, loc, s1, invWidth);
+      squares = arith::MaximumFOp::create(
+          b, loc,
+          arith::SubFOp::create(b, loc, reduce(sumOf(data, data), 1),
+                                arith::MulFOp::create(b, loc, s1, center)),
+          zero);
+      for (int64_t k = 0; k < g.perThread; ++k)
+        data[k] = arith::SubFOp::create(b, loc, data[k], splat(center));
+      // A row holding +-Inf has that mean (the correction is NaN there).
+      Value inf = cFloat(b, loc, ct, std::numeric_limits<double>::infinity());
+      Value finite = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OLT, math::AbsFOp::create(b, loc, mean),
+          inf);
+      mean = arith::SelectOp::create(
+          b, loc, finite, arith::AddFOp::create(b, loc, mean, center), mean);
+    } else {
+      squares = reduce(sumOf(data, data), 0);
     }
-    Value spread = arith::MulFOp::create(
-        b, loc, reduce(sumOf(data, data), op.isCentered() ? 1 : 0),
-        invWidth);
+    Value spread = arith::MulFOp::create(b, loc, squares, invWidth);
     double epsilon = op.getEpsilonValue().value_or(0.0);
     Value rstd = math::RsqrtOp::create(
         b, loc,
@@ -503,7 +526,7 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
                          .getResult();
   SmallVector<Type> workgroup;
   if (MemRefType scratch =
-          groupSumScratchType(b.getContext(), target, g->group, /*slots=*/2))
+          groupSumScratchType(b.getContext(), target, g->group, /*slots=*/3))
     workgroup.push_back(scratch);
   auto launch = gpu::LaunchOp::create(
       b, loc, ctas, one, one, cIndex(b, loc, g->group),

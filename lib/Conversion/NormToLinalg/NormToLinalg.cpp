@@ -434,6 +434,7 @@ namespace {
 /// (of the values, for RMS-style statistics, which have no mean).
 struct Moments {
   Value count, shift, center, mean, m2;
+  Value variance; ///< m2 / count, for centered statistics
 };
 } // namespace
 
@@ -456,14 +457,41 @@ static Moments computeMoments(OpBuilder &b, Location loc,
       b, loc, reduceData(b, loc, p, acc, {}, true, false).front(), m.count);
   SmallVector<Value> sums =
       reduceData(b, loc, p, acc, m.shift, /*sums=*/true, /*squares=*/true);
-  m.center = divideByCount(b, loc, sums[0], m.count);
-  m.m2 = buildMap(b, loc, {sums[1], sums[0], m.center}, acc,
-                  [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
-                    Value fix = arith::MulFOp::create(nb, nloc, a[1], a[2]);
-                    Value m2 = arith::SubFOp::create(nb, nloc, a[0], fix);
-                    return arith::MaximumFOp::create(
-                        nb, nloc, m2, floatConstant(nb, nloc, acc, 0.0));
-                  });
+  // center = s1 / n, m2 = s2 - s1 * center, variance = m2 / n (0 where
+  // nothing was counted), in one elementwise op: a row kernel computes it
+  // per row, and short rows feel every op of it.
+  SmallVector<Value> inputs = {sums[0], sums[1]};
+  bool countIsTensor = llvm::isa<RankedTensorType>(m.count.getType());
+  if (countIsTensor)
+    inputs.push_back(m.count);
+  int64_t keptRank = rankOf(sums[0]);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(keptRank, b.getContext());
+  SmallVector<Value> inits;
+  for (int i = 0; i < 3; ++i)
+    inits.push_back(tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, sums[0]), acc));
+  SmallVector<Value> stats = buildGenerics(
+      b, loc, keptRank, inputs, SmallVector<AffineMap>(inputs.size(), id),
+      inits, id, {}, [&](OpBuilder &nb, Location nloc, ValueRange a) {
+        Value n = countIsTensor ? a[2] : m.count;
+        Value zero = floatConstant(nb, nloc, acc, 0.0);
+        Value any = arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OGT,
+                                          n, zero);
+        auto perValue = [&](Value total) -> Value {
+          return arith::SelectOp::create(
+              nb, nloc, any, arith::DivFOp::create(nb, nloc, total, n), zero);
+        };
+        Value center = perValue(a[0]);
+        Value m2 = arith::MaximumFOp::create(
+            nb, nloc,
+            arith::SubFOp::create(nb, nloc, a[1],
+                                  arith::MulFOp::create(nb, nloc, a[0], center)),
+            zero);
+        return SmallVector<Value>{center, m2, perValue(m2)};
+      });
+  m.center = stats[0];
+  m.m2 = stats[1];
+  m.variance = stats[2];
   // A shift that is not finite (a row holding +-Inf) is the mean itself: the
   // correction, computed from infinite deviations, is NaN.
   m.mean = buildMap(b, loc, {m.shift, m.center}, acc,
@@ -510,19 +538,23 @@ static NormalizationValues normalizeIn(OpBuilder &b, Location loc,
     out.count = llvm::isa<RankedTensorType>(m.count.getType())
                     ? castElements(b, loc, m.count, ct)
                     : castFloat(b, loc, m.count, ct);
-    spread = p.statistic == Statistic::SumOfSquares
-                 ? m.m2
-                 : divideByCount(b, loc, m.m2, m.count);
+    spread = p.statistic == Statistic::SumOfSquares ? m.m2
+             : centered ? m.variance
+                        : divideByCount(b, loc, m.m2, m.count);
     if (centered) {
       out.mean = castElements(b, loc, m.mean, ct);
       hi = castElements(b, loc, m.shift, ct);
-      lo = buildMap(b, loc, {m.shift, hi, m.center}, ct,
-                    [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
-                      Value rest = arith::SubFOp::create(
-                          nb, nloc, a[0], castFloat(nb, nloc, a[1], acc));
-                      rest = arith::AddFOp::create(nb, nloc, rest, a[2]);
-                      return castFloat(nb, nloc, rest, ct);
-                    });
+      // (In the accumulation type, m1 - hi is 0 and lo the correction.)
+      lo = acc == ct
+               ? m.center
+               : buildMap(b, loc, {m.shift, hi, m.center}, ct,
+                          [&](OpBuilder &nb, Location nloc,
+                              ValueRange a) -> Value {
+                            Value rest = arith::SubFOp::create(
+                                nb, nloc, a[0], castFloat(nb, nloc, a[1], acc));
+                            rest = arith::AddFOp::create(nb, nloc, rest, a[2]);
+                            return castFloat(nb, nloc, rest, ct);
+                          });
     }
   }
   if (p.statistic != Statistic::SumOfSquares)

@@ -1,20 +1,25 @@
 // RUN: norm-opt %s --convert-norm-to-gpu --canonicalize --split-input-file | FileCheck %s
 
 // A wide f32 row: one CTA of 128 threads per row, each keeping 8 vectors of
-// 4 (4096 = 128 x 8 x 4), no bounds checks; the warps' sums through 2 x 4
-// shared slots (mean, then the sum of squared deviations).
+// 4 (4096 = 128 x 8 x 4), no bounds checks; the warps' sums through 3 x 4
+// shared slots (the mean, then the sums of the deviations and of their
+// squares: the corrected two-pass algorithm).
 // CHECK-LABEL: func.func @layer_norm_wide
 // CHECK-DAG:     %[[C128:.*]] = arith.constant 128 : index
 // CHECK-DAG:     %[[ROWS:.*]] = arith.constant 16384 : index
 // CHECK:         %[[Y:.*]] = memref.alloc() : memref<16384x4096xf32>
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %[[ROWS]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C128]], {{.*}} = %c1{{.*}}, {{.*}}) workgroup(%[[SMEM:.*]] : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %[[ROWS]], {{.*}}) threads({{.*}}) in ({{.*}} = %[[C128]], {{.*}} = %c1{{.*}}, {{.*}}) workgroup(%[[SMEM:.*]] : memref<12xf32, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<16384x4096xf32>, vector<4xf32>
 // CHECK-NOT:     scf.if
 // CHECK-COUNT-5: gpu.shuffle  xor
 // CHECK:         memref.store {{.*}}, %[[SMEM]]
 // CHECK:         gpu.barrier
+// CHECK-COUNT-8: arith.subf {{.*}} : vector<4xf32>
 // CHECK-COUNT-5: gpu.shuffle  xor
 // CHECK:         gpu.barrier
+// CHECK-COUNT-5: gpu.shuffle  xor
+// CHECK:         gpu.barrier
+// CHECK:         arith.maximumf
 // CHECK:         math.rsqrt
 // CHECK-COUNT-8: vector.store {{.*}} {alignment = 16 : i64} : memref<16384x4096xf32>, vector<4xf32>
 // CHECK:         bufferization.to_tensor %[[Y]] restrict writable
@@ -103,7 +108,7 @@ func.func @layer_norm_stats(%x: tensor<?x256xf32>)
 // whose scale is loaded once and broadcast: channel (row % 32) * 8 + col / 784.
 // CHECK-LABEL: func.func @group_norm_nchw
 // CHECK:         memref.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2048, 6272] : memref<12845056xf32> into memref<2048x6272xf32>
-// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2048, {{.*}}) threads({{.*}}) in ({{.*}} = %c224, {{.*}}) workgroup(%{{.*}} : memref<14xf32, #gpu.address_space<workgroup>>)
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2048, {{.*}}) threads({{.*}}) in ({{.*}} = %c224, {{.*}}) workgroup(%{{.*}} : memref<21xf32, #gpu.address_space<workgroup>>)
 // CHECK:         %[[ROW:.*]] = arith.minui %{{.*}}, %c2047
 // CHECK-COUNT-7: vector.load {{.*}} : memref<2048x6272xf32>, vector<4xf32>
 // CHECK:         %[[G:.*]] = arith.remui %[[ROW]], %c32
