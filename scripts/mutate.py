@@ -98,9 +98,36 @@ MUTATIONS = [
      "        Value valid = p.mask ? args[next++] : Value();\n        if (shift)\n"
      "          next++;"),
     ("lowering: mask ignored", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
-     "        if (valid)\n          v = arith::SelectOp::create(nb, nloc, valid, v,\n"
-     "                                      floatConstant(nb, nloc, ct, 0.0));",
-     "        (void)valid;"),
+     "          if (valid)\n            term = arith::SelectOp::create(nb, nloc, valid, term,\n"
+     "                                           floatConstant(nb, nloc, acc, 0.0));",
+     "          (void)valid;"),
+    # the statistics (issue 15)
+    ("two-pass: the mean not corrected", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "        Value center = perValue(a[0]);", "        Value center = zero;"),
+    ("two-pass: m2 not corrected", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "            arith::SubFOp::create(nb, nloc, a[1],\n"
+     "                                  arith::MulFOp::create(nb, nloc, a[0], center)),",
+     "            a[1],"),
+    ("two-pass: an infinite mean corrected to NaN", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "                          nb, nloc, isFinite(nb, nloc, a[0]), sum, a[0]);",
+     "                          nb, nloc, isFinite(nb, nloc, a[0]), sum, sum);"),
+    ("overflow: never recomputed", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  int64_t rank = rankOf(spread);\n  if (rank == 0)\n",
+     "  if (true)\n    return arith::ConstantIntOp::create(b, loc, 0, 1);\n"
+     "  int64_t rank = rankOf(spread);\n  if (rank == 0)\n"),
+    ("overflow: underflow not checked", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  bool tinyMatters = epsilon < std::ldexp(1.0, -96);", "  bool tinyMatters = false;"),
+    ("overflow: recomputed in f32", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "        inF64.computeType = wide;\n        NormalizationValues robust = normalizeIn(nb, nloc, inF64, wide);",
+     "        NormalizationValues robust = normalizeIn(nb, nloc, inF64, ct);"),
+    ("long reductions: f32 accumulators", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "  if (wide == ct || !n || *n > kLongReduction)", "  if (wide == ct || !n)"),
+    ("tile-rows: users in other blocks keep the producer out", "lib/Transforms/TileRows.cpp",
+     "          return cluster.contains(u) || !isa<linalg::LinalgOp>(u) ||\n"
+     "                 u->getBlock() != root->getBlock();",
+     "          return cluster.contains(u) || !isa<linalg::LinalgOp>(u);"),
+    ("ties: scf.if yields ignored", "lib/Transforms/DimTies.cpp",
+     "          joinPositions(ties, yielded, result);", "          (void)yielded, (void)result;"),
     ("lowering: transposed projection weight read as [K, N]", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
      "  if (transposed) {\n    MLIRContext *ctx = b.getContext();",
      "  if (false) {\n    MLIRContext *ctx = b.getContext();"),

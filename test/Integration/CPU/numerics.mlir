@@ -10,8 +10,11 @@
 // RUN: norm-run %s --entry=ln_rows --input=%t/rows_perm.npy --check | FileCheck %s --check-prefix=ROWS
 // RUN: norm-run %s --entry=ln_rows --input=%t/rows.npy --output-dir=%t/rows.out
 // RUN: %python -c "import numpy as n; m = n.load('%t/rows.out/result1.npy'); y = n.load('%t/rows.out/result0.npy'); print(m[2], m[3], n.isnan(y[2:5]).all(), n.isfinite(y[[0, 1, 5]]).all())" | FileCheck %s --check-prefix=SPECIAL
+// RUN: norm-run %s --entry=ln_rows_f16 --input=%t/rows_f16.npy --check | FileCheck %s --check-prefix=F16
+// RUN: norm-run %s --entry=ln_rows_f16 --input=%t/rows_f16_perm.npy --check | FileCheck %s --check-prefix=F16
 // Long rows: a mean of 1e4 with a far first element, 2^18-wide RMS rows.
 // RUN: norm-run %s --entry=ln_far --input=%t/far.npy --check | FileCheck %s --check-prefix=FAR
+// RUN: norm-run %s --entry=ln_mean_1e6 --input=%t/mean6.npy --check | FileCheck %s --check-prefix=MEAN6
 // RUN: norm-run %s --entry=ln_far --input=%t/far_perm.npy --check | FileCheck %s --check-prefix=FAR
 // RUN: norm-run %s --entry=rms_wide --input=%t/wide.npy --check | FileCheck %s --check-prefix=WIDE
 // Long reductions over outer dims: weight norm of 65537 rows and 17
@@ -39,12 +42,28 @@ func.func @ln_rows(%x: tensor<6x4097xf32>) -> (tensor<6x4097xf32>, tensor<6xf32>
   return %y, %m, %r : tensor<6x4097xf32>, tensor<6xf32>, tensor<6xf32>
 }
 
+// F16: result0 (f16): 4096 values, {{.*}} max ulp {{0|1}}.0, PASS
+// F16: check: PASS
+func.func @ln_rows_f16(%x: tensor<4x1024xf16>) -> tensor<4x1024xf16> {
+  %y = norm.layer_norm %x : tensor<4x1024xf16>
+  return %y : tensor<4x1024xf16>
+}
+
 // FAR: result0 (f32): 131074 values, {{.*}} PASS
 // FAR: result1 (f32): 2 values, {{.*}} PASS
 // FAR: check: PASS
 func.func @ln_far(%x: tensor<2x65537xf32>) -> (tensor<2x65537xf32>, tensor<2xf32>) {
   %y, %m = norm.layer_norm %x : tensor<2x65537xf32> mean(tensor<2xf32>)
   return %y, %m : tensor<2x65537xf32>, tensor<2xf32>
+}
+
+// MEAN6: result0 (f32): 16384 values, {{.*}} PASS
+// MEAN6: result1 (f32): 4 values, {{.*}} PASS
+// MEAN6: result2 (f32): 4 values, {{.*}} PASS
+// MEAN6: check: PASS
+func.func @ln_mean_1e6(%x: tensor<4x4096xf32>) -> (tensor<4x4096xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %y, %m, %r = norm.layer_norm %x : tensor<4x4096xf32> mean(tensor<4xf32>) rstd(tensor<4xf32>)
+  return %y, %m, %r : tensor<4x4096xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // WIDE: result0 (f32): 524288 values, {{.*}} PASS

@@ -69,3 +69,14 @@ save("g64_bf16", bf16(rng.standard_normal(64)))
 
 # NHWC group norm: 2 groups of 16 channels, 65536 values per group.
 save("nhwc", (3 + rng.standard_normal((2, 64, 64, 32))).astype(np.float32))
+
+# A mean of 1e6 (f32 spacing 1/16 there) and deviation 1 over 4096 values:
+# the f32 mean from the first pass is off by a good part of the deviation,
+# which the correction recovers.
+save("mean6", (1e6 + rng.standard_normal((4, 4096))).astype(np.float32))
+
+# f16 rows with an extreme value first, and the same rows permuted.
+rows16 = rng.standard_normal((4, 1024)).astype(np.float16)
+rows16[:, 0] = 1000
+save("rows_f16", rows16)
+save("rows_f16_perm", permuted(rows16))
