@@ -22,7 +22,7 @@ def ConvertNormToLinalg : Pass<"convert-norm-to-linalg"> {
     normalizes and applies the affine transform. bf16 and f16 data are
     widened inside the loops and rounded once when stored.
 
-    Statistics of f32/bf16/f16 data accumulate in f32 over at most 4096
+    Statistics of f32/bf16/f16 data accumulate in f32 over at most 8192
     values, in f64 over more (or a dynamic number); f32 statistics that
     overflowed or underflowed (checked per row, after the row kernel) are
     computed again in f64, in an `scf.if`. The error argument is in

@@ -327,7 +327,7 @@ struct NormalizationValues {
 } // namespace
 
 /// Reductions of more values than this accumulate in f64 (see `normalize`).
-static constexpr int64_t kLongReduction = 4096;
+static constexpr int64_t kLongReduction = 8192;
 
 /// Sums, over the reduced dims, `x - shift` (`x` without a shift) and, when
 /// `squares`, its square as a second result; in `acc`, skipping masked-out
@@ -686,12 +686,13 @@ static std::optional<int64_t> staticCount(const NormalizationPlan &p) {
 /// Statistics of f32, bf16 and f16 data accumulate in f32 when the
 /// reductions are short, in f64 when they are long (more than
 /// kLongReduction values, or a dynamic number). Why that is accurate:
-///  - f32, n <= 4096 values per statistic, split over the vector lanes and
-///    chains of the row kernel: each partial sum adds at most n terms, so
-///    the sums are within n * 2^-24 of the sum of magnitudes in the worst
-///    case and ~sqrt(n) * 2^-24 typically (Higham, Accuracy and Stability
-///    of Numerical Algorithms, 4.2), and the corrected two-pass variance
-///    adds no more than that (Chan, Golub and LeVeque). Overflow and
+///  - f32, n <= 8192 values per statistic (a group norm's 8 x 28 x 28):
+///    each partial sum adds at most n terms (n / 8 or fewer where the row
+///    kernel splits it over vector lanes), so the sums are within n * 2^-24
+///    of the sum of magnitudes in the worst case and ~sqrt(n) * 2^-24
+///    (5e-6 at 8192, half that in rstd) typically (Higham, Accuracy and
+///    Stability of Numerical Algorithms, 4.2), and the corrected two-pass
+///    variance adds no more than that (Chan, Golub and LeVeque). Overflow and
 ///    underflow are checked after the fact (anyOutOfRange), and then all of
 ///    it is computed again in f64: never for ordinary data.
 ///  - f64: f32, bf16 and f16 values and their squares are exact in f64, and

@@ -116,16 +116,16 @@ func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf
 
 // -----
 
-// More than 4096 values per statistic: f64
+// More than 8192 values per statistic: f64
 // accumulators from the start, and no overflow check.
 // CHECK-LABEL: func.func @long_rows_f64_accumulators
 // CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<4xf64>)
 // CHECK:           arith.extf %{{.*}} : f32 to f64
 // CHECK-NOT:     scf.if
 // CHECK:         return
-func.func @long_rows_f64_accumulators(%x: tensor<4x8192xf32>) -> tensor<4x8192xf32> {
-  %y = norm.rms_norm %x : tensor<4x8192xf32>
-  return %y : tensor<4x8192xf32>
+func.func @long_rows_f64_accumulators(%x: tensor<4x16384xf32>) -> tensor<4x16384xf32> {
+  %y = norm.rms_norm %x : tensor<4x16384xf32>
+  return %y : tensor<4x16384xf32>
 }
 
 // -----

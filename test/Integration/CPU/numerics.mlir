@@ -17,6 +17,9 @@
 // RUN: norm-run %s --entry=ln_mean_1e6 --input=%t/mean6.npy --check | FileCheck %s --check-prefix=MEAN6
 // RUN: norm-run %s --entry=ln_far --input=%t/far_perm.npy --check | FileCheck %s --check-prefix=FAR
 // RUN: norm-run %s --entry=rms_wide --input=%t/wide.npy --check | FileCheck %s --check-prefix=WIDE
+// The longest reductions in f32: 8192-value rows, 6272-value groups.
+// RUN: norm-run %s --entry=ln_far_8192 --input=%t/far8k.npy --check | FileCheck %s --check-prefix=FAR8K
+// RUN: norm-run %s --entry=gn_groups --input=%t/groups.npy --check | FileCheck %s --check-prefix=GROUPS
 // Long reductions over outer dims: weight norm of 65537 rows and 17
 // columns, batch norm over 2^20 values per channel, NHWC group norm.
 // RUN: norm-run %s --entry=wn_columns --input=%t/columns.npy --input=%t/g17.npy --check | FileCheck %s --check-prefix=COLS
@@ -64,6 +67,20 @@ func.func @ln_far(%x: tensor<2x65537xf32>) -> (tensor<2x65537xf32>, tensor<2xf32
 func.func @ln_mean_1e6(%x: tensor<4x4096xf32>) -> (tensor<4x4096xf32>, tensor<4xf32>, tensor<4xf32>) {
   %y, %m, %r = norm.layer_norm %x : tensor<4x4096xf32> mean(tensor<4xf32>) rstd(tensor<4xf32>)
   return %y, %m, %r : tensor<4x4096xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// FAR8K: result0 (f32): 32768 values, {{.*}} PASS
+// FAR8K: check: PASS
+func.func @ln_far_8192(%x: tensor<4x8192xf32>) -> tensor<4x8192xf32> {
+  %y = norm.layer_norm %x : tensor<4x8192xf32>
+  return %y : tensor<4x8192xf32>
+}
+
+// GROUPS: result0 (f32): 100352 values, {{.*}} PASS
+// GROUPS: check: PASS
+func.func @gn_groups(%x: tensor<2x64x28x28xf32>) -> tensor<2x64x28x28xf32> {
+  %y = norm.group_norm %x {num_groups = 8 : i64} : tensor<2x64x28x28xf32>
+  return %y : tensor<2x64x28x28xf32>
 }
 
 // WIDE: result0 (f32): 524288 values, {{.*}} PASS

@@ -80,3 +80,10 @@ rows16 = rng.standard_normal((4, 1024)).astype(np.float16)
 rows16[:, 0] = 1000
 save("rows_f16", rows16)
 save("rows_f16_perm", permuted(rows16))
+
+# The longest rows that accumulate in f32 (8192 values): a mean of 1e4 with
+# a far first element, and NCHW group norm groups of 8 x 28 x 28.
+far8k = (1e4 + rng.standard_normal((4, 8192))).astype(np.float32)
+far8k[:, 0] = 0
+save("far8k", far8k)
+save("groups", (3 + rng.standard_normal((2, 64, 28, 28)) * 1e3).astype(np.float32))
