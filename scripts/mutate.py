@@ -135,8 +135,8 @@ MUTATIONS = [
      "          if (Value pb = norm.getProjBias())\n            proj = addLastDimBias(rewriter, loc, proj, pb);",
      ""),
     ("lowering: project_norm not rounded to its type", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
-     "          proj = castTensor(\n              rewriter, loc, proj,",
-     "          proj = proj; (void)castTensor(\n              rewriter, loc, proj,"),
+     "          proj = castElements(rewriter, loc, proj,\n",
+     "          proj = proj; (void)castElements(rewriter, loc, proj,\n"),
     # norm-tile-rows
     ("tile-rows: any map tiled", "lib/Transforms/TileRows.cpp",
      "    return false;\n  return llvm::all_of(op.getIndexingMapsArray()",

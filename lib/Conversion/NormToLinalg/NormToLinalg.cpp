@@ -755,17 +755,6 @@ static NormalizationValues normalize(OpBuilder &b, Location loc,
   return out;
 }
 
-/// Converts a statistic tensor to `type` (a result type of the op).
-static Value castTensor(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  Type element = llvm::cast<RankedTensorType>(type).getElementType();
-  return buildMap(b, loc, {v}, element,
-                  [&](OpBuilder &nb, Location nloc, ValueRange a) {
-                    return castFloat(nb, nloc, a[0], element);
-                  });
-}
-
 //===----------------------------------------------------------------------===//
 // Plans of the normalizers
 //===----------------------------------------------------------------------===//
@@ -863,10 +852,8 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           Value proj =
               buildMatmul(rewriter, loc, norm.getInput(), norm.getWeight(), ct,
                           norm.getTransposeWeight());
-          proj = castTensor(
-              rewriter, loc, proj,
-              llvm::cast<RankedTensorType>(proj.getType())
-                  .clone(elementTypeOf(norm.getResult())));
+          proj = castElements(rewriter, loc, proj,
+                              elementTypeOf(norm.getResult()));
           if (Value pb = norm.getProjBias())
             proj = addLastDimBias(rewriter, loc, proj, pb);
           int64_t rank = rankOf(proj);
@@ -892,7 +879,7 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
           if (Value bias = norm.getBias())
             y = addLastDimBias(rewriter, loc, y, bias);
           rewriter.replaceOp(
-              op, castTensor(rewriter, loc, y, norm.getResult().getType()));
+              op, castElements(rewriter, loc, y, elementTypeOf(norm.getResult())));
           return success();
         })
         .Default([&](Operation *) {
