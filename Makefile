@@ -61,8 +61,10 @@ demo: build docs
 	@# Random weights are drawn N(0, 1/fan-in), so activations stay O(1) and
 	@# the check holds at the default tolerance.
 	$(NORM_RUN) $(EXAMPLE) --random-inputs --seed=1 --check --bench=50
-	@echo "== a mistake the verifier catches: epsilon = 0"
-	-$(NORM_OPT) examples/epsilon_zero.mlir
+	@echo "== a mistake the verifier catches: epsilon = 0 (the expected diagnostic)"
+	@# norm-opt must fail here: the demo fails if it does not.
+	@if $(NORM_OPT) examples/epsilon_zero.mlir 2>&1 >/dev/null; then \
+	  echo "demo: norm-opt accepted epsilon = 0"; exit 1; fi
 	@echo "== the ops of the dialect ($(BUILD_DIR)/docs/Dialects/NormOps.md)"
 	@grep '^### `norm\.' $(BUILD_DIR)/docs/Dialects/NormOps.md
 
