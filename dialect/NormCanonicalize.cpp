@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/NormDialect.h"
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormDialect.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"

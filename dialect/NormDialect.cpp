@@ -6,18 +6,22 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/NormDialect.h"
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormDialect.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 using namespace mlir;
 using namespace mlir::norm;
 
-#include "dialect/NormDialect.cpp.inc"
-#include "dialect/NormEnums.cpp.inc"
+#include "norm-mlir/Dialect/NormDialect.cpp.inc"
+#include "norm-mlir/Dialect/NormEnums.cpp.inc"
 
 void NormDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
-#include "dialect/NormOps.cpp.inc"
+#include "norm-mlir/Dialect/NormOps.cpp.inc"
       >();
+}
+
+void mlir::norm::registerNormDialect(DialectRegistry &registry) {
+  registry.insert<NormDialect>();
 }

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/NormInterfaces.h"
+#include "norm-mlir/Dialect/NormInterfaces.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -16,7 +16,7 @@
 using namespace mlir;
 using namespace mlir::norm;
 
-#include "dialect/NormInterfaces.cpp.inc"
+#include "norm-mlir/Dialect/NormInterfaces.cpp.inc"
 
 LogicalResult mlir::norm::detail::verifyNormalizationOp(NormalizationOpInterface op) {
   if (std::optional<double> eps = op.getEpsilonValue())

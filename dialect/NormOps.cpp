@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -18,7 +18,7 @@ using namespace mlir;
 using namespace mlir::norm;
 
 #define GET_OP_CLASSES
-#include "dialect/NormOps.cpp.inc"
+#include "norm-mlir/Dialect/NormOps.cpp.inc"
 
 //===----------------------------------------------------------------------===//
 // Verifier helpers

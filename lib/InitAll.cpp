@@ -5,24 +5,25 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/InitAll.h"
+#include "norm-mlir/InitAll.h"
 
-#include "dialect/NormDialect.h"
-#include "lib/Conversion/Passes.h"
-#include "lib/Pipelines/Pipelines.h"
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Codegen/Passes.h"
+#include "norm-mlir/Conversion/Passes.h"
+#include "norm-mlir/Dialect/NormDialect.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
+#include "norm-mlir/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mlir::norm::registerNormDialects(DialectRegistry &registry) {
-  registry.insert<NormDialect>();
+  registerNormDialect(registry);
   // Every upstream dialect with its external interface models (bufferization,
   // value bounds, ...): registerAllExtensions alone misses those, and then
-  // one-shot-bufferize reports "op was not bufferized".
+  // one-shot-bufferize reports "op was not bufferized". A registry keeps one
+  // copy of each dialect and extension however often they are added.
   registerAllDialects(registry);
   registerAllExtensions(registry);
   // gpu-module-to-binary translates the kernels to LLVM IR in the pass.
@@ -30,8 +31,10 @@ void mlir::norm::registerNormDialects(DialectRegistry &registry) {
 }
 
 void mlir::norm::registerNormPasses(CPUTargetResolver resolveTarget) {
-  registerAllPasses();
+  // A pass registered twice is kept once; registerNormPipelines guards
+  // itself.
   registerNormTransformsPasses();
+  registerNormCodegenPasses();
   registerNormConversionPasses();
   registerNormPipelines(std::move(resolveTarget));
 }

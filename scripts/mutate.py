@@ -122,7 +122,7 @@ MUTATIONS = [
      "        NormalizationValues robust = normalizeIn(nb, nloc, inF64, ct);"),
     ("long reductions: f32 accumulators", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
      "  if (wide == ct || !n || *n > kLongReduction)", "  if (wide == ct || !n)"),
-    ("tile-rows: users in other blocks keep the producer out", "lib/Transforms/TileRows.cpp",
+    ("tile-rows: users in other blocks keep the producer out", "lib/Codegen/TileRows.cpp",
      "          return cluster.contains(u) || !isa<linalg::LinalgOp>(u) ||\n"
      "                 u->getBlock() != root->getBlock();",
      "          return cluster.contains(u) || !isa<linalg::LinalgOp>(u);"),
@@ -138,20 +138,20 @@ MUTATIONS = [
      "          proj = castElements(rewriter, loc, proj,\n",
      "          proj = proj; (void)castElements(rewriter, loc, proj,\n"),
     # norm-tile-rows
-    ("tile-rows: any map tiled", "lib/Transforms/TileRows.cpp",
+    ("tile-rows: any map tiled", "lib/Codegen/TileRows.cpp",
      "    return false;\n  return llvm::all_of(op.getIndexingMapsArray()",
      "    return false;\n  return true || llvm::all_of(op.getIndexingMapsArray()"),
-    ("tile-rows: empty loops tiled", "lib/Transforms/TileRows.cpp",
+    ("tile-rows: empty loops tiled", "lib/Codegen/TileRows.cpp",
      "  if (llvm::is_contained(op.getStaticLoopRanges(), 0))\n    return false;\n",
      ""),
     # norm-hoist-allocas
-    ("hoist-allocas: nothing hoisted", "lib/Transforms/HoistAllocas.cpp",
+    ("hoist-allocas: nothing hoisted", "lib/Codegen/HoistAllocas.cpp",
      "      if (outermost)\n        moves.emplace_back(alloca, outermost);",
      "      (void)outermost;"),
-    ("hoist-allocas: yielded buffers hoisted", "lib/Transforms/HoistAllocas.cpp",
+    ("hoist-allocas: yielded buffers hoisted", "lib/Codegen/HoistAllocas.cpp",
      "if (!alloca->getOperands().empty() || escapes(alloca.getResult()))",
      "if (!alloca->getOperands().empty())"),
-    ("hoist-allocas: out of an allocation scope", "lib/Transforms/HoistAllocas.cpp",
+    ("hoist-allocas: out of an allocation scope", "lib/Codegen/HoistAllocas.cpp",
      "        if (parent->hasTrait<OpTrait::AutomaticAllocationScope>())\n          break;",
      "        (void)0;"),
     # norm-check-shapes and the ties
@@ -187,11 +187,11 @@ MUTATIONS = [
     ("block cache: allocation unlocked", "runtime/cpu/BlockCache.cpp",
      "    std::lock_guard<std::mutex> lock(mutex);\n    for (auto [it, end]",
      "    for (auto [it, end]"),
-    ("tile-rows: non-plain maps collapsed", "lib/Transforms/TileRows.cpp",
+    ("tile-rows: non-plain maps collapsed", "lib/Codegen/TileRows.cpp",
      "  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))\n    return {};",
      ""),
     # bf16 <-> f64 casts
-    ("bf16-f64: rounded twice to nearest", "lib/Transforms/Bf16AsI16.cpp",
+    ("bf16-f64: rounded twice to nearest", "lib/Codegen/Bf16AsI16.cpp",
      "    Value toOdd = arith::BitcastOp::create(rewriter, loc, f32, chosen);",
      "    Value toOdd = r; (void)chosen;"),
     # the float64 evaluator

@@ -25,6 +25,17 @@ tool_dirs = [config.norm_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["norm-opt", "norm-run", "norm-compile"],
                                    tool_dirs)
 
+# Debian's own mlir-opt and mlir-translate, with our plugin (test/Embedding).
+config.substitutions.append(
+    ("%stock-mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+config.substitutions.append(
+    ("%stock-mlir-translate", os.path.join(config.llvm_tools_dir, "mlir-translate")))
+norm_plugin = os.path.join(config.norm_obj_root, "lib", "NormMLIRPlugin.so")
+config.substitutions.append(("%norm-plugin", norm_plugin))
+# Not built with the sanitizers or with MLIR's static libraries.
+if os.path.exists(norm_plugin):
+    config.available_features.add("norm-plugin")
+
 # GPU code is checked without a GPU: PTX assembled by the toolkit's ptxas
 # (feature "ptxas"), the CUDA runtime built (feature "cuda-runtime").
 # Tests that run kernels need a driver and a device (feature "cuda").

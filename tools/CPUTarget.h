@@ -5,7 +5,7 @@
 #ifndef NORM_TOOLS_CPUTARGET_H
 #define NORM_TOOLS_CPUTARGET_H
 
-#include "lib/Pipelines/Pipelines.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
 
 #include <string>
 

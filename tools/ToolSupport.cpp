@@ -4,9 +4,10 @@
 
 #include "tools/ToolSupport.h"
 
-#include "dialect/NormOps.h"
-#include "lib/Conversion/Passes.h"
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Dialect/NormOps.h"
+#include "norm-mlir/Conversion/Passes.h"
+#include "norm-mlir/Codegen/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -12,7 +12,7 @@
 #include "runtime/npy/Npy.h"
 #include "tools/CPUTarget.h"
 
-#include "lib/Transforms/DimTies.h"
+#include "norm-mlir/Transforms/DimTies.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -6,10 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Pipelines/Pipelines.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
 
-#include "lib/Conversion/Passes.h"
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Codegen/Passes.h"
+#include "norm-mlir/Conversion/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -41,8 +42,15 @@ static void addStageVerifier(OpPassManager &pm, StringRef stage) {
 /// fused with residual adds and projections, batch norms folded.
 static void addNormRewrites(OpPassManager &pm, bool optimize) {
   if (optimize)
-    pm.addPass(norm::createNormOptimize());
+    return norm::buildNormOptimizePipeline(pm);
   pm.addPass(norm::createNormExpandResidual());
+  addStageVerifier(pm, "the norm rewrites");
+}
+
+void mlir::norm::buildNormOptimizePipeline(OpPassManager &pm,
+                                           const NormOptimizeOptions &options) {
+  pm.addPass(createNormOptimize(options));
+  pm.addPass(createNormExpandResidual());
   addStageVerifier(pm, "the norm rewrites");
 }
 
@@ -304,6 +312,10 @@ unsigned mlir::norm::vectorBitsOf(StringRef features) {
 }
 
 void mlir::norm::registerNormPipelines(CPUTargetResolver resolveTarget) {
+  static bool registered = false;
+  if (registered)
+    return;
+  registered = true;
   PassPipelineRegistration<NormNVVMPipelineOptions>(
       "norm-lower-to-nvvm",
       "norm -> GPU row kernels + linalg -> bufferize -> gpu.launch -> NVVM "

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/DimTies.h"
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Transforms/DimTies.h"
+#include "norm-mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,7 +19,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMCHECKSHAPES
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// The runtime's report: (argument, dim, size) of the dim that disagrees,

@@ -6,15 +6,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMEXPANDRESIDUAL
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 struct NormExpandResidualPass

@@ -6,10 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
-#include "lib/Transforms/Utils.h"
+#include "norm-mlir/Transforms/Passes.h"
+#include "Utils.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -22,7 +22,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMFOLDBATCHNORM
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// Where a producer's output channel sits: in its result and in its weight.

@@ -7,10 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
-#include "lib/Transforms/Utils.h"
+#include "norm-mlir/Transforms/Passes.h"
+#include "Utils.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -21,7 +21,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMFOLDINTOPROJECTION
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// A constant op of `type` holding `values` rounded to its element type.

@@ -5,10 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
-#include "lib/Transforms/Utils.h"
+#include "norm-mlir/Transforms/Passes.h"
+#include "Utils.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -19,7 +19,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMFUSEQK
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// `p + broadcast(bias)` over the rows of a 2-D `p`, written as `arith.addf`

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -18,7 +18,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMLINT
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// The machine epsilon of a float type.

@@ -5,13 +5,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMSETMODE
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 struct NormSetModePass : impl::NormSetModeBase<NormSetModePass> {

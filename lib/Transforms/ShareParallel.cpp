@@ -6,16 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Transforms/Passes.h"
+#include "norm-mlir/Transforms/Passes.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMSHAREPARALLEL
-#include "lib/Transforms/Passes.h.inc"
+#include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
 /// Equal values, or constants with equal contents (two copies of the same

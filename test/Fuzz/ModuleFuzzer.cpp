@@ -19,9 +19,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/InitAll.h"
-#include "lib/Pipelines/Pipelines.h"
+#include "norm-mlir/InitAll.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -41,6 +42,7 @@ static MLIRContext &context() {
   static MLIRContext *ctx = [] {
     DialectRegistry registry;
     norm::registerNormDialects(registry);
+    mlir::registerAllPasses();
     norm::registerNormPasses();
     auto *c = new MLIRContext(registry);
     c->loadAllAvailableDialects();

@@ -19,11 +19,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/InitAll.h"
-#include "lib/Pipelines/Pipelines.h"
+#include "norm-mlir/InitAll.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
 #include "test/lib/TestPasses.h"
 #include "tools/ToolSupport.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
@@ -263,6 +264,21 @@ void writeFile(const std::string &path, StringRef text) {
   out->keep();
 }
 
+/// A runtime archive that artifacts link: beside an installed norm-compile
+/// (PREFIX/lib/norm-mlir/, where `cmake --install` puts them), else where
+/// this build tree made it.
+std::string runtimeArchive(const char *built) {
+  static int anchor;
+  std::string exe = llvm::sys::fs::getMainExecutable("norm-compile", &anchor);
+  SmallString<256> installed(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(installed, "lib", "norm-mlir",
+                          llvm::sys::path::filename(built));
+  if (!exe.empty() && llvm::sys::fs::exists(installed))
+    return std::string(installed);
+  return built;
+}
+
 /// Links the object with the artifact's main and the runtime.
 void link(const std::string &object, const std::string &output, bool openmp) {
   auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
@@ -271,17 +287,17 @@ void link(const std::string &object, const std::string &output, bool openmp) {
          "'");
   std::vector<std::string> args = {*cxx, object, "-o", output};
   if (target == Target::CPU) {
-    args.push_back(NORM_AOT_MAIN_CPU);
-    args.push_back(NORM_AOT_RUNTIME);
-    args.push_back(NORM_AOT_RUNTIME_CPU);
+    args.push_back(runtimeArchive(NORM_AOT_MAIN_CPU));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
     if (openmp)
       args.push_back(NORM_AOT_LIBOMP);
   } else {
 #ifdef NORM_AOT_MAIN_CUDA
-    args.push_back(NORM_AOT_MAIN_CUDA);
-    args.push_back(NORM_AOT_RUNTIME);
-    args.push_back(NORM_AOT_RUNTIME_CPU);
-    args.push_back(NORM_AOT_RUNTIME_CUDA);
+    args.push_back(runtimeArchive(NORM_AOT_MAIN_CUDA));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CUDA));
     args.push_back(NORM_AOT_LIBCUDA);
 #else
     fail("--target=cuda: this build of norm-compile found no CUDA toolkit");
@@ -315,6 +331,7 @@ int compileMain(int argc, char **argv) {
   if ((emit == Emit::Exe || emit == Emit::Obj) && output == "-")
     fail("give the output file with -o");
 
+  mlir::registerAllPasses();
   mlir::norm::registerNormPasses();
   mlir::norm::test::registerNormTestPasses();
   DialectRegistry registry;

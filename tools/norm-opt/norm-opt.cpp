@@ -6,10 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/InitAll.h"
+#include "norm-mlir/InitAll.h"
 #include "test/lib/TestPasses.h"
 #include "tools/CPUTarget.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::norm::registerNormDialects(registry);
   // target-cpu=host (like -march=native) and named CPUs' features.
+  mlir::registerAllPasses();
   mlir::norm::registerNormPasses([](mlir::norm::NormCPUPipelineOptions &o) {
     std::string error = mlir::norm::resolveCPUTarget(o);
     if (!error.empty()) {

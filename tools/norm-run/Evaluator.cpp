@@ -9,7 +9,7 @@
 
 #include "tools/norm-run/Evaluator.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 #include "runtime/reference/Metrics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

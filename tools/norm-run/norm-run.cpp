@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/InitAll.h"
-#include "lib/Pipelines/Pipelines.h"
+#include "norm-mlir/InitAll.h"
+#include "norm-mlir/Pipelines/Pipelines.h"
 #include "runtime/cpu/BlockCache.h"
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
@@ -19,8 +19,9 @@
 #include "tools/ToolSupport.h"
 #include "tools/norm-run/Evaluator.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
+#include "mlir/InitAllPasses.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -498,6 +499,7 @@ int runMain(int argc, char **argv) {
     fail("--rtol and --atol go with --check");
 
   ::norm::rt::setProgramName("norm-run");
+  mlir::registerAllPasses();
   mlir::norm::registerNormPasses();
   mlir::norm::test::registerNormTestPasses();
   DialectRegistry registry;

@@ -21,8 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Conversion/Passes.h"
-#include "lib/Conversion/NormToGPU/GPUTarget.h"
+#include "norm-mlir/Conversion/Passes.h"
+#include "GPUTarget.h"
 
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -38,7 +38,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMGPUOFFLOAD
-#include "lib/Conversion/Passes.h.inc"
+#include "norm-mlir/Conversion/Passes.h.inc"
 } // namespace mlir::norm
 
 using namespace mlir;

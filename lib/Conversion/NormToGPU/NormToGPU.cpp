@@ -21,10 +21,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Conversion/Passes.h"
-#include "lib/Conversion/NormToGPU/GPUTarget.h"
+#include "norm-mlir/Conversion/Passes.h"
+#include "GPUTarget.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -43,7 +43,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_CONVERTNORMTOGPU
-#include "lib/Conversion/Passes.h.inc"
+#include "norm-mlir/Conversion/Passes.h.inc"
 } // namespace mlir::norm
 
 using namespace mlir;

@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Conversion/Passes.h"
+#include "norm-mlir/Conversion/Passes.h"
 
-#include "dialect/NormOps.h"
+#include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -29,7 +29,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_CONVERTNORMTOLINALG
-#include "lib/Conversion/Passes.h.inc"
+#include "norm-mlir/Conversion/Passes.h.inc"
 } // namespace mlir::norm
 
 using namespace mlir;

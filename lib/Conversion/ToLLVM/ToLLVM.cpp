@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/Conversion/Passes.h"
+#include "norm-mlir/Conversion/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -31,7 +31,7 @@
 
 namespace mlir::norm {
 #define GEN_PASS_DEF_NORMCONVERTTOLLVM
-#include "lib/Conversion/Passes.h.inc"
+#include "norm-mlir/Conversion/Passes.h.inc"
 
 namespace {
 struct NormConvertToLLVMPass

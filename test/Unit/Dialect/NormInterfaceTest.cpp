@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialect/NormOps.h"
-#include "lib/InitAll.h"
+#include "norm-mlir/Dialect/NormOps.h"
+#include "norm-mlir/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
