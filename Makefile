@@ -29,7 +29,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_container_overflow=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps configure build test test-long demo docs clean test-sanitize \
-  fuzz bench fuzz-programs
+  fuzz bench fuzz-programs test-static
 
 all: build
 
@@ -90,6 +90,20 @@ $(SANITIZE_DIR)/build.ninja: | deps
 LIT ?= $(LLVM_PREFIX)/bin/lit
 test-long: build
 	$(LIT) -sv --param long=1 $(BUILD_DIR)/test --filter 'Long/'
+
+# A host that links MLIR's static libraries (NORM_LINK_MLIR_DYLIB=OFF): the
+# dialect alone and its norm-level rewrites link without the code
+# generators, and norm-opt lowers exactly as the libMLIR.so build does.
+STATIC_DIR ?= build-static
+test-static: build
+	cmake -S . -B $(STATIC_DIR) $(CMAKE_FLAGS) -DNORM_LINK_MLIR_DYLIB=OFF
+	cmake --build $(STATIC_DIR) -j $(JOBS) --target norm-opt \
+	  NormDialectOnlyTests NormTransformsOnlyTests
+	$(STATIC_DIR)/test/Unit/NormDialectOnlyTests
+	$(STATIC_DIR)/test/Unit/NormTransformsOnlyTests
+	$(STATIC_DIR)/bin/norm-opt --norm-lower-to-llvm-cpu $(EXAMPLE) > $(STATIC_DIR)/example.static.mlir
+	$(BUILD_DIR)/bin/norm-opt --norm-lower-to-llvm-cpu $(EXAMPLE) > $(STATIC_DIR)/example.dylib.mlir
+	cmp $(STATIC_DIR)/example.static.mlir $(STATIC_DIR)/example.dylib.mlir
 
 # The whole test suite with the project's code under ASan + UBSan.
 test-sanitize: deps $(SANITIZE_DIR)/build.ninja
