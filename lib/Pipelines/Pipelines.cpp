@@ -40,9 +40,12 @@ static void addStageVerifier(OpPassManager &pm, StringRef stage) {
 
 /// The normalization rewrites: placement made explicit, normalizers shared,
 /// fused with residual adds and projections, batch norms folded.
-static void addNormRewrites(OpPassManager &pm, bool optimize) {
-  if (optimize)
-    return norm::buildNormOptimizePipeline(pm);
+static void addNormRewrites(OpPassManager &pm, bool optimize, bool raise) {
+  if (optimize) {
+    norm::NormOptimizeOptions options;
+    options.raise = raise;
+    return norm::buildNormOptimizePipeline(pm, options);
+  }
   pm.addPass(norm::createNormExpandResidual());
   addStageVerifier(pm, "the norm rewrites");
 }
@@ -84,8 +87,10 @@ static void addOutParams(OpPassManager &pm) {
 
 void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
                                       const NormCPUPipelineOptions &options) {
+  // 0. TOSA input as upstream lowers it to linalg (nothing without TOSA).
+  pm.addPass(createNormLowerTosa());
   // 1. The normalization rewrites.
-  addNormRewrites(pm, options.optimize);
+  addNormRewrites(pm, options.optimize, options.raise);
   // 2. Every normalizer becomes reductions and one elementwise apply in
   //    linalg on tensors, statistics in compute_type (two-pass variance).
   pm.addPass(createConvertNormToLinalg());
@@ -213,7 +218,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
 void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
                                        const NormNVVMPipelineOptions &options) {
   // 1. The normalization rewrites, as for the CPU.
-  addNormRewrites(pm, options.optimize);
+  addNormRewrites(pm, options.optimize, options.raise);
   // 2. Row normalizers become row kernels (gpu.launch on the operands'
   //    buffers); the rest becomes linalg on tensors.
   ConvertNormToGPUOptions rowKernels;

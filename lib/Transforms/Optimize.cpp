@@ -118,6 +118,12 @@ struct NormOptimizePass : impl::NormOptimizeBase<NormOptimizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Raising first: the census before counts the raised normalizers as
+    // found, and the report says what was raised and what was not.
+    llvm::MapVector<StringRef, RaiseReport> raised;
+    if (raise)
+      for (auto func : module.getOps<func::FuncOp>())
+        raiseNormalizers(func, raised[func.getName()], /*remarks=*/false);
     llvm::MapVector<StringRef, Census> before;
     if (report)
       for (auto func : module.getOps<FunctionOpInterface>())
@@ -148,8 +154,24 @@ struct NormOptimizePass : impl::NormOptimizeBase<NormOptimizePass> {
                                                after.evalBatchNorms);
       double change =
           was.bytes ? 100.0 * (after.bytes - was.bytes) / was.bytes : 0.0;
-      llvm::errs() << "norm-optimize @" << func.getName() << "\n"
-                   << "  before: " << describe(was) << "\n"
+      llvm::errs() << "norm-optimize @" << func.getName() << "\n";
+      if (raise) {
+        const RaiseReport &r = raised.lookup(func.getName());
+        int64_t total = 0;
+        std::string kinds;
+        for (auto [i, entry] : llvm::enumerate(r.raised)) {
+          total += entry.second;
+          kinds += llvm::formatv("{0}{1} {2}", i ? ", " : "", entry.second,
+                                 entry.first.drop_front(5))
+                       .str();
+        }
+        llvm::errs() << "  raised: " << total << " normalizers ("
+                     << (kinds.empty() ? "none" : kinds) << "), "
+                     << r.rejected.size() << " candidates rejected\n";
+        for (const std::string &line : r.rejected)
+          llvm::errs() << "    rejected: " << line << "\n";
+      }
+      llvm::errs() << "  before: " << describe(was) << "\n"
                    << "  after:  " << describe(after) << "\n"
                    << llvm::formatv("  bytes moved: {0} -> {1} ({2:+f1}%)\n",
                                     was.bytes, after.bytes, change);

@@ -7,6 +7,7 @@
 // + 2 residual adds (2 x 768) = 3584. After: the fused add + norm reads 2
 // and writes 2 tensors (1024) instead of 768 + 512: 3328.
 // REPORT-LABEL: norm-optimize @two_pre_ln_blocks
+// REPORT-NEXT:   raised: 0 normalizers (none), 0 candidates rejected
 // REPORT-NEXT:   before: 2 normalizers (2 layer_norm), 0 fused, 0 folded, 3584 bytes moved
 // REPORT-NEXT:   after:  2 normalizers (1 layer_norm, 1 add_layer_norm), 1 fused, 0 folded, 3328 bytes moved
 // REPORT-NEXT:   bytes moved: 3584 -> 3328 (-7.14%)
@@ -42,6 +43,7 @@ func.func @two_pre_ln_blocks(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 
 // Nothing to fuse or fold: a lone pre-norm of an argument.
 // REPORT-LABEL: norm-optimize @negative_nothing_to_fuse
+// REPORT-NEXT:   raised: 0 normalizers (none), 0 candidates rejected
 // REPORT-NEXT:   before: 1 normalizers (1 rms_norm), 0 fused, 0 folded, 512 bytes moved
 // REPORT-NEXT:   after:  1 normalizers (1 rms_norm), 0 fused, 0 folded, 512 bytes moved
 // CHECK-LABEL: func.func @negative_nothing_to_fuse
@@ -61,6 +63,7 @@ func.func @negative_nothing_to_fuse(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 // reads the conv and b and writes (264; its tensor.empty init is not read):
 // 664.
 // REPORT-LABEL: norm-optimize @conv_then_eval_batch_norm
+// REPORT-NEXT:   raised: 0 normalizers (none), 0 candidates rejected
 // REPORT-NEXT:   before: 1 normalizers (1 batch_norm), 0 fused, 0 folded, 704 bytes moved
 // REPORT-NEXT:   after:  0 normalizers (none), 0 fused, 1 folded, 664 bytes moved
 // REPORT-NEXT:   bytes moved: 704 -> 664 (-5.68%)
@@ -78,4 +81,63 @@ func.func @conv_then_eval_batch_norm(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x
   %y, %m, %v = norm.batch_norm eval %c, %gamma, %beta, %mean, %var
       : tensor<1x2x4x4xf32>, params tensor<2xf32>, stats tensor<2xf32>
   return %y : tensor<1x2x4x4xf32>
+}
+
+// A decomposed RMS norm (named linalg ops on tensors) of a residual sum:
+// raised first, then fused with the add like a written one. The census
+// before counts the raised normalizer.
+// REPORT-LABEL: norm-optimize @raised_then_fused
+// REPORT-NEXT:   raised: 1 normalizers (1 rms_norm), 0 candidates rejected
+// REPORT-NEXT:   before: 1 normalizers (1 rms_norm), 0 fused, 0 folded, {{.*}}
+// REPORT-NEXT:   after:  1 normalizers (1 add_rms_norm), 1 fused, 0 folded, {{.*}}
+// CHECK-LABEL: func.func @raised_then_fused
+// CHECK-SAME:    %[[X:[a-z0-9]*]]: tensor<4x16xf32>, %[[F:[a-z0-9]*]]: tensor<4x16xf32>, %[[G:[a-z0-9]*]]: tensor<16xf32>
+// CHECK-NEXT:    %[[Y:.*]], %[[S:.*]] = norm.add_rms_norm %[[X]], %[[F]] scale(%[[G]] : tensor<16xf32>)
+// CHECK-NEXT:    return %[[Y]], %[[S]]
+func.func @raised_then_fused(%x: tensor<4x16xf32>, %f: tensor<4x16xf32>, %g: tensor<16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<16.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %s = arith.addf %x, %f : tensor<4x16xf32>
+  %sq = arith.mulf %s, %s : tensor<4x16xf32>
+  %ss = linalg.reduce ins(%sq : tensor<4x16xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %ss, %n : tensor<4xf32>
+  %ve = arith.addf %ms, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x16xf32>) dimensions = [1]
+  %gb = linalg.broadcast ins(%g : tensor<16xf32>) outs(%e : tensor<4x16xf32>) dimensions = [0]
+  %nn = arith.mulf %s, %rb : tensor<4x16xf32>
+  %y = arith.mulf %nn, %gb : tensor<4x16xf32>
+  return %y, %s : tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// A near-miss (the unbiased variance) is reported, one line, and kept.
+// REPORT-LABEL: norm-optimize @reported_near_miss
+// REPORT-NEXT:   raised: 0 normalizers (none), 1 candidates rejected
+// REPORT-NEXT:     rejected: {{.*}}norm-optimize.mlir:{{[0-9]+}}:{{[0-9]+}}: arith.mulf: not a normalizer: a statistic is divided by another count than the summed elements (an unbiased variance?)
+// REPORT-NEXT:   before: 0 normalizers (none)
+// CHECK-LABEL: func.func @reported_near_miss
+// CHECK-NOT:     norm.
+func.func @reported_near_miss(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<15.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %sq = arith.mulf %x, %x : tensor<4x16xf32>
+  %ss = linalg.reduce ins(%sq : tensor<4x16xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %ss, %n : tensor<4xf32>
+  %ve = arith.addf %ms, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x16xf32>) dimensions = [1]
+  %y = arith.mulf %x, %rb : tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
 }

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "norm-mlir/Conversion/Passes.h"
 #include "norm-mlir/InitAll.h"
 #include "norm-mlir/Pipelines/Pipelines.h"
 #include "runtime/cpu/BlockCache.h"
@@ -512,6 +513,12 @@ int runMain(int argc, char **argv) {
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   OwningOpRef<ModuleOp> module =
       mlir::norm::parseModuleFile(inputFile, context, sourceMgr);
+  // TOSA is evaluated and compiled as upstream's tosa-to-linalg writes it.
+  {
+    PassManager tosa(&context);
+    tosa.addPass(mlir::norm::createNormLowerTosa());
+    mlir::norm::runPipeline(tosa, *module, inputFile, "norm-lower-tosa");
+  }
 
   func::FuncOp entry = findEntry(*module, entryName, inputFile);
   std::string name = entry.getName().str();

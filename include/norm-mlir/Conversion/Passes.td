@@ -121,4 +121,16 @@ def NormConvertToLLVM : Pass<"norm-convert-to-llvm", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
+def NormLowerTosa : Pass<"norm-lower-tosa", "::mlir::ModuleOp"> {
+  let summary = "TOSA input to linalg with upstream's conversions";
+  let description = [{
+    Where the module holds TOSA ops (TorchToTosa's, TFLite's), runs
+    upstream's `tosa-to-linalg-pipeline`, `tosa-to-tensor` and
+    `tosa-to-arith` on it; a module without TOSA is left untouched. The CPU
+    pipeline starts with it, so that TOSA input reaches `norm-raise` as the
+    linalg that upstream writes from it, and norm-run evaluates TOSA
+    programs in that form.
+  }];
+}
+
 #endif // NORM_LIB_CONVERSION_PASSES_TD

@@ -30,6 +30,11 @@ struct NormCPUPipelineOptions
       *this, "optimize",
       llvm::cl::desc("Run norm-optimize first (fusion and folding)"),
       llvm::cl::init(true)};
+  Option<bool> raise{
+      *this, "raise",
+      llvm::cl::desc("Raise decomposed normalizers first (norm-raise, part "
+                     "of norm-optimize)"),
+      llvm::cl::init(true)};
   Option<bool> tile{
       *this, "tile",
       llvm::cl::desc("Row kernels: tile over rows, fuse each normalizer's "
@@ -138,6 +143,11 @@ struct NormNVVMPipelineOptions
   Option<bool> optimize{
       *this, "optimize",
       llvm::cl::desc("Run norm-optimize first (fusion and folding)"),
+      llvm::cl::init(true)};
+  Option<bool> raise{
+      *this, "raise",
+      llvm::cl::desc("Raise decomposed normalizers first (norm-raise, part "
+                     "of norm-optimize)"),
       llvm::cl::init(true)};
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("GPU architecture (sm_80, sm_90)"),

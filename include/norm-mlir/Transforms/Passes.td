@@ -201,18 +201,65 @@ def NormFoldIntoProjection : Pass<"norm-fold-into-projection"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def NormRaise : Pass<"norm-raise"> {
+  let summary = "Raise decomposed layer and RMS norms back to norm ops";
+  let description = [{
+    Front ends (torch-mlir's decompositions, tosa-to-linalg, hand-written
+    linalg) spell a normalizer as reductions and elementwise ops. This pass
+    reads every float tensor result as one scalar expression over its index
+    space, inlining linalg ops (through their indexing maps and bodies),
+    elementwise arith/math on tensors, splat constants and unit-dim
+    reshapes, so that the same expression comes out whatever the producer's
+    op granularity, keepdim spelling or broadcast maps. Where the expression
+    is exactly
+
+        [truncf] ((x - mean(x)) * rstd [* scale | * (1 + w)] [+ bias])
+        [truncf] (x * rstd [* scale | * (1 + w)])         (RMS)
+
+    with `rstd` spelled `rsqrt(v + eps)`, `1 / sqrt(v + eps)` or a division
+    by `sqrt(v + eps)`, the variance `mean((x - mean)^2)`,
+    `mean(x^2) - mean(x)^2` or its `max(0, .)`, and every mean a sum over
+    the trailing dims divided by their exact count (or multiplied by its
+    reciprocal as the producer's type rounds it), the root becomes
+    `norm.layer_norm` or `norm.rms_norm` (`scale_offset = 1` for `1 + w`)
+    with the axis, epsilon and parameters read from the IR.
+
+    Near-misses stay as they are: statistics over other dims than the
+    normalized ones or over different dims, epsilon outside the square
+    root, an unbiased variance, centering by another tensor's mean, a
+    scale or bias that is not read exactly along the normalized dims, a
+    parameter of another element type than the result, intermediates
+    (the centered value, the statistics) used outside the normalizer.
+    Statistics computed in bf16/f16 are raised with `compute_type = f32`
+    and a remark. With `report`, every raise and every candidate that looks
+    like a normalizer but is not one gets a remark saying why.
+  }];
+  let options = [
+    Option<"enable", "enable", "bool", "true",
+           "Raise (false: the pass does nothing)">,
+    Option<"report", "report", "bool", "false",
+           "Emit a remark for every raise and every rejected candidate">,
+  ];
+  let dependentDialects = ["::mlir::norm::NormDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def NormOptimize : Pass<"norm-optimize", "::mlir::ModuleOp"> {
   let summary = "The normalization optimizations, in order, with a report";
   let description = [{
-    Runs `norm-expand-residual`, `norm-share-parallel`,
+    Runs `norm-raise`, `norm-expand-residual`, `norm-share-parallel`,
     `norm-fuse-residual-add`, `norm-fuse-qk`,
     `norm-fold-into-projection{constant-weights-only}` and
     `norm-fold-batch-norm`, then canonicalization and CSE. Placement goes
     first so that the adds it makes fuse; sharing goes before fusion so that
-    a normalizer computed once is fused once.
+    a normalizer computed once is fused once. Raising goes before all of
+    them, so that decomposed normalizers fuse like written ones; `raise =
+    false` leaves them decomposed.
 
-    With `report`, prints per function the normalizers found, how many were
-    fused or folded, and the bytes that the normalizers, elementwise ops and
+    With `report`, prints per function the normalizers raised (by kind) and
+    one line per candidate that was not (with the reason), the normalizers
+    found, how many were fused or folded, and the bytes that the normalizers, elementwise ops and
     matmuls read and write (static shapes; a dynamic dim counts as 1), before
     and after. (Pass statistics would be the natural home, but the Debian
     LLVM is built without LLVM_ENABLE_STATS, so they print nothing.)
@@ -220,6 +267,8 @@ def NormOptimize : Pass<"norm-optimize", "::mlir::ModuleOp"> {
   let options = [
     Option<"report", "report", "bool", "false",
            "Print the fusion report to stderr">,
+    Option<"raise", "raise", "bool", "true",
+           "Raise decomposed normalizers first (norm-raise)">,
   ];
 }
 

@@ -1,0 +1,1235 @@
+//===- Raise.cpp - Decomposed normalizers back to norm ops ----------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The norm-raise pass. Front ends (torch-mlir's decompositions,
+// tosa-to-linalg, hand-written linalg) spell a layer or RMS norm as a dozen
+// elementwise ops and reductions, in as many or as few linalg ops as they
+// like. Instead of matching op graphs, the pass reads each candidate result
+// as one scalar expression over its own index space: it inlines, through
+// linalg ops (their indexing maps and bodies), elementwise arith/math on
+// tensors, splat constants and unit-dim reshapes, and reads a reduction
+// into a zero init as a sum over bound indices. The same expression comes
+// out whatever the producer's op granularity, keepdim spelling or broadcast
+// maps; the templates below then check the exact function: which dims are
+// summed, the count divided by, epsilon inside the square root, the
+// parameters' broadcast, one compute type.
+//
+//===----------------------------------------------------------------------===//
+
+#include "norm-mlir/Transforms/Passes.h"
+
+#include "norm-mlir/Dialect/NormOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <deque>
+#include <functional>
+
+namespace mlir::norm {
+#define GEN_PASS_DEF_NORMRAISE
+#include "norm-mlir/Transforms/Passes.h.inc"
+
+namespace {
+/// A scalar expression over the index space of a candidate result: dims
+/// d0..d(r-1) are the result's indices, symbols are the indices that
+/// enclosing sums bind (numbered outermost first).
+struct Expr {
+  enum class Kind { Leaf, Const, Op, Sum };
+  Kind kind;
+  /// The scalar type of the value.
+  Type type;
+  /// The tensor `value` read at `access` is this expression (a leaf is
+  /// nothing more; other nodes read from a tensor record it too, for the
+  /// templates to name operands). Null inside a linalg body.
+  Value value;
+  AffineMap access;
+  /// Const.
+  double constant = 0;
+  /// Op: the scalar operation's name ("arith.subf", "math.rsqrt", ...).
+  StringRef name;
+  SmallVector<const Expr *, 2> args;
+  /// Sum: the symbols it binds (first, count), their extents and the op
+  /// that reduces; args[0] is the summand.
+  unsigned firstBound = 0;
+  SmallVector<int64_t> extents;
+  Operation *reduction = nullptr;
+};
+
+/// The number of symbols an access uses: one more than the highest.
+static unsigned usedSymbols(AffineMap map) {
+  unsigned n = 0;
+  for (AffineExpr e : map.getResults())
+    e.walk([&](AffineExpr sub) {
+      if (auto s = dyn_cast<AffineSymbolExpr>(sub))
+        n = std::max(n, s.getPosition() + 1);
+    });
+  return n;
+}
+
+/// `value` rounded to the float type `type` as the IR's constant folding
+/// would.
+static double roundTo(double value, Type type) {
+  auto ft = dyn_cast<FloatType>(type);
+  if (!ft || ft.isF64())
+    return value;
+  APFloat v(value);
+  bool lost;
+  v.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+  return v.convertToDouble();
+}
+
+/// Contractions and convolutions: their operands are never part of a
+/// normalizer's expression, and inlining them would only cost time.
+static bool isOpaque(linalg::LinalgOp op) {
+  return linalg::isaContractionOpInterface(op) ||
+         linalg::isaConvolutionOpInterface(op);
+}
+
+/// Builds expressions for one candidate, hash-consed on (value, access):
+/// a tensor read at the same place twice is one node.
+class ExprBuilder {
+public:
+  ExprBuilder(unsigned rank, MLIRContext *ctx) : rank(rank), ctx(ctx) {}
+
+  const Expr *build(Value tensor) {
+    return read(tensor, AffineMap::getMultiDimIdentityMap(rank, ctx), 0);
+  }
+
+private:
+  static constexpr unsigned kMaxDepth = 64;
+  static constexpr size_t kMaxNodes = 4000;
+
+  /// The access with exactly the symbols it uses, so that equal reads are
+  /// equal maps.
+  AffineMap canonical(AffineMap map) {
+    return AffineMap::get(rank, usedSymbols(map), map.getResults(), ctx);
+  }
+
+  Expr *make(Expr::Kind kind, Type type) {
+    nodes.push_back(Expr{kind, type, {}, {}, 0, {}, {}, 0, {}, nullptr});
+    return &nodes.back();
+  }
+
+  const Expr *constant(double value, Type type) {
+    Expr *e = make(Expr::Kind::Const, type);
+    e->constant = value;
+    return e;
+  }
+
+  /// The scalar op `name` of `args`, folded where every argument is a
+  /// constant (an f64 epsilon truncated to f32 is the f32 constant) and
+  /// where it is the identity (`x - 0`).
+  const Expr *op(StringRef name, Type type, ArrayRef<const Expr *> args) {
+    auto c = [&](unsigned i) { return args[i]->constant; };
+    bool allConst = llvm::all_of(
+        args, [](const Expr *a) { return a->kind == Expr::Kind::Const; });
+    if (allConst && !args.empty()) {
+      std::optional<double> folded;
+      if (name == "arith.truncf" || name == "arith.extf")
+        folded = c(0);
+      else if (name == "arith.addf")
+        folded = c(0) + c(1);
+      else if (name == "arith.subf")
+        folded = c(0) - c(1);
+      else if (name == "arith.mulf")
+        folded = c(0) * c(1);
+      else if (name == "arith.divf")
+        folded = c(0) / c(1);
+      else if (name == "arith.negf")
+        folded = -c(0);
+      if (folded)
+        return constant(roundTo(*folded, type), type);
+    }
+    if (name == "arith.subf" && args[1]->kind == Expr::Kind::Const &&
+        args[1]->constant == 0.0 && !std::signbit(args[1]->constant) &&
+        args[0]->type == type)
+      return args[0];
+    Expr *e = make(Expr::Kind::Op, type);
+    e->name = name;
+    e->args.assign(args.begin(), args.end());
+    return e;
+  }
+
+  /// `tensor` read at `access` (rank dims, some symbols -> tensor dims).
+  const Expr *read(Value tensor, AffineMap access, unsigned depth) {
+    auto key = std::make_pair(tensor, access);
+    if (auto it = memo.find(key); it != memo.end())
+      return it->second;
+    const Expr *e = nullptr;
+    if (depth < kMaxDepth && nodes.size() < kMaxNodes)
+      e = expand(tensor, access, depth);
+    if (!e) {
+      Expr *leaf =
+          make(Expr::Kind::Leaf, getElementTypeOrSelf(tensor.getType()));
+      e = leaf;
+    }
+    if (e->kind != Expr::Kind::Const && !e->value) {
+      Expr *origin = const_cast<Expr *>(e);
+      origin->value = tensor;
+      origin->access = access;
+    }
+    memo[key] = e;
+    return e;
+  }
+
+  const Expr *expand(Value tensor, AffineMap access, unsigned depth) {
+    Operation *def = tensor.getDefiningOp();
+    if (!def)
+      return nullptr;
+    DenseElementsAttr dense;
+    if (matchPattern(tensor, m_Constant(&dense)) && dense.isSplat() &&
+        isa<FloatType>(dense.getElementType()))
+      return constant(dense.getSplatValue<APFloat>().convertToDouble(),
+                      dense.getElementType());
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(def))
+      return expandLinalg(linalgOp, cast<OpResult>(tensor), access, depth);
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def))
+      return throughUnitReshape(expand.getSrc(), expand.getResultType(),
+                                expand.getReassociationIndices(), access,
+                                /*expanding=*/true, depth);
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def))
+      return throughUnitReshape(collapse.getSrc(), collapse.getSrcType(),
+                                collapse.getReassociationIndices(), access,
+                                /*expanding=*/false, depth);
+    if (isElementwiseTensorOp(def)) {
+      SmallVector<const Expr *> args;
+      for (Value operand : def->getOperands())
+        args.push_back(read(operand, access, depth + 1));
+      return op(def->getName().getStringRef(),
+                getElementTypeOrSelf(tensor.getType()), args);
+    }
+    return nullptr;
+  }
+
+  /// arith/math ops on same-shape float tensors (no implicit broadcast).
+  static bool isElementwiseTensorOp(Operation *op) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+        op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+        !op->hasTrait<OpTrait::Elementwise>())
+      return false;
+    auto shaped = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!shaped || !isa<FloatType>(shaped.getElementType()))
+      return false;
+    return llvm::all_of(op->getOperandTypes(), [&](Type t) {
+      auto other = dyn_cast<RankedTensorType>(t);
+      return other && other.getShape() == shaped.getShape() &&
+             isa<FloatType>(other.getElementType());
+    });
+  }
+
+  /// A reshape that only adds or drops unit dims: the read of its result
+  /// at `access` is a read of its source without those dims. `expanded`
+  /// is the type with more dims (the result of an expand, the source of a
+  /// collapse).
+  const Expr *throughUnitReshape(Value source, RankedTensorType expanded,
+                                 ArrayRef<ReassociationIndices> groups,
+                                 AffineMap access, bool expanding,
+                                 unsigned depth) {
+    SmallVector<AffineExpr> results;
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      // Each group keeps at most one non-unit dim.
+      std::optional<int64_t> kept;
+      for (int64_t d : group) {
+        if (expanded.getDimSize(d) == 1)
+          continue;
+        if (kept)
+          return nullptr;
+        kept = d;
+      }
+      if (expanding) {
+        // The collapsed source dim `g` is the group's non-unit dim.
+        results.push_back(kept ? access.getResult(*kept)
+                               : getAffineConstantExpr(0, ctx));
+        continue;
+      }
+      // Collapsing: the expanded source is read at the collapsed index in
+      // its non-unit dim, at 0 in the others.
+      for (int64_t d : group)
+        results.push_back(kept && d == *kept ? access.getResult(g)
+                                             : getAffineConstantExpr(0, ctx));
+    }
+    return read(source,
+                canonical(AffineMap::get(rank, access.getNumSymbols(),
+                                         results, ctx)),
+                depth + 1);
+  }
+
+  /// Result `result` of a linalg op read at `access`.
+  const Expr *expandLinalg(linalg::LinalgOp op, OpResult result,
+                           AffineMap access, unsigned depth) {
+    if (!op.hasPureTensorSemantics() || op->getNumRegions() != 1 ||
+        isOpaque(op) || op.hasIndexSemantics())
+      return nullptr;
+    unsigned index = result.getResultNumber();
+    OpOperand *init = op.getDpsInitOperand(index);
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+    auto resultType = cast<RankedTensorType>(result.getType());
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+
+    // Loop dims from the access: each output dim names a parallel loop or
+    // is a constant 0 of a unit dim (keepdim).
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<AffineExpr> loops(numLoops);
+    for (auto [j, expr] : llvm::enumerate(outMap.getResults())) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+        unsigned l = dim.getPosition();
+        if (loops[l] || iterators[l] != utils::IteratorType::parallel)
+          return nullptr;
+        loops[l] = access.getResult(j);
+        continue;
+      }
+      auto c = dyn_cast<AffineConstantExpr>(expr);
+      if (!c || c.getValue() != 0 || resultType.getDimSize(j) != 1)
+        return nullptr;
+    }
+    // The loops the output does not name must be static reductions: bound
+    // here, as new symbols.
+    unsigned symbols = access.getNumSymbols();
+    unsigned firstBound = symbols;
+    SmallVector<int64_t> extents;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    for (unsigned l = 0; l < numLoops; ++l) {
+      if (loops[l])
+        continue;
+      if (iterators[l] != utils::IteratorType::reduction ||
+          ShapedType::isDynamic(ranges[l]))
+        return nullptr;
+      loops[l] = getAffineSymbolExpr(symbols++, ctx);
+      extents.push_back(ranges[l]);
+    }
+    AffineMap loopMap = AffineMap::get(rank, symbols, loops, ctx);
+    bool reduces = !extents.empty();
+
+    Block &body = op->getRegion(0).front();
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    Value yielded = yield.getOperand(index);
+    BlockArgument acc = body.getArgument(op.getNumDpsInputs() + index);
+
+    Value expression = yielded;
+    if (reduces) {
+      // Only a sum into a zero init: yield addf(acc, f), f free of acc.
+      auto add = yielded.getDefiningOp<arith::AddFOp>();
+      if (!add || add->getBlock() != &body)
+        return nullptr;
+      if (add.getLhs() == acc)
+        expression = add.getRhs();
+      else if (add.getRhs() == acc)
+        expression = add.getLhs();
+      else
+        return nullptr;
+      std::optional<double> zero = initConstant(init->get());
+      if (!zero || *zero != 0.0)
+        return nullptr;
+    }
+
+    // The body, one scalar at a time: block arguments read their operands
+    // through their maps composed with the loop dims.
+    DenseMap<Value, const Expr *> scalars;
+    std::function<const Expr *(Value)> scalar = [&](Value v) -> const Expr * {
+      if (auto it = scalars.find(v); it != scalars.end())
+        return it->second;
+      const Expr *e = nullptr;
+      FloatAttr floatAttr;
+      if (auto arg = dyn_cast<BlockArgument>(v)) {
+        if (arg.getOwner() == &body && arg != acc) {
+          OpOperand &operand = op->getOpOperand(arg.getArgNumber());
+          FloatAttr scalarAttr;
+          if (isa<RankedTensorType>(operand.get().getType()))
+            e = read(operand.get(),
+                     canonical(op.getMatchingIndexingMap(&operand).compose(
+                         loopMap)),
+                     depth + 1);
+          else if (matchPattern(operand.get(), m_Constant(&scalarAttr)))
+            e = constant(scalarAttr.getValueAsDouble(), scalarAttr.getType());
+        }
+      } else if (matchPattern(v, m_Constant(&floatAttr))) {
+        e = constant(floatAttr.getValueAsDouble(), floatAttr.getType());
+      } else if (auto powi = v.getDefiningOp<math::FPowIOp>()) {
+        // The integer exponent of torch-mlir's pow(x, 2), as a constant.
+        APInt exponent;
+        if (powi->getBlock() == &body &&
+            matchPattern(powi.getRhs(), m_ConstantInt(&exponent)))
+          if (const Expr *base = scalar(powi.getLhs()))
+            e = this->op("math.fpowi", v.getType(),
+                   {base, constant(double(exponent.getSExtValue()),
+                                   v.getType())});
+      } else if (Operation *def = v.getDefiningOp();
+                 def && def->getBlock() == &body &&
+                 isa<arith::ArithDialect, math::MathDialect>(
+                     def->getDialect()) &&
+                 def->hasTrait<OpTrait::Elementwise>() &&
+                 def->getNumResults() == 1 && isa<FloatType>(v.getType())) {
+        SmallVector<const Expr *> args;
+        for (Value operand : def->getOperands()) {
+          const Expr *arg = isa<FloatType>(operand.getType())
+                                ? scalar(operand)
+                                : nullptr;
+          if (!arg)
+            return scalars[v] = nullptr;
+          args.push_back(arg);
+        }
+        e = this->op(def->getName().getStringRef(), v.getType(), args);
+      }
+      return scalars[v] = e;
+    };
+    const Expr *summand = scalar(expression);
+    if (!summand)
+      return nullptr;
+    if (!reduces)
+      return summand;
+    Expr *sum = make(Expr::Kind::Sum, summand->type);
+    sum->firstBound = firstBound;
+    sum->extents = extents;
+    sum->reduction = op;
+    sum->args.push_back(summand);
+    return sum;
+  }
+
+  /// The value a reduction's init holds everywhere: a fill or splat.
+  static std::optional<double> initConstant(Value init) {
+    if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+      FloatAttr value;
+      if (matchPattern(fill.getInputs()[0], m_Constant(&value)))
+        return value.getValueAsDouble();
+      return std::nullopt;
+    }
+    DenseElementsAttr dense;
+    if (matchPattern(init, m_Constant(&dense)) && dense.isSplat() &&
+        isa<FloatType>(dense.getElementType()))
+      return dense.getSplatValue<APFloat>().convertToDouble();
+    return std::nullopt;
+  }
+
+  unsigned rank;
+  MLIRContext *ctx;
+  std::deque<Expr> nodes;
+  DenseMap<std::pair<Value, AffineMap>, const Expr *> memo;
+};
+
+/// Equality of `a` and `b` where `a`'s dims and bound symbols are renamed
+/// first: alpha-equivalence of two reads of the same value, one over the
+/// normalized dims, the other inside the sum that averages it.
+class Equal {
+public:
+  Equal(unsigned rank, MLIRContext *ctx) : rank(rank), ctx(ctx) {}
+
+  /// `a` with the dims [from, rank) replaced by the symbols `bound..` is
+  /// `b`.
+  bool underBinding(const Expr *a, const Expr *b, unsigned from,
+                    unsigned bound) {
+    dims.clear();
+    for (unsigned d = 0; d < rank; ++d)
+      dims.push_back(d < from ? getAffineDimExpr(d, ctx)
+                              : getAffineSymbolExpr(bound + d - from, ctx));
+    symbols.clear();
+    budget = 20000;
+    return equal(a, b);
+  }
+
+private:
+  /// Whether `a`'s access, renamed, is `b`'s.
+  bool sameAccess(AffineMap a, AffineMap b) {
+    if (a.getNumResults() != b.getNumResults())
+      return false;
+    SmallVector<AffineExpr> s;
+    for (unsigned i = 0; i < a.getNumSymbols(); ++i)
+      s.push_back(i < symbols.size() && symbols[i]
+                      ? symbols[i]
+                      : getAffineSymbolExpr(i + kUnbound, ctx));
+    for (auto [x, y] : llvm::zip(a.getResults(), b.getResults()))
+      if (x.replaceDimsAndSymbols(dims, s) != y)
+        return false;
+    return true;
+  }
+
+  bool equal(const Expr *a, const Expr *b) {
+    if (--budget < 0 || a->kind != b->kind || a->type != b->type)
+      return false;
+    // The same tensor read at the same place is the same value.
+    if (a->value && a->value == b->value && sameAccess(a->access, b->access))
+      return true;
+    switch (a->kind) {
+    case Expr::Kind::Const:
+      return a->constant == b->constant;
+    case Expr::Kind::Leaf:
+      return false;
+    case Expr::Kind::Op:
+      if (a->name != b->name || a->args.size() != b->args.size())
+        return false;
+      for (auto [x, y] : llvm::zip(a->args, b->args))
+        if (!equal(x, y))
+          return false;
+      return true;
+    case Expr::Kind::Sum: {
+      if (a->extents != b->extents)
+        return false;
+      unsigned n = a->extents.size();
+      if (symbols.size() < a->firstBound + n)
+        symbols.resize(a->firstBound + n);
+      SmallVector<AffineExpr> saved(symbols.begin() + a->firstBound,
+                                    symbols.begin() + a->firstBound + n);
+      for (unsigned i = 0; i < n; ++i)
+        symbols[a->firstBound + i] =
+            getAffineSymbolExpr(b->firstBound + i, ctx);
+      bool same = equal(a->args[0], b->args[0]);
+      std::copy(saved.begin(), saved.end(), symbols.begin() + a->firstBound);
+      return same;
+    }
+    }
+    return false;
+  }
+
+  /// Symbols of `a` that no sum of `a` binds (none, in a well-formed
+  /// expression) are renamed out of `b`'s range.
+  static constexpr unsigned kUnbound = 1000;
+  unsigned rank;
+  MLIRContext *ctx;
+  SmallVector<AffineExpr> dims, symbols;
+  int budget = 0;
+};
+
+static bool isOp(const Expr *e, StringRef name) {
+  return e && e->kind == Expr::Kind::Op && e->name == name;
+}
+static bool isConst(const Expr *e, std::optional<double> value = {}) {
+  return e && e->kind == Expr::Kind::Const &&
+         (!value || e->constant == *value);
+}
+static bool isNarrow(Type t) { return isa<BFloat16Type, Float16Type>(t); }
+
+/// The first sum below `e` (depth first), for naming a rejected candidate.
+static const Expr *firstSum(const Expr *e, unsigned depth = 0) {
+  if (!e || depth > 32)
+    return nullptr;
+  if (e->kind == Expr::Kind::Sum)
+    return e;
+  for (const Expr *arg : e->args)
+    if (const Expr *s = firstSum(arg, depth + 1))
+      return s;
+  return nullptr;
+}
+
+/// What a raise found.
+struct Match {
+  bool rms = false;
+  Value input, scale, bias;
+  double epsilon = 0, scaleOffset = 0;
+  unsigned axis = 0;
+  /// The producer computed the statistics in the narrow element type.
+  bool narrowStatistics = false;
+  /// The variance was E[x^2] - E[x]^2 (raised to the stable form).
+  bool expandedVariance = false;
+};
+
+/// Matches one candidate result against the layer and RMS norm templates.
+class Matcher {
+public:
+  Matcher(Value result, MLIRContext *ctx)
+      : result(result), type(cast<RankedTensorType>(result.getType())),
+        rank(type.getRank()), builder(rank, ctx), ctx(ctx) {}
+
+  /// A layer or RMS norm of the result; on failure `why` says at which
+  /// step (empty when the result does not look like a normalizer) and
+  /// `anchor` is the reduction the rejected candidate was built on.
+  FailureOr<Match> match() {
+    const Expr *e = builder.build(result);
+    computeType = type.getElementType();
+    // A narrow result computed in f32 and rounded once at the end.
+    if (isOp(e, "arith.truncf")) {
+      if (!isNarrow(computeType) || !e->args[0]->type.isF32())
+        return failure();
+      e = e->args[0];
+      computeType = e->type;
+    }
+    // Bias, then scale.
+    if (isOp(e, "arith.addf"))
+      for (unsigned side : {1u, 0u})
+        if (attempt([&] {
+              std::optional<Value> bias = parameter(e->args[side]);
+              if (!bias || !scaled(e->args[1 - side]) || !parametersFit())
+                return false;
+              m.bias = *bias;
+              return true;
+            }))
+          return finish();
+    if (attempt([&] { return scaled(e); }))
+      return finish();
+    if (why.empty())
+      return failure();
+    if (const Expr *sum = firstSum(e))
+      anchor = sum->reduction;
+    return failure();
+  }
+
+  std::string why;
+  Operation *anchor = nullptr;
+
+private:
+  /// Runs `step`; on failure restores what it changed (but the reason).
+  bool attempt(llvm::function_ref<bool()> step) {
+    Match savedMatch = m;
+    unsigned savedAxis = axis;
+    Type savedCompute = computeType;
+    size_t savedParams = params.size();
+    if (step())
+      return true;
+    m = savedMatch;
+    axis = savedAxis;
+    computeType = savedCompute;
+    params.resize(savedParams);
+    return false;
+  }
+
+  /// Records `reason` for a rejection unless an earlier step said more.
+  bool reject(const char *reason) {
+    if (why.empty())
+      why = reason;
+    return false;
+  }
+
+  FailureOr<Match> finish() {
+    if (!parametersFit())
+      return failure();
+    m.axis = axis;
+    return m;
+  }
+
+  /// Every parameter so far reads the normalized dims of the axis found
+  /// and has the result's element type.
+  bool parametersFit() {
+    for (const Expr *param : params) {
+      if (getElementTypeOrSelf(param->value.getType()) !=
+          type.getElementType())
+        return reject("a scale or bias has another element type than the "
+                      "result (raising would change its rounding)");
+      if (!readsNormalizedDims(param))
+        return reject("a scale or bias does not broadcast along the "
+                      "normalized dims");
+    }
+    return true;
+  }
+
+  /// `normalized(x) * scale`, `normalized(x) * (1 + w)`, or
+  /// `normalized(x)`; the normalized value may be rounded to the narrow
+  /// result type before the scale (LLaMA).
+  bool scaled(const Expr *e) {
+    if (isOp(e, "arith.mulf"))
+      for (unsigned side : {1u, 0u})
+        if (attempt([&] {
+              double offset = 0;
+              std::optional<Value> scale = scaleParameter(e->args[side], offset);
+              if (!scale || !roundedNormalized(e->args[1 - side]) ||
+                  !parametersFit())
+                return false;
+              m.scale = *scale;
+              m.scaleOffset = offset;
+              return true;
+            }))
+          return true;
+    return normalized(e);
+  }
+
+  bool roundedNormalized(const Expr *e) {
+    if (isOp(e, "arith.truncf") && isNarrow(computeType) &&
+        computeType == type.getElementType() && e->args[0]->type.isF32()) {
+      computeType = e->args[0]->type;
+      return normalized(e->args[0]);
+    }
+    return normalized(e);
+  }
+
+  /// `(x - mean) * rstd`, `x * rstd` (RMS), their `/ sqrt(v + eps)` form,
+  /// and `(x - mean) * (rstd * scale)` (Flax folds the scale into rstd).
+  bool normalized(const Expr *e) {
+    const Expr *centered = nullptr, *denominator = nullptr;
+    if (isOp(e, "arith.mulf")) {
+      for (unsigned side : {1u, 0u}) {
+        const Expr *r = e->args[side];
+        if (const Expr *d = reciprocalOf(r)) {
+          denominator = d;
+          centered = e->args[1 - side];
+          break;
+        }
+        // rstd * scale, the scale folded in.
+        if (isOp(r, "arith.mulf") && !m.scale)
+          for (unsigned inner : {1u, 0u})
+            if (const Expr *d = reciprocalOf(r->args[inner]))
+              if (attempt([&] {
+                    double offset = 0;
+                    std::optional<Value> s =
+                        scaleParameter(r->args[1 - inner], offset);
+                    if (!s || !statistics(e->args[1 - side], d) ||
+                        !parametersFit())
+                      return false;
+                    m.scale = *s;
+                    m.scaleOffset = offset;
+                    return true;
+                  }))
+                return true;
+      }
+    } else if (isOp(e, "arith.divf")) {
+      centered = e->args[0];
+      denominator = e->args[1];
+    }
+    if (!centered)
+      return false;
+    return statistics(centered, denominator);
+  }
+
+  /// The denominator `sqrt(v + eps)` of `rstd` spelled `rsqrt(v + eps)` or
+  /// `1 / sqrt(v + eps)` (for rsqrt: the rsqrt node itself).
+  static const Expr *reciprocalOf(const Expr *e) {
+    if (isOp(e, "math.rsqrt"))
+      return e;
+    if (isOp(e, "arith.divf") && isConst(e->args[0], 1.0) &&
+        isOp(e->args[1], "math.sqrt"))
+      return e->args[1];
+    return nullptr;
+  }
+
+  /// `centered / denominator` is a normalizer: the denominator is the
+  /// square root of a mean square plus epsilon, of `centered`.
+  bool statistics(const Expr *centered, const Expr *denominator) {
+    if (isOp(denominator, "arith.addf") &&
+        (isOp(denominator->args[0], "math.sqrt") ||
+         isOp(denominator->args[1], "math.sqrt")))
+      return reject("epsilon is added after the square root, not to the "
+                    "variance");
+    if (!isOp(denominator, "math.rsqrt") && !isOp(denominator, "math.sqrt"))
+      return false;
+    // From here on it looks like a normalizer: say why it is not one.
+    const Expr *variancePlusEps = denominator->args[0];
+    const Expr *variance = nullptr;
+    if (isOp(variancePlusEps, "arith.addf"))
+      for (unsigned side : {1u, 0u})
+        if (isConst(variancePlusEps->args[side]) &&
+            variancePlusEps->args[side]->constant > 0) {
+          m.epsilon = variancePlusEps->args[side]->constant;
+          variance = variancePlusEps->args[1 - side];
+          break;
+        }
+    if (!variance)
+      return reject("no positive constant epsilon is added to the variance");
+    if (centered->type != variance->type)
+      return reject("the statistics are computed in another type than the "
+                    "normalized value");
+    computeType = centered->type;
+
+    if (isOp(centered, "arith.subf") &&
+        attempt([&] { return layerNorm(centered, variance); }))
+      return true;
+    // A value centered by a statistic that is no layer norm is no RMS norm
+    // of the difference either: say why the layer norm failed.
+    if (isOp(centered, "arith.subf") && sumOf(centered->args[1]))
+      return false;
+    // RMS: x * rsqrt(mean(x^2) + eps).
+    std::string layerNormWhy = why;
+    if (attempt([&] {
+          const Expr *square = meanOf(variance);
+          const Expr *base = square ? squared(square) : nullptr;
+          if (!base)
+            return false;
+          if (!Equal(rank, ctx).underBinding(centered, base, axis,
+                                             sumOf(variance)->firstBound))
+            return reject("the mean square is not of the normalized value");
+          m.rms = true;
+          return setInput(centered);
+        }))
+      return true;
+    if (!layerNormWhy.empty())
+      why = layerNormWhy;
+    if (why.empty())
+      why = "the variance does not average a square";
+    return false;
+  }
+
+  /// `centered = x - mean(x)` normalized by `variance`: the mean of the
+  /// square of `centered`, or `E[x^2] - E[x]^2` (perhaps clamped at 0).
+  bool layerNorm(const Expr *centered, const Expr *variance) {
+    const Expr *x = centered->args[0], *mean = centered->args[1];
+    const Expr *meanSummand = meanOf(mean);
+    if (!meanSummand)
+      return false;
+    Equal eq(rank, ctx);
+    if (!eq.underBinding(x, meanSummand, axis, sumOf(mean)->firstBound))
+      return reject("the value is centered by the mean of another value");
+    // A mean of squares, or (no mean at all) E[x^2] - E[x]^2.
+    if (sumOf(variance)) {
+      const Expr *square = meanOf(variance);
+      if (!square)
+        return false;
+      const Expr *base = squared(square);
+      if (!base)
+        return reject("the variance does not average a square");
+      if (!eq.underBinding(centered, base, axis, sumOf(variance)->firstBound))
+        return reject("the variance is not of the centered value");
+      m.rms = false;
+      return setInput(x);
+    }
+    const Expr *v = variance;
+    for (StringRef clamp : {"arith.maximumf", "arith.maxnumf"})
+      if (isOp(v, clamp))
+        for (unsigned side : {1u, 0u})
+          if (isConst(v->args[side], 0.0)) {
+            v = v->args[1 - side];
+            break;
+          }
+    if (!isOp(v, "arith.subf"))
+      return reject("the variance is not a mean of squares");
+    const Expr *meanSquare = v->args[0], *squaredMean = squared(v->args[1]);
+    const Expr *squareOfX = meanOf(meanSquare);
+    if (!squareOfX || !squaredMean)
+      return reject("the variance is not a mean of squares");
+    const Expr *xx = squared(squareOfX);
+    if (!xx || !eq.underBinding(x, xx, axis, sumOf(meanSquare)->firstBound) ||
+        !Equal(rank, ctx).underBinding(squaredMean, mean, rank, 0))
+      return reject("the variance is not E[x^2] - E[x]^2 of the centered "
+                    "value");
+    m.rms = false;
+    m.expandedVariance = true;
+    return setInput(x);
+  }
+
+  /// `x * x`, `fpowi(x, 2)` or `powf(x, 2.0)`: returns x.
+  static const Expr *squared(const Expr *e) {
+    if (isOp(e, "arith.mulf") && e->args[0] == e->args[1])
+      return e->args[0];
+    if ((isOp(e, "math.fpowi") || isOp(e, "math.powf")) &&
+        isConst(e->args[1], 2.0))
+      return e->args[0];
+    return nullptr;
+  }
+
+  /// The sum that `meanOf` found in `e`.
+  static const Expr *sumOf(const Expr *e) {
+    for (const Expr *arg : e->args)
+      if (arg->kind == Expr::Kind::Sum)
+        return arg;
+    return nullptr;
+  }
+
+  /// `sum / n`, `sum * (1/n)` or `(1/n) * sum` over exactly the trailing
+  /// dims (the first mean found sets the axis): returns the summand.
+  const Expr *meanOf(const Expr *e) {
+    const Expr *sum = nullptr;
+    double divisor = 0, factor = 0;
+    bool divides = false;
+    if (isOp(e, "arith.divf") && e->args[0]->kind == Expr::Kind::Sum) {
+      if (!isConst(e->args[1])) {
+        reject("a statistic is divided by a value that is not a constant");
+        return nullptr;
+      }
+      sum = e->args[0];
+      divisor = e->args[1]->constant;
+      divides = true;
+    } else if (isOp(e, "arith.mulf")) {
+      for (unsigned side : {1u, 0u})
+        if (isConst(e->args[side]) &&
+            e->args[1 - side]->kind == Expr::Kind::Sum &&
+            e->args[side]->constant != 0) {
+          sum = e->args[1 - side];
+          factor = e->args[side]->constant;
+          break;
+        }
+    }
+    if (!sum) {
+      reject("a statistic is not a sum divided by its count");
+      return nullptr;
+    }
+    unsigned n = sum->extents.size();
+    if (n > rank) {
+      reject("a statistic sums more dims than the result has");
+      return nullptr;
+    }
+    unsigned from = rank - n;
+    if (axis == kNoAxis)
+      axis = from;
+    if (from != axis) {
+      reject("the mean and the variance sum different dims");
+      return nullptr;
+    }
+    int64_t count = 1;
+    for (unsigned d = from; d < rank; ++d) {
+      if (type.isDynamicDim(d) || type.getDimSize(d) != sum->extents[d - from]) {
+        reject("a statistic does not sum the trailing dims");
+        return nullptr;
+      }
+      count *= type.getDimSize(d);
+    }
+    // The count exactly, or its reciprocal as the constant's type rounds it.
+    bool counts =
+        divides ? divisor == double(count)
+                : roundTo(1.0 / double(count), e->type) == factor;
+    if (!counts) {
+      reject("a statistic is divided by another count than the summed "
+             "elements (an unbiased variance?)");
+      return nullptr;
+    }
+    return sum->args[0];
+  }
+
+  /// The normalizer's input: a tensor of the result's shape read whole
+  /// (extended from the narrow result type when the result is truncated at
+  /// the end), in the compute type.
+  bool setInput(const Expr *x) {
+    Type elementType = type.getElementType();
+    if (computeType != elementType) {
+      if (!isOp(x, "arith.extf") || x->args[0]->type != elementType)
+        return reject("the input is not extended from the result type");
+      x = x->args[0];
+    } else if (x->type != elementType) {
+      return reject("the input is not of the result type");
+    }
+    if (!x->value || !x->access.isIdentity() ||
+        cast<RankedTensorType>(x->value.getType()).getShape() !=
+            type.getShape())
+      return reject("the input is not a tensor of the result's shape");
+    m.input = x->value;
+    m.narrowStatistics = isNarrow(computeType);
+    return true;
+  }
+
+  /// A parameter: a tensor read once per normalized element (perhaps
+  /// extended to the compute type); its access and type are checked at
+  /// the end, once the axis is known.
+  std::optional<Value> parameter(const Expr *e) {
+    if (isOp(e, "arith.extf"))
+      e = e->args[0];
+    if (!e->value || isa<RankedTensorType>(e->value.getType()) == false)
+      return std::nullopt;
+    // The result itself is no parameter (nor anything of its shape read
+    // whole: that would not broadcast).
+    params.push_back(e);
+    return e->value;
+  }
+
+  /// A scale: a parameter, or `1 + w` (Gemma: offset 1).
+  std::optional<Value> scaleParameter(const Expr *e, double &offset) {
+    offset = 0;
+    if (isOp(e, "arith.addf"))
+      for (unsigned side : {1u, 0u})
+        if (isConst(e->args[side], 1.0))
+          if (std::optional<Value> w = parameter(e->args[1 - side])) {
+            offset = 1.0;
+            return w;
+          }
+    return parameter(e);
+  }
+
+  /// A parameter of the normalized dims [axis, rank): read at exactly them
+  /// (after leading unit dims read at 0), and of their shape.
+  bool readsNormalizedDims(const Expr *param) {
+    auto paramType = cast<RankedTensorType>(param->value.getType());
+    AffineMap access = param->access;
+    unsigned lead = access.getNumResults() - std::min<unsigned>(
+                                                 access.getNumResults(),
+                                                 rank - axis);
+    if (access.getNumSymbols() != 0 ||
+        access.getNumResults() < rank - axis || rank == axis)
+      return false;
+    for (unsigned i = 0; i < lead; ++i)
+      if (paramType.getDimSize(i) != 1 ||
+          access.getResult(i) != getAffineConstantExpr(0, ctx))
+        return false;
+    for (unsigned d = axis; d < rank; ++d)
+      if (access.getResult(lead + d - axis) != getAffineDimExpr(d, ctx) ||
+          paramType.getDimSize(lead + d - axis) != type.getDimSize(d))
+        return false;
+    return true;
+  }
+
+  static constexpr unsigned kNoAxis = ~0u;
+  Value result;
+  RankedTensorType type;
+  unsigned rank;
+  ExprBuilder builder;
+  MLIRContext *ctx;
+  Type computeType;
+  unsigned axis = kNoAxis;
+  Match m;
+  SmallVector<const Expr *> params;
+};
+
+/// Ops that several normalizers, or a normalizer and anything else, may
+/// share without the raise duplicating work: constants, empty tensors,
+/// fills, and whatever computes no tensor (index arithmetic, dims).
+static bool isShareable(Operation *op) {
+  return op->hasTrait<OpTrait::ConstantLike>() ||
+         isa<tensor::EmptyOp, linalg::FillOp>(op) ||
+         llvm::none_of(op->getResultTypes(),
+                       [](Type t) { return isa<TensorType>(t); });
+}
+
+/// The ops that compute `root` from the match's operands: every op on a
+/// def-use path from them (or from constants) to the root.
+static llvm::SetVector<Operation *> computingOps(Operation *root,
+                                                 const Match &m) {
+  llvm::SetVector<Operation *> ops;
+  SmallVector<Operation *> stack{root};
+  DenseSet<Value> operands{m.input, m.scale, m.bias};
+  while (!stack.empty()) {
+    Operation *op = stack.pop_back_val();
+    if (!ops.insert(op))
+      continue;
+    auto visit = [&](Value v) {
+      if (operands.contains(v))
+        return;
+      if (Operation *def = v.getDefiningOp();
+          def && def->getParentRegion() == root->getParentRegion())
+        stack.push_back(def);
+    };
+    for (Value operand : op->getOperands())
+      visit(operand);
+    // Values that a body captures from above.
+    op->walk([&](Operation *nested) {
+      if (nested != op)
+        for (Value operand : nested->getOperands())
+          visit(operand);
+    });
+  }
+  return ops;
+}
+
+/// One accepted match: its root, what it found, the ops it replaces.
+struct Candidate {
+  Operation *root;
+  Match match;
+  llvm::SetVector<Operation *> ops;
+  bool rejected = false;
+};
+
+/// Builds the normalizer for `c` in place of its root; returns it.
+static Operation *raise(Candidate &c) {
+  Operation *root = c.root;
+  const Match &m = c.match;
+  OpBuilder b(root);
+  Location loc = root->getLoc();
+  auto type = cast<RankedTensorType>(root->getResult(0).getType());
+  // A parameter with leading unit dims (TOSA's [1, 1, C]) as [C].
+  auto asNormalizedShape = [&](Value param) -> Value {
+    if (!param)
+      return param;
+    auto paramType = cast<RankedTensorType>(param.getType());
+    int64_t normRank = type.getRank() - m.axis;
+    int64_t lead = paramType.getRank() - normRank;
+    if (lead == 0)
+      return param;
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices first;
+    for (int64_t i = 0; i <= lead; ++i)
+      first.push_back(i);
+    groups.push_back(first);
+    for (int64_t i = lead + 1; i < paramType.getRank(); ++i)
+      groups.push_back({i});
+    return tensor::CollapseShapeOp::create(b, loc, param, groups);
+  };
+  Value scale = asNormalizedShape(m.scale), bias = asNormalizedShape(m.bias);
+  auto axis = b.getI64IntegerAttr(m.axis);
+  auto epsilon = b.getF64FloatAttr(m.epsilon);
+  TypeAttr computeType =
+      m.narrowStatistics ? TypeAttr::get(b.getF32Type()) : TypeAttr();
+  Operation *raised;
+  if (m.rms)
+    raised = RMSNormOp::create(b, loc, type, Type(), m.input, scale, axis,
+                               epsilon, computeType,
+                               b.getF64FloatAttr(m.scaleOffset));
+  else
+    raised = LayerNormOp::create(b, loc, type, Type(), Type(), m.input, scale,
+                                 bias, axis, epsilon, computeType);
+  root->getResult(0).replaceAllUsesWith(raised->getResult(0));
+  return raised;
+}
+
+/// A torch-mlir style residual add in front of a raised normalizer
+/// (an all-parallel generic of `addf` on two same-shape tensors read
+/// whole) as `arith.addf`, which norm-fuse-residual-add fuses.
+static void raiseResidualAdd(Value input) {
+  auto generic = input.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic->getNumResults() != 1 || !generic.hasPureTensorSemantics() ||
+      generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return;
+  Block &body = generic.getRegion().front();
+  auto add = dyn_cast<arith::AddFOp>(body.getTerminator()->getOperand(0)
+                                         .getDefiningOp());
+  if (!add || &body.front() != add.getOperation() ||
+      !llvm::is_contained({add.getLhs(), add.getRhs()}, body.getArgument(0)) ||
+      !llvm::is_contained({add.getLhs(), add.getRhs()}, body.getArgument(1)) ||
+      add.getLhs() == add.getRhs())
+    return;
+  Value a = generic.getDpsInputOperand(0)->get();
+  Value b = generic.getDpsInputOperand(1)->get();
+  if (a.getType() != input.getType() || b.getType() != input.getType())
+    return;
+  OpBuilder builder(generic);
+  Value sum = arith::AddFOp::create(builder, generic.getLoc(), a, b);
+  input.replaceAllUsesWith(sum);
+  Operation *init = generic.getDpsInitOperand(0)->get().getDefiningOp();
+  generic->erase();
+  if (isa_and_nonnull<tensor::EmptyOp>(init) && init->use_empty())
+    init->erase();
+}
+} // namespace
+
+/// `file:line:col` of `op` for the report (its location as MLIR prints it
+/// where it has no file position).
+static std::string where(Operation *op) {
+  if (auto file = dyn_cast<FileLineColLoc>(op->getLoc()))
+    return llvm::formatv("{0}:{1}:{2}", file.getFilename(), file.getLine(),
+                         file.getColumn())
+        .str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->getLoc().print(os);
+  return text;
+}
+
+void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
+  MLIRContext *ctx = func.getContext();
+  // Candidates: float tensor results of linalg and elementwise ops, the
+  // last first, so that the outermost expression (with scale and bias)
+  // is tried before its pieces.
+  SmallVector<Operation *> roots;
+  func.walk([&](Operation *op) {
+    if (op->getNumResults() != 1 ||
+        !(isa<linalg::LinalgOp>(op) ||
+          isa<arith::ArithDialect, math::MathDialect, tensor::TensorDialect>(
+              op->getDialect())))
+      return;
+    auto t = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (t && isa<FloatType>(t.getElementType()) && t.getRank() > 0)
+      roots.push_back(op);
+  });
+  std::deque<Candidate> accepted;
+  DenseMap<Operation *, Candidate *> owner;
+  DenseSet<std::pair<Operation *, StringRef>> said;
+  for (Operation *root : llvm::reverse(roots)) {
+    if (owner.contains(root))
+      continue;
+    Matcher matcher(root->getResult(0), ctx);
+    FailureOr<Match> match = matcher.match();
+    if (failed(match)) {
+      if (matcher.why.empty())
+        continue;
+      // One line per near-miss, not one per piece of it.
+      auto key = std::make_pair(matcher.anchor ? matcher.anchor : root,
+                                StringRef(matcher.why));
+      if (!said.insert(key).second)
+        continue;
+      std::string line = llvm::formatv("{0}: not a normalizer: {1}",
+                                       root->getName(), matcher.why);
+      if (remarks)
+        root->emitRemark() << "norm-raise: " << line;
+      report.rejected.push_back(where(root) + ": " + line);
+      continue;
+    }
+    accepted.push_back({root, *match, computingOps(root, *match)});
+    for (Operation *op : accepted.back().ops)
+      owner.try_emplace(op, &accepted.back());
+  }
+  // An intermediate with a user outside every accepted normalizer would
+  // stay computed next to the raised op: leave that normalizer alone
+  // (until no more are rejected, as one rejection keeps its ops).
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    DenseSet<Operation *> kept;
+    for (Candidate &c : accepted)
+      if (!c.rejected)
+        kept.insert(c.ops.begin(), c.ops.end());
+    for (Candidate &c : accepted) {
+      if (c.rejected)
+        continue;
+      for (Operation *op : c.ops) {
+        if (op == c.root || isShareable(op))
+          continue;
+        for (Operation *user : op->getUsers()) {
+          if (kept.contains(user) && user->getParentRegion() ==
+                                         c.root->getParentRegion())
+            continue;
+          c.rejected = true;
+          std::string line = llvm::formatv(
+              "{0}: not raised: an intermediate ('{1}') has other users",
+              c.root->getName(), op->getName());
+          if (remarks)
+            c.root->emitRemark() << "norm-raise: " << line;
+          report.rejected.push_back(where(c.root) + ": " + line);
+          break;
+        }
+        if (c.rejected)
+          break;
+      }
+      changed |= c.rejected;
+    }
+  }
+  SmallVector<Operation *> raisedOps;
+  for (Candidate &c : accepted) {
+    if (c.rejected)
+      continue;
+    Operation *raised = raise(c);
+    raisedOps.push_back(raised);
+    ++report.raised[raised->getName().getStringRef()];
+    if (remarks) {
+      InFlightDiagnostic remark = raised->emitRemark()
+                                  << "norm-raise: raised to "
+                                  << raised->getName();
+      if (c.match.narrowStatistics)
+        remark << "; the producer computed the statistics in "
+               << getElementTypeOrSelf(c.match.input.getType())
+               << ", compute_type is f32";
+      if (c.match.expandedVariance)
+        remark << "; the variance E[x^2] - E[x]^2 is computed centered";
+    }
+  }
+  // The replaced ops are dead now: users before producers.
+  DenseSet<Operation *> erased;
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (Candidate &c : accepted) {
+      if (c.rejected)
+        continue;
+      for (Operation *op : c.ops) {
+        if (erased.contains(op) || !op->use_empty() || !isMemoryEffectFree(op))
+          continue;
+        erased.insert(op);
+        op->erase();
+        progress = true;
+      }
+    }
+  }
+  // (A match's input may be the root of another one, erased by now: the
+  // raised ops hold the inputs.)
+  llvm::SetVector<Value> inputs;
+  for (Operation *raised : raisedOps)
+    inputs.insert(raised->getOperand(0));
+  for (Value input : inputs)
+    raiseResidualAdd(input);
+}
+
+namespace {
+struct NormRaisePass : impl::NormRaiseBase<NormRaisePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (!enable)
+      return;
+    getOperation()->walk([&](func::FuncOp func) {
+      RaiseReport unused;
+      raiseNormalizers(func, unused, report);
+    });
+  }
+};
+} // namespace
+} // namespace mlir::norm

@@ -1,0 +1,394 @@
+// Decomposed normalizers as front ends write them (torch-mlir's
+// decompositions lowered to linalg, named linalg ops, Flax, LLaMA, Gemma,
+// tosa-to-linalg's shapes), raised by norm-raise and run against the float64
+// evaluation of the program as written: first with --transform=norm-raise
+// alone (--optimize=false keeps the lowering from raising by itself), then
+// through the default pipeline, whose norm-optimize raises first. The
+// FileCheck on norm-opt shows every one is raised here (the attributes are
+// checked in test/Transforms/norm-raise.mlir).
+// RUN: norm-run %s --entry=torch_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_layer_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=named_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=named_layer_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=flax_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=flax_layer_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=llama_rms_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=llama_rms_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=gemma_rms_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=gemma_rms_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=tosa_style_rms_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=tosa_style_rms_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=shared_after_cse --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=shared_after_cse --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=bf16_statistics --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=bf16_statistics --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=two_dims_divide --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=two_dims_divide --random-inputs --check | FileCheck %s --check-prefix=PASS
+// PASS: check: PASS
+
+// RUN: norm-opt %s --norm-raise | FileCheck %s
+// CHECK-LABEL: func.func @torch_layer_norm
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @named_layer_norm
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @flax_layer_norm
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @llama_rms_norm
+// CHECK-NEXT:    norm.rms_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @gemma_rms_norm
+// CHECK-NEXT:    norm.rms_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @tosa_style_rms_norm
+// CHECK:         norm.rms_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @shared_after_cse
+// CHECK-COUNT-2: norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @bf16_statistics
+// CHECK-NEXT:    norm.rms_norm {{.*}}compute_type = f32
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @two_dims_divide
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+
+// The forms front ends write, each raised with the attributes read from the
+// IR, and the near-misses (negative_*), each left alone with the reason.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// torch-mlir's native_layer_norm decomposition lowered to linalg: keepdim
+// reductions into (d0, 0), an f64 count and epsilon truncated in the body,
+// pow(x, 2) as math.fpowi, the affine in the last generic.
+func.func @torch_layer_norm(%x: tensor<16x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<16x64xf32> {
+  %cst0 = arith.constant 0.000000e+00 : f32
+  %n = arith.constant 6.400000e+01 : f64
+  %eps = arith.constant 1.000000e-05 : f64
+  %e1 = tensor.empty() : tensor<16x1xf32>
+  %fill = linalg.fill ins(%cst0 : f32) outs(%e1 : tensor<16x1xf32>) -> tensor<16x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x64xf32>) outs(%fill : tensor<16x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<16x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%sum : tensor<16x1xf32>) outs(%e1 : tensor<16x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %d = arith.divf %in, %t : f32
+    linalg.yield %d : f32
+  } -> tensor<16x1xf32>
+  %e2 = tensor.empty() : tensor<16x64xf32>
+  %xm = linalg.generic {indexing_maps = [#id, #keep, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mean : tensor<16x64xf32>, tensor<16x1xf32>) outs(%e2 : tensor<16x64xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %s = arith.subf %a, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%xm : tensor<16x64xf32>) outs(%e2 : tensor<16x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c2 = arith.constant 2 : i64
+    %p = math.fpowi %a, %c2 : f32, i64
+    linalg.yield %p : f32
+  } -> tensor<16x64xf32>
+  %vsum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<16x64xf32>) outs(%fill : tensor<16x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<16x1xf32>
+  %rstd = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%vsum : tensor<16x1xf32>) outs(%e1 : tensor<16x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %v = arith.divf %in, %t : f32
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    linalg.yield %r : f32
+  } -> tensor<16x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xm, %rstd, %w, %b : tensor<16x64xf32>, tensor<16x1xf32>, tensor<64xf32>, tensor<64xf32>) outs(%e2 : tensor<16x64xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// Named ops on tensors: sum * (1/N) with a splat reciprocal, 1 / sqrt, no
+// affine.
+func.func @named_layer_norm(%x: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %z = arith.constant 0.0 : f32
+  %inv = arith.constant dense<0.015625> : tensor<16xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<16xf32>
+  %one = arith.constant dense<1.0> : tensor<16xf32>
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %e = tensor.empty() : tensor<16x64xf32>
+  %s = linalg.reduce ins(%x : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.mulf %s, %inv : tensor<16xf32>
+  %mb = linalg.broadcast ins(%m : tensor<16xf32>) outs(%e : tensor<16x64xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<16x64xf32>
+  %sq = arith.mulf %xm, %xm : tensor<16x64xf32>
+  %vs = linalg.reduce ins(%sq : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.mulf %vs, %inv : tensor<16xf32>
+  %ve = arith.addf %v, %eps : tensor<16xf32>
+  %sd = math.sqrt %ve : tensor<16xf32>
+  %r = arith.divf %one, %sd : tensor<16xf32>
+  %rb = linalg.broadcast ins(%r : tensor<16xf32>) outs(%e : tensor<16x64xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Flax: var = max(0, E[x^2] - E[x]^2), the scale folded into rstd. Raised
+// to the stable (centered) layer norm.
+func.func @flax_layer_norm(%x: tensor<16x64xf32>, %w: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<16x64xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 64.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %e = tensor.empty() : tensor<16x64xf32>
+  %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<16xf32>
+  %s2 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #row, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %s, %s2, %w, %b : tensor<16x64xf32>, tensor<16xf32>, tensor<16xf32>, tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<16x64xf32>) {
+  ^bb0(%a: f32, %sum: f32, %sumsq: f32, %g: f32, %bb: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %msq = arith.divf %sumsq, %n : f32
+    %mm = arith.mulf %m, %m : f32
+    %v0 = arith.subf %msq, %mm : f32
+    %v = arith.maximumf %z, %v0 : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %rg = arith.mulf %r, %g : f32
+    %d = arith.subf %a, %m : f32
+    %nn = arith.mulf %d, %rg : f32
+    %out = arith.addf %nn, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+
+// LLaMA: bf16 input, f32 statistics, rounded to bf16 before the bf16
+// weight multiply; powf(x, 2.0).
+func.func @llama_rms_norm(%x: tensor<16x64xbf16>, %w: tensor<64xbf16>) -> tensor<16x64xbf16> {
+  %two = arith.constant 2.0 : f32
+  %n = arith.constant 64.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %z = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %ef = tensor.empty() : tensor<16x64xf32>
+  %eb = tensor.empty() : tensor<16x64xbf16>
+  %xf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<16x64xbf16>) outs(%ef : tensor<16x64xf32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %c = arith.extf %a : bf16 to f32
+    linalg.yield %c : f32
+  } -> tensor<16x64xf32>
+  %ss = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%xf : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %p = math.powf %a, %two : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xf, %ss, %w : tensor<16x64xf32>, tensor<16xf32>, tensor<64xbf16>) outs(%eb : tensor<16x64xbf16>) {
+  ^bb0(%a: f32, %s: f32, %g: bf16, %o: bf16):
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %t = arith.truncf %nn : f32 to bf16
+    %out = arith.mulf %g, %t : bf16
+    linalg.yield %out : bf16
+  } -> tensor<16x64xbf16>
+  return %y : tensor<16x64xbf16>
+}
+
+
+// Gemma: (1 + w) in f32 before the one rounding to bf16.
+func.func @gemma_rms_norm(%x: tensor<16x64xbf16>, %w: tensor<64xbf16>) -> tensor<16x64xbf16> {
+  %n = arith.constant 64.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %one = arith.constant 1.0 : f32
+  %z = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %eb = tensor.empty() : tensor<16x64xbf16>
+  %ss = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<16x64xbf16>) outs(%f4 : tensor<16xf32>) {
+  ^bb0(%a: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %p = arith.mulf %af, %af : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %ss, %w : tensor<16x64xbf16>, tensor<16xf32>, tensor<64xbf16>) outs(%eb : tensor<16x64xbf16>) {
+  ^bb0(%a: bf16, %s: f32, %g: bf16, %o: bf16):
+    %af = arith.extf %a : bf16 to f32
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %af, %r : f32
+    %gf = arith.extf %g : bf16 to f32
+    %g1 = arith.addf %one, %gf : f32
+    %sc = arith.mulf %nn, %g1 : f32
+    %out = arith.truncf %sc : f32 to bf16
+    linalg.yield %out : bf16
+  } -> tensor<16x64xbf16>
+  return %y : tensor<16x64xbf16>
+}
+
+// TOSA through tosa-to-linalg: reduce_sum into [4] re-expanded to [4, 1],
+// a [1, 8] weight read at (0, d1); the residual add in front, a generic,
+// becomes arith.addf (for norm-fuse-residual-add).
+#w = affine_map<(d0, d1) -> (0, d1)>
+func.func @tosa_style_rms_norm(%a: tensor<16x64xf32>, %res: tensor<16x64xf32>, %w: tensor<1x64xf32>) -> tensor<16x64xf32> {
+  %z = arith.constant 0.0 : f32
+  %inv = arith.constant dense<0.015625> : tensor<16x1xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<16x1xf32>
+  %e = tensor.empty() : tensor<16x64xf32>
+  %x = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %res : tensor<16x64xf32>, tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<16x64xf32>, tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.mulf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<16x64xf32>
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %s = linalg.reduce ins(%sq : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %t = arith.addf %in, %acc : f32
+      linalg.yield %t : f32 }
+  %s1 = tensor.expand_shape %s [[0, 1]] output_shape [16, 1] : tensor<16xf32> into tensor<16x1xf32>
+  %e1 = tensor.empty() : tensor<16x1xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%s1, %inv, %eps : tensor<16x1xf32>, tensor<16x1xf32>, tensor<16x1xf32>) outs(%e1 : tensor<16x1xf32>) {
+  ^bb0(%p: f32, %q: f32, %t: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %ve = arith.addf %m, %t : f32
+    %rs = math.rsqrt %ve : f32
+    linalg.yield %rs : f32
+  } -> tensor<16x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #w, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %r, %w : tensor<16x64xf32>, tensor<16x1xf32>, tensor<1x64xf32>) outs(%e : tensor<16x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %g: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %out = arith.mulf %m, %g : f32
+    linalg.yield %out : f32
+  } -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// Two layer norms of one input with their own scales, sharing everything
+// up to the normalized value after CSE: both raised.
+func.func @shared_after_cse(%x: tensor<16x64xf32>, %g1: tensor<64xf32>, %g2: tensor<64xf32>) -> (tensor<16x64xf32>, tensor<16x64xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<64.0> : tensor<16xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<16xf32>
+  %e4 = tensor.empty() : tensor<16xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<16xf32>) -> tensor<16xf32>
+  %e = tensor.empty() : tensor<16x64xf32>
+  %s = linalg.reduce ins(%x : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<16xf32>
+  %mb = linalg.broadcast ins(%m : tensor<16xf32>) outs(%e : tensor<16x64xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<16x64xf32>
+  %sq = arith.mulf %xm, %xm : tensor<16x64xf32>
+  %vs = linalg.reduce ins(%sq : tensor<16x64xf32>) outs(%f4 : tensor<16xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<16xf32>
+  %ve = arith.addf %v, %eps : tensor<16xf32>
+  %r = math.rsqrt %ve : tensor<16xf32>
+  %rb = linalg.broadcast ins(%r : tensor<16xf32>) outs(%e : tensor<16x64xf32>) dimensions = [1]
+  %nn = arith.mulf %xm, %rb : tensor<16x64xf32>
+  %gb1 = linalg.broadcast ins(%g1 : tensor<64xf32>) outs(%e : tensor<16x64xf32>) dimensions = [0]
+  %gb2 = linalg.broadcast ins(%g2 : tensor<64xf32>) outs(%e : tensor<16x64xf32>) dimensions = [0]
+  %y1 = arith.mulf %nn, %gb1 : tensor<16x64xf32>
+  %y2 = arith.mulf %nn, %gb2 : tensor<16x64xf32>
+  return %y1, %y2 : tensor<16x64xf32>, tensor<16x64xf32>
+}
+
+// Statistics in bf16 itself: raised with compute_type = f32, said in a
+// remark. Weightless RMS norm, arith on tensors, sum / N.
+func.func @bf16_statistics(%x: tensor<16x64xbf16>) -> tensor<16x64xbf16> {
+  %z = arith.constant 0.0 : bf16
+  %n = arith.constant dense<64.0> : tensor<16xbf16>
+  %eps = arith.constant dense<1.0e-6> : tensor<16xbf16>
+  %e4 = tensor.empty() : tensor<16xbf16>
+  %f4 = linalg.fill ins(%z : bf16) outs(%e4 : tensor<16xbf16>) -> tensor<16xbf16>
+  %e = tensor.empty() : tensor<16x64xbf16>
+  %sq = arith.mulf %x, %x : tensor<16x64xbf16>
+  %s = linalg.reduce ins(%sq : tensor<16x64xbf16>) outs(%f4 : tensor<16xbf16>) dimensions = [1]
+    (%in: bf16, %acc: bf16) { %a = arith.addf %in, %acc : bf16
+      linalg.yield %a : bf16 }
+  %ms = arith.divf %s, %n : tensor<16xbf16>
+  %ve = arith.addf %ms, %eps : tensor<16xbf16>
+  %r = math.rsqrt %ve : tensor<16xbf16>
+  %rb = linalg.broadcast ins(%r : tensor<16xbf16>) outs(%e : tensor<16x64xbf16>) dimensions = [1]
+  %y = arith.mulf %x, %rb : tensor<16x64xbf16>
+  return %y : tensor<16x64xbf16>
+}
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#keep3 = affine_map<(d0, d1, d2) -> (d0, 0, 0)>
+#norm3 = affine_map<(d0, d1, d2) -> (d1, d2)>
+
+// Over the last two dims (axis 1), divided by sqrt(var + eps), with a
+// [4, 8] scale and bias.
+func.func @two_dims_divide(%x: tensor<2x4x64xf32>, %w: tensor<4x64xf32>, %b: tensor<4x64xf32>) -> tensor<2x4x64xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 256.0 : f32
+  %eps = arith.constant 1.0e-3 : f32
+  %e1 = tensor.empty() : tensor<2x1x1xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x64xf32>
+  %s = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x64xf32>) outs(%f1 : tensor<2x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1xf32>
+  %xm = linalg.generic {indexing_maps = [#id3, #keep3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %s : tensor<2x4x64xf32>, tensor<2x1x1xf32>) outs(%e : tensor<2x4x64xf32>) {
+  ^bb0(%a: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x64xf32>
+  %vs = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x64xf32>) outs(%f1 : tensor<2x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #keep3, #norm3, #norm3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%xm, %vs, %w, %b : tensor<2x4x64xf32>, tensor<2x1x1xf32>, tensor<4x64xf32>, tensor<4x64xf32>) outs(%e : tensor<2x4x64xf32>) {
+  ^bb0(%a: f32, %v: f32, %g: f32, %bb: f32, %o: f32):
+    %var = arith.divf %v, %n : f32
+    %ve = arith.addf %var, %eps : f32
+    %sd = math.sqrt %ve : f32
+    %nn = arith.divf %a, %sd : f32
+    %sc = arith.mulf %g, %nn : f32
+    %r = arith.addf %bb, %sc : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x64xf32>
+  return %y : tensor<2x4x64xf32>
+}

@@ -1,0 +1,898 @@
+// RUN: norm-opt %s --norm-raise --split-input-file | FileCheck %s
+// RUN: norm-opt %s --norm-raise=report=true --split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=WHY
+// RUN: norm-opt %s --norm-raise=enable=false --split-input-file | FileCheck %s --check-prefix=OFF
+
+// The forms front ends write, each raised with the attributes read from the
+// IR, and the near-misses (negative_*), each left alone with the reason.
+// OFF-NOT: norm.
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// torch-mlir's native_layer_norm decomposition lowered to linalg: keepdim
+// reductions into (d0, 0), an f64 count and epsilon truncated in the body,
+// pow(x, 2) as math.fpowi, the affine in the last generic.
+// CHECK-LABEL: func.func @torch_layer_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[W:[^:]*]]: tensor<8xf32>, %[[B:[^:]*]]: tensor<8xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.layer_norm %[[X]] scale(%[[W]] : tensor<8xf32>) bias(%[[B]] : tensor<8xf32>) {axis = 1 : i64, epsilon = 9.9999997473787516E-6 : f64} : tensor<4x8xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.layer_norm
+func.func @torch_layer_norm(%x: tensor<4x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %cst0 = arith.constant 0.000000e+00 : f32
+  %n = arith.constant 8.000000e+00 : f64
+  %eps = arith.constant 1.000000e-05 : f64
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %fill = linalg.fill ins(%cst0 : f32) outs(%e1 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%sum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %d = arith.divf %in, %t : f32
+    linalg.yield %d : f32
+  } -> tensor<4x1xf32>
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %xm = linalg.generic {indexing_maps = [#id, #keep, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mean : tensor<4x8xf32>, tensor<4x1xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %s = arith.subf %a, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%xm : tensor<4x8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c2 = arith.constant 2 : i64
+    %p = math.fpowi %a, %c2 : f32, i64
+    linalg.yield %p : f32
+  } -> tensor<4x8xf32>
+  %vsum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %rstd = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%vsum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %v = arith.divf %in, %t : f32
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    linalg.yield %r : f32
+  } -> tensor<4x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xm, %rstd, %w, %b : tensor<4x8xf32>, tensor<4x1xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Named ops on tensors: sum * (1/N) with a splat reciprocal, 1 / sqrt, no
+// affine.
+// CHECK-LABEL: func.func @named_layer_norm
+// CHECK-NEXT:    %[[Y:.*]] = norm.layer_norm %{{.*}} {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64} : tensor<4x8xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.layer_norm
+func.func @named_layer_norm(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %inv = arith.constant dense<0.125> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<4xf32>
+  %one = arith.constant dense<1.0> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.mulf %s, %inv : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.mulf %vs, %inv : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %sd = math.sqrt %ve : tensor<4xf32>
+  %r = arith.divf %one, %sd : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#keep3 = affine_map<(d0, d1, d2) -> (d0, 0, 0)>
+#norm3 = affine_map<(d0, d1, d2) -> (d1, d2)>
+
+// Over the last two dims (axis 1), divided by sqrt(var + eps), with a
+// [4, 8] scale and bias.
+// CHECK-LABEL: func.func @two_dims_divide
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x8xf32>, %[[W:[^:]*]]: tensor<4x8xf32>, %[[B:[^:]*]]: tensor<4x8xf32>
+// CHECK-NEXT:    norm.layer_norm %[[X]] scale(%[[W]] : tensor<4x8xf32>) bias(%[[B]] : tensor<4x8xf32>) {axis = 1 : i64, epsilon = 0.0010000000474974513 : f64} : tensor<2x4x8xf32>
+func.func @two_dims_divide(%x: tensor<2x4x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<2x4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 32.0 : f32
+  %eps = arith.constant 1.0e-3 : f32
+  %e1 = tensor.empty() : tensor<2x1x1xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x8xf32>
+  %s = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x8xf32>) outs(%f1 : tensor<2x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1xf32>
+  %xm = linalg.generic {indexing_maps = [#id3, #keep3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %s : tensor<2x4x8xf32>, tensor<2x1x1xf32>) outs(%e : tensor<2x4x8xf32>) {
+  ^bb0(%a: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x8xf32>
+  %vs = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x8xf32>) outs(%f1 : tensor<2x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #keep3, #norm3, #norm3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%xm, %vs, %w, %b : tensor<2x4x8xf32>, tensor<2x1x1xf32>, tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<2x4x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %g: f32, %bb: f32, %o: f32):
+    %var = arith.divf %v, %n : f32
+    %ve = arith.addf %var, %eps : f32
+    %sd = math.sqrt %ve : f32
+    %nn = arith.divf %a, %sd : f32
+    %sc = arith.mulf %g, %nn : f32
+    %r = arith.addf %bb, %sc : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// Flax: var = max(0, E[x^2] - E[x]^2), the scale folded into rstd. Raised
+// to the stable (centered) layer norm.
+// CHECK-LABEL: func.func @flax_layer_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[W:[^:]*]]: tensor<8xf32>, %[[B:[^:]*]]: tensor<8xf32>
+// CHECK-NEXT:    norm.layer_norm %[[X]] scale(%[[W]] : tensor<8xf32>) bias(%[[B]] : tensor<8xf32>) {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64}
+// WHY: remark: norm-raise: raised to norm.layer_norm; the variance E[x^2] - E[x]^2 is computed centered
+func.func @flax_layer_norm(%x: tensor<4x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %s2 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #row, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %s, %s2, %w, %b : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %sum: f32, %sumsq: f32, %g: f32, %bb: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %msq = arith.divf %sumsq, %n : f32
+    %mm = arith.mulf %m, %m : f32
+    %v0 = arith.subf %msq, %mm : f32
+    %v = arith.maximumf %z, %v0 : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %rg = arith.mulf %r, %g : f32
+    %d = arith.subf %a, %m : f32
+    %nn = arith.mulf %d, %rg : f32
+    %out = arith.addf %nn, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// LLaMA: bf16 input, f32 statistics, rounded to bf16 before the bf16
+// weight multiply; powf(x, 2.0).
+// CHECK-LABEL: func.func @llama_rms_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xbf16>, %[[W:[^:]*]]: tensor<8xbf16>
+// CHECK-NEXT:    norm.rms_norm %[[X]] scale(%[[W]] : tensor<8xbf16>) {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64} : tensor<4x8xbf16>
+// CHECK-NEXT:    return
+// WHY: remark: norm-raise: raised to norm.rms_norm
+func.func @llama_rms_norm(%x: tensor<4x8xbf16>, %w: tensor<8xbf16>) -> tensor<4x8xbf16> {
+  %two = arith.constant 2.0 : f32
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %z = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %ef = tensor.empty() : tensor<4x8xf32>
+  %eb = tensor.empty() : tensor<4x8xbf16>
+  %xf = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x8xbf16>) outs(%ef : tensor<4x8xf32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %c = arith.extf %a : bf16 to f32
+    linalg.yield %c : f32
+  } -> tensor<4x8xf32>
+  %ss = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%xf : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %p = math.powf %a, %two : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xf, %ss, %w : tensor<4x8xf32>, tensor<4xf32>, tensor<8xbf16>) outs(%eb : tensor<4x8xbf16>) {
+  ^bb0(%a: f32, %s: f32, %g: bf16, %o: bf16):
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %t = arith.truncf %nn : f32 to bf16
+    %out = arith.mulf %g, %t : bf16
+    linalg.yield %out : bf16
+  } -> tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// Gemma: (1 + w) in f32 before the one rounding to bf16.
+// CHECK-LABEL: func.func @gemma_rms_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xbf16>, %[[W:[^:]*]]: tensor<8xbf16>
+// CHECK-NEXT:    norm.rms_norm %[[X]] scale(%[[W]] : tensor<8xbf16>) {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64, scale_offset = 1.000000e+00 : f64} : tensor<4x8xbf16>
+// WHY: remark: norm-raise: raised to norm.rms_norm
+func.func @gemma_rms_norm(%x: tensor<4x8xbf16>, %w: tensor<8xbf16>) -> tensor<4x8xbf16> {
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %one = arith.constant 1.0 : f32
+  %z = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %eb = tensor.empty() : tensor<4x8xbf16>
+  %ss = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xbf16>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%a: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %p = arith.mulf %af, %af : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %ss, %w : tensor<4x8xbf16>, tensor<4xf32>, tensor<8xbf16>) outs(%eb : tensor<4x8xbf16>) {
+  ^bb0(%a: bf16, %s: f32, %g: bf16, %o: bf16):
+    %af = arith.extf %a : bf16 to f32
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %af, %r : f32
+    %gf = arith.extf %g : bf16 to f32
+    %g1 = arith.addf %one, %gf : f32
+    %sc = arith.mulf %nn, %g1 : f32
+    %out = arith.truncf %sc : f32 to bf16
+    linalg.yield %out : bf16
+  } -> tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
+}
+
+// -----
+
+// Statistics in bf16 itself: raised with compute_type = f32, said in a
+// remark. Weightless RMS norm, arith on tensors, sum / N.
+// CHECK-LABEL: func.func @bf16_statistics
+// CHECK-NEXT:    norm.rms_norm %{{.*}} {axis = 1 : i64, compute_type = f32, epsilon = 9.9837779998779296E-7 : f64} : tensor<4x8xbf16>
+// WHY: remark: norm-raise: raised to norm.rms_norm; the producer computed the statistics in 'bf16', compute_type is f32
+func.func @bf16_statistics(%x: tensor<4x8xbf16>) -> tensor<4x8xbf16> {
+  %z = arith.constant 0.0 : bf16
+  %n = arith.constant dense<8.0> : tensor<4xbf16>
+  %eps = arith.constant dense<1.0e-6> : tensor<4xbf16>
+  %e4 = tensor.empty() : tensor<4xbf16>
+  %f4 = linalg.fill ins(%z : bf16) outs(%e4 : tensor<4xbf16>) -> tensor<4xbf16>
+  %e = tensor.empty() : tensor<4x8xbf16>
+  %sq = arith.mulf %x, %x : tensor<4x8xbf16>
+  %s = linalg.reduce ins(%sq : tensor<4x8xbf16>) outs(%f4 : tensor<4xbf16>) dimensions = [1]
+    (%in: bf16, %acc: bf16) { %a = arith.addf %in, %acc : bf16
+      linalg.yield %a : bf16 }
+  %ms = arith.divf %s, %n : tensor<4xbf16>
+  %ve = arith.addf %ms, %eps : tensor<4xbf16>
+  %r = math.rsqrt %ve : tensor<4xbf16>
+  %rb = linalg.broadcast ins(%r : tensor<4xbf16>) outs(%e : tensor<4x8xbf16>) dimensions = [1]
+  %y = arith.mulf %x, %rb : tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
+}
+
+// -----
+
+// TOSA through tosa-to-linalg: reduce_sum into [4] re-expanded to [4, 1],
+// a [1, 8] weight read at (0, d1); the residual add in front, a generic,
+// becomes arith.addf (for norm-fuse-residual-add).
+// CHECK-LABEL: func.func @tosa_style_rms_norm
+// CHECK-SAME:    %[[A:[^:]*]]: tensor<4x8xf32>, %[[R:[^:]*]]: tensor<4x8xf32>, %[[W:[^:]*]]: tensor<1x8xf32>
+// CHECK-NEXT:    %[[S:.*]] = arith.addf %[[A]], %[[R]] : tensor<4x8xf32>
+// CHECK-NEXT:    %[[W1:.*]] = tensor.collapse_shape %[[W]] {{\[}}[0, 1]] : tensor<1x8xf32> into tensor<8xf32>
+// CHECK-NEXT:    norm.rms_norm %[[S]] scale(%[[W1]] : tensor<8xf32>) {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64} : tensor<4x8xf32>
+// WHY: remark: norm-raise: raised to norm.rms_norm
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+#w = affine_map<(d0, d1) -> (0, d1)>
+func.func @tosa_style_rms_norm(%a: tensor<4x8xf32>, %res: tensor<4x8xf32>, %w: tensor<1x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %inv = arith.constant dense<0.125> : tensor<4x1xf32>
+  %eps = arith.constant dense<1.0e-6> : tensor<4x1xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %x = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %res : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.mulf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %t = arith.addf %in, %acc : f32
+      linalg.yield %t : f32 }
+  %s1 = tensor.expand_shape %s [[0, 1]] output_shape [4, 1] : tensor<4xf32> into tensor<4x1xf32>
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%s1, %inv, %eps : tensor<4x1xf32>, tensor<4x1xf32>, tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%p: f32, %q: f32, %t: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %ve = arith.addf %m, %t : f32
+    %rs = math.rsqrt %ve : f32
+    linalg.yield %rs : f32
+  } -> tensor<4x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #w, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %r, %w : tensor<4x8xf32>, tensor<4x1xf32>, tensor<1x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %g: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %out = arith.mulf %m, %g : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Two layer norms of one input with their own scales, sharing everything
+// up to the normalized value after CSE: both raised.
+// CHECK-LABEL: func.func @shared_after_cse
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[G1:[^:]*]]: tensor<8xf32>, %[[G2:[^:]*]]: tensor<8xf32>
+// CHECK-DAG:     norm.layer_norm %[[X]] scale(%[[G1]] : tensor<8xf32>)
+// CHECK-DAG:     norm.layer_norm %[[X]] scale(%[[G2]] : tensor<8xf32>)
+// CHECK-NOT:     linalg
+// WHY-COUNT-2: remark: norm-raise: raised to norm.layer_norm
+func.func @shared_after_cse(%x: tensor<4x8xf32>, %g1: tensor<8xf32>, %g2: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %nn = arith.mulf %xm, %rb : tensor<4x8xf32>
+  %gb1 = linalg.broadcast ins(%g1 : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %gb2 = linalg.broadcast ins(%g2 : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %y1 = arith.mulf %nn, %gb1 : tensor<4x8xf32>
+  %y2 = arith.mulf %nn, %gb2 : tensor<4x8xf32>
+  return %y1, %y2 : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// Near-misses. Each one keeps its decomposition (CHECK-NOT: norm.) and says
+// why with report.
+
+// The mean over the trailing dim, the variance over the trailing two.
+// CHECK-LABEL: func.func @negative_mean_and_variance_over_other_dims
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: the mean and the variance sum different dims
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#last = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#two = affine_map<(d0, d1, d2) -> (d0, 0, 0)>
+func.func @negative_mean_and_variance_over_other_dims(%x: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 8.0 : f32
+  %n2 = arith.constant 32.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %ea = tensor.empty() : tensor<2x4x1xf32>
+  %fa = linalg.fill ins(%z : f32) outs(%ea : tensor<2x4x1xf32>) -> tensor<2x4x1xf32>
+  %eb = tensor.empty() : tensor<2x1x1xf32>
+  %fb = linalg.fill ins(%z : f32) outs(%eb : tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x8xf32>
+  %s = linalg.generic {indexing_maps = [#id3, #last], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<2x4x8xf32>) outs(%fa : tensor<2x4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1xf32>
+  %xm = linalg.generic {indexing_maps = [#id3, #last, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %s : tensor<2x4x8xf32>, tensor<2x4x1xf32>) outs(%e : tensor<2x4x8xf32>) {
+  ^bb0(%a: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x8xf32>
+  %vs = linalg.generic {indexing_maps = [#id3, #two], iterator_types = ["parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x8xf32>) outs(%fb : tensor<2x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #two, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%xm, %vs : tensor<2x4x8xf32>, tensor<2x1x1xf32>) outs(%e : tensor<2x4x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %var = arith.divf %v, %n2 : f32
+    %ve = arith.addf %var, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+// Statistics over the batch dim of [N, C] (a batch norm's, not a row's).
+// CHECK-LABEL: func.func @negative_statistics_over_the_batch
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic does not sum the trailing dims
+func.func @negative_statistics_over_the_batch(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<8x4xf32>
+  %s = linalg.reduce ins(%x : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %xm = arith.subf %x, %mb : tensor<8x4xf32>
+  %sq = arith.mulf %xm, %xm : tensor<8x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %y = arith.mulf %xm, %rb : tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+// (x - mean) / (std + eps): epsilon after the square root is another
+// function.
+// CHECK-LABEL: func.func @negative_epsilon_after_sqrt
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.divf: not a normalizer: epsilon is added after the square root, not to the variance
+func.func @negative_epsilon_after_sqrt(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %sd = math.sqrt %v : tensor<4xf32>
+  %se = arith.addf %sd, %eps : tensor<4xf32>
+  %sb = linalg.broadcast ins(%se : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.divf %xm, %sb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// The unbiased variance (divided by N - 1 = 7).
+// CHECK-LABEL: func.func @negative_unbiased_variance
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is divided by another count than the summed elements (an unbiased variance?)
+func.func @negative_unbiased_variance(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %n1 = arith.constant dense<7.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n1 : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Centered by the mean of another tensor.
+// CHECK-LABEL: func.func @negative_centered_by_another_mean
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: the value is centered by the mean of another value
+func.func @negative_centered_by_another_mean(%x: tensor<4x8xf32>, %other: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%other : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// The centered value is returned too: raising would compute it twice.
+// CHECK-LABEL: func.func @negative_centered_value_escapes
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not raised: an intermediate ('arith.subf') has other users
+func.func @negative_centered_value_escapes(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y, %xm : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// ORT #25855: a "scale" of the normalized dim's size read along the rows
+// (x is [8, 8]): the normalizer is raised, the multiply stays.
+// CHECK-LABEL: func.func @negative_scale_along_the_rows
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<8x8xf32>, %[[G:[^:]*]]: tensor<8xf32>
+// CHECK:         %[[N:.*]] = norm.rms_norm %[[X]] {axis = 1 : i64, epsilon = 9.9999997473787516E-6 : f64} : tensor<8x8xf32>
+// CHECK:         linalg.generic {{.*}} ins(%[[N]], %[[G]] : tensor<8x8xf32>, tensor<8xf32>)
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: a scale or bias does not broadcast along the normalized dims
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @negative_scale_along_the_rows(%x: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<8x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<8xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<8xf32>
+  %e8 = tensor.empty() : tensor<8xf32>
+  %f8 = linalg.fill ins(%z : f32) outs(%e8 : tensor<8xf32>) -> tensor<8xf32>
+  %e = tensor.empty() : tensor<8x8xf32>
+  %sq = arith.mulf %x, %x : tensor<8x8xf32>
+  %s = linalg.reduce ins(%sq : tensor<8x8xf32>) outs(%f8 : tensor<8xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %s, %n : tensor<8xf32>
+  %ve = arith.addf %ms, %eps : tensor<8xf32>
+  %r = math.rsqrt %ve : tensor<8xf32>
+  %rb = linalg.broadcast ins(%r : tensor<8xf32>) outs(%e : tensor<8x8xf32>) dimensions = [1]
+  %nn = arith.mulf %x, %rb : tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%nn, %g : tensor<8x8xf32>, tensor<8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    linalg.yield %p : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// -----
+
+// ORT #31980: a downstream multiply by a full [4, 8] tensor is no scale:
+// the normalizer is raised, the multiply stays.
+// CHECK-LABEL: func.func @negative_full_tensor_multiply
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[T:[^:]*]]: tensor<4x8xf32>
+// CHECK:         %[[N:.*]] = norm.rms_norm %[[X]] {{.*}} : tensor<4x8xf32>
+// CHECK:         arith.mulf %[[N]], %[[T]] : tensor<4x8xf32>
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a scale or bias does not broadcast along the normalized dims
+func.func @negative_full_tensor_multiply(%x: tensor<4x8xf32>, %t: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %sq = arith.mulf %x, %x : tensor<4x8xf32>
+  %s = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %s, %n : tensor<4xf32>
+  %ve = arith.addf %ms, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %nn = arith.mulf %x, %rb : tensor<4x8xf32>
+  %y = arith.mulf %nn, %t : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// vLLM #48330: bf16 activations, f32 Gemma weights. The f32 multiply
+// would round differently as a bf16 scale: left alone.
+// CHECK-LABEL: func.func @negative_mixed_dtype_weight
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: a scale or bias has another element type than the result (raising would change its rounding)
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @negative_mixed_dtype_weight(%x: tensor<4x8xbf16>, %w: tensor<8xf32>) -> tensor<4x8xbf16> {
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %one = arith.constant 1.0 : f32
+  %z = arith.constant 0.0 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %eb = tensor.empty() : tensor<4x8xbf16>
+  %ss = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xbf16>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%a: bf16, %acc: f32):
+    %af = arith.extf %a : bf16 to f32
+    %p = arith.mulf %af, %af : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %ss, %w : tensor<4x8xbf16>, tensor<4xf32>, tensor<8xf32>) outs(%eb : tensor<4x8xbf16>) {
+  ^bb0(%a: bf16, %s: f32, %g: f32, %o: bf16):
+    %af = arith.extf %a : bf16 to f32
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %af, %r : f32
+    %g1 = arith.addf %one, %g : f32
+    %sc = arith.mulf %nn, %g1 : f32
+    %out = arith.truncf %sc : f32 to bf16
+    linalg.yield %out : bf16
+  } -> tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
+}
+
+// -----
+
+// The mean square divided by a runtime count.
+// CHECK-LABEL: func.func @negative_runtime_count
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is divided by a value that is not a constant
+func.func @negative_runtime_count(%x: tensor<4x8xf32>, %n: tensor<4xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %sq = arith.mulf %x, %x : tensor<4x8xf32>
+  %s = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %s, %n : tensor<4xf32>
+  %ve = arith.addf %ms, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %x, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// A sum into a nonzero init is no mean.
+// CHECK-LABEL: func.func @negative_sum_into_nonzero_init
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is not a sum divided by its count
+func.func @negative_sum_into_nonzero_init(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %one = arith.constant 1.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%one : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %sq = arith.mulf %x, %x : tensor<4x8xf32>
+  %s = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %ms = arith.divf %s, %n : tensor<4xf32>
+  %ve = arith.addf %ms, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %x, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// E[x^2] - E[z]^2: the squared mean is of another tensor.
+// CHECK-LABEL: func.func @negative_expanded_variance_of_another_mean
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: the variance is not E[x^2] - E[x]^2 of the centered value
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @negative_expanded_variance_of_another_mean(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %sz = linalg.reduce ins(%z : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %s2 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #row, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %s, %sz, %s2 : tensor<4x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %sum: f32, %sumz: f32, %sumsq: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %mz = arith.divf %sumz, %n : f32
+    %msq = arith.divf %sumsq, %n : f32
+    %mm = arith.mulf %mz, %mz : f32
+    %v = arith.subf %msq, %mm : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %d = arith.subf %a, %m : f32
+    %out = arith.mulf %d, %r : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Centered x, normalized by the spread of another tensor.
+// CHECK-LABEL: func.func @negative_variance_of_another_value
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: the variance is not of the centered value
+func.func @negative_variance_of_another_value(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %z, %z : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// One normalizer's result, plus a residual (a generic add), is the input
+// of the next: both raised, the add made arith.addf.
+// CHECK-LABEL: func.func @stacked
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[R:[^:]*]]: tensor<4x8xf32>
+// CHECK-NEXT:    %[[N1:.*]] = norm.rms_norm %[[X]]
+// CHECK-NEXT:    %[[S:.*]] = arith.addf %[[N1]], %[[R]] : tensor<4x8xf32>
+// CHECK-NEXT:    %[[N2:.*]] = norm.rms_norm %[[S]]
+// CHECK-NEXT:    return %[[N2]]
+// WHY-COUNT-2: remark: norm-raise: raised to norm.rms_norm
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @stacked(%x: tensor<4x8xf32>, %res: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant 8.0 : f32
+  %eps = arith.constant 1.0e-6 : f32
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s1 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %n1 = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %s1 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %out = arith.mulf %a, %r : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  %h = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%n1, %res : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %s2 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%h : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %n2 = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%h, %s2 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %ms = arith.divf %s, %n : f32
+    %ve = arith.addf %ms, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %out = arith.mulf %a, %r : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  return %n2 : tensor<4x8xf32>
+}
