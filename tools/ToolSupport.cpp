@@ -10,6 +10,7 @@
 #include "norm-mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -19,6 +20,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
 #include "llvm/Support/CommandLine.h"
 
 using namespace mlir;
@@ -241,4 +244,20 @@ void mlir::norm::runPipeline(PassManager &pm, ModuleOp module,
     return;
   fail((where.empty() ? file : where) + ": " + what.str() + " failed" +
        (message.empty() ? std::string() : ": " + message));
+}
+
+std::function<llvm::Error(llvm::Module *)>
+mlir::norm::makeVerifiedOptimizer(llvm::TargetMachine *machine) {
+  auto optimize = makeOptimizingTransformer(3, 0, machine);
+  return [optimize](llvm::Module *module) -> llvm::Error {
+    if (llvm::Error error = optimize(module))
+      return error;
+    std::string problems;
+    llvm::raw_string_ostream os(problems);
+    if (!llvm::verifyModule(*module, &os))
+      return llvm::Error::success();
+    return llvm::createStringError(
+        "LLVM's optimizer made an invalid module (an LLVM bug): " +
+        problems.substr(0, problems.find('\n')));
+  };
 }

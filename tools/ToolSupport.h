@@ -20,12 +20,19 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+} // namespace llvm
 
 namespace mlir::norm {
 /// A one-line error with the exit code it leads to (2: usage or input).
@@ -37,6 +44,13 @@ struct Failure {
 [[noreturn]] inline void fail(const std::string &message, int code = 2) {
   throw Failure{message, code};
 }
+
+/// LLVM's -O3 for `machine`, then LLVM's verifier: a pass that breaks the
+/// module (LLVM 22.1's SROA after full unrolling does, on some bf16 row
+/// kernels) is an error with the verifier's first line, not a crash in the
+/// code generator.
+std::function<llvm::Error(llvm::Module *)>
+makeVerifiedOptimizer(llvm::TargetMachine *machine);
 
 /// The runtime dtype of a tensor element type.
 std::optional<::norm::rt::DType> dtypeOf(Type type);

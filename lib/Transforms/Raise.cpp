@@ -528,6 +528,14 @@ struct Match {
   bool narrowStatistics = false;
   /// The variance was E[x^2] - E[x]^2 (raised to the stable form).
   bool expandedVariance = false;
+  /// The scale and bias are per channel (dim 1) of a layer norm over the
+  /// dims after it: an NCHW instance norm.
+  bool perChannel = false;
+  /// An eval batch norm: `x - running_mean[c]` over
+  /// `sqrt(running_var[c] + eps)`, every parameter per channel `channel`.
+  bool batchNorm = false;
+  Value runningMean, runningVar;
+  unsigned channel = 1;
 };
 
 /// Matches one candidate result against the layer and RMS norm templates.
@@ -606,16 +614,86 @@ private:
   /// Every parameter so far reads the normalized dims of the axis found
   /// and has the result's element type.
   bool parametersFit() {
+    bool normalizedDims = false, channel = false;
     for (const Expr *param : params) {
       if (getElementTypeOrSelf(param->value.getType()) !=
           type.getElementType())
         return reject("a scale or bias has another element type than the "
                       "result (raising would change its rounding)");
-      if (!readsNormalizedDims(param))
+      if (readsNormalizedDims(param))
+        normalizedDims = true;
+      else if (readsChannel(param))
+        channel = true;
+      else
         return reject("a scale or bias does not broadcast along the "
                       "normalized dims");
     }
+    if (m.batchNorm && normalizedDims)
+      return reject("a batch norm's scale or bias is not per channel");
+    if (channel && (normalizedDims || m.rms))
+      return reject("a per-channel scale or bias with a per-element one, or "
+                    "of an RMS norm");
+    m.perChannel = channel && !m.batchNorm;
     return true;
+  }
+
+  /// A per-channel parameter of an instance norm: the statistics sum the
+  /// dims after the channel dim 1 (rank 3 or more), and the parameter is
+  /// read at the channel alone (unit dims read at 0 around it: TOSA's
+  /// [1, C, 1, 1]).
+  bool readsChannel(const Expr *param) {
+    if (!m.batchNorm && (axis != 2 || rank < 3))
+      return false;
+    return channelOf(param) == std::optional<unsigned>(m.channel);
+  }
+
+  /// The dim `c` that `e` (a tensor read) is read at alone, unit dims read
+  /// at 0 around it (a per-channel vector of [C], or TOSA's [1, C, 1, 1]).
+  std::optional<unsigned> channelOf(const Expr *e) {
+    if (!e->value || !isa<RankedTensorType>(e->value.getType()))
+      return std::nullopt;
+    auto paramType = cast<RankedTensorType>(e->value.getType());
+    AffineMap access = e->access;
+    if (access.getNumSymbols() != 0)
+      return std::nullopt;
+    std::optional<unsigned> channel;
+    for (auto [i, result] : llvm::enumerate(access.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(result);
+      if (dim && !channel && !type.isDynamicDim(dim.getPosition()) &&
+          paramType.getDimSize(i) == type.getDimSize(dim.getPosition())) {
+        channel = dim.getPosition();
+        continue;
+      }
+      if (paramType.getDimSize(i) != 1 ||
+          result != getAffineConstantExpr(0, ctx))
+        return std::nullopt;
+    }
+    return channel;
+  }
+
+  /// `x - running_mean[c]` over the square root of `running_var[c] + eps`:
+  /// an eval batch norm, the channel dim the second dim (NCHW, [N, C]) or
+  /// the last (NHWC).
+  bool batchNormEval(const Expr *centered, const Expr *variance) {
+    // Running statistics come from outside (arguments, loads, constants):
+    // statistics computed here are a training batch norm's, not raised.
+    const Expr *mean = centered->args[1];
+    if (mean->kind != Expr::Kind::Leaf || variance->kind != Expr::Kind::Leaf)
+      return false;
+    std::optional<unsigned> c = channelOf(mean);
+    if (!c || channelOf(variance) != c || rank < 2 ||
+        (*c != 1 && *c != rank - 1))
+      return false;
+    Type elementType = type.getElementType();
+    if (getElementTypeOrSelf(mean->value.getType()) != elementType ||
+        getElementTypeOrSelf(variance->value.getType()) != elementType)
+      return reject("the running statistics have another element type than "
+                    "the result");
+    m.batchNorm = true;
+    m.channel = *c;
+    m.runningMean = mean->value;
+    m.runningVar = variance->value;
+    return setInput(centered->args[0]);
   }
 
   /// `normalized(x) * scale`, `normalized(x) * (1 + w)`, or
@@ -724,6 +802,9 @@ private:
                     "normalized value");
     computeType = centered->type;
 
+    if (isOp(centered, "arith.subf") &&
+        attempt([&] { return batchNormEval(centered, variance); }))
+      return true;
     if (isOp(centered, "arith.subf") &&
         attempt([&] { return layerNorm(centered, variance); }))
       return true;
@@ -928,6 +1009,8 @@ private:
   /// A parameter of the normalized dims [axis, rank): read at exactly them
   /// (after leading unit dims read at 0), and of their shape.
   bool readsNormalizedDims(const Expr *param) {
+    if (axis == kNoAxis)
+      return false;
     auto paramType = cast<RankedTensorType>(param->value.getType());
     AffineMap access = param->access;
     unsigned lead = access.getNumResults() - std::min<unsigned>(
@@ -975,7 +1058,8 @@ static llvm::SetVector<Operation *> computingOps(Operation *root,
                                                  const Match &m) {
   llvm::SetVector<Operation *> ops;
   SmallVector<Operation *> stack{root};
-  DenseSet<Value> operands{m.input, m.scale, m.bias};
+  DenseSet<Value> operands{m.input, m.scale, m.bias, m.runningMean,
+                           m.runningVar};
   while (!stack.empty()) {
     Operation *op = stack.pop_back_val();
     if (!ops.insert(op))
@@ -1014,12 +1098,21 @@ static Operation *raise(Candidate &c) {
   OpBuilder b(root);
   Location loc = root->getLoc();
   auto type = cast<RankedTensorType>(root->getResult(0).getType());
-  // A parameter with leading unit dims (TOSA's [1, 1, C]) as [C].
+  // A parameter with leading unit dims (TOSA's [1, 1, C]) as [C]; a
+  // per-channel one ([1, C, 1, 1]) as [C].
   auto asNormalizedShape = [&](Value param) -> Value {
     if (!param)
       return param;
     auto paramType = cast<RankedTensorType>(param.getType());
-    int64_t normRank = type.getRank() - m.axis;
+    bool perChannel = m.perChannel || m.batchNorm;
+    int64_t normRank = perChannel ? 1 : type.getRank() - m.axis;
+    if (perChannel && paramType.getRank() > 1) {
+      ReassociationIndices all;
+      for (int64_t i = 0; i < paramType.getRank(); ++i)
+        all.push_back(i);
+      return tensor::CollapseShapeOp::create(
+          b, loc, param, ArrayRef<ReassociationIndices>{all});
+    }
     int64_t lead = paramType.getRank() - normRank;
     if (lead == 0)
       return param;
@@ -1038,7 +1131,32 @@ static Operation *raise(Candidate &c) {
   TypeAttr computeType =
       m.narrowStatistics ? TypeAttr::get(b.getF32Type()) : TypeAttr();
   Operation *raised;
-  if (m.rms)
+  if (m.batchNorm) {
+    // The op takes a scale and a bias: ones and zeros where there are none.
+    auto vectorType = RankedTensorType::get({type.getDimSize(m.channel)},
+                                            type.getElementType());
+    auto splat = [&](Value given, double value) -> Value {
+      if (given)
+        return given;
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(
+                      vectorType, b.getFloatAttr(type.getElementType(), value)));
+    };
+    Value runningMean = asNormalizedShape(m.runningMean),
+          runningVar = asNormalizedShape(m.runningVar);
+    auto stats = cast<RankedTensorType>(runningMean.getType());
+    raised = BatchNormOp::create(
+        b, loc, type, stats, stats, Type(), Type(), m.input,
+        splat(scale, 1.0), splat(bias, 0.0), runningMean, runningVar, Value(),
+        BatchNormModeAttr::get(b.getContext(), BatchNormMode::eval), epsilon,
+        b.getF64FloatAttr(0.1), b.getI64IntegerAttr(m.channel), StringAttr(),
+        computeType);
+  } else if (m.perChannel)
+    raised = GroupNormOp::create(
+        b, loc, type, m.input, scale, bias,
+        b.getI64IntegerAttr(type.getDimSize(1)), epsilon,
+        b.getI64IntegerAttr(1), computeType);
+  else if (m.rms)
     raised = RMSNormOp::create(b, loc, type, Type(), m.input, scale, axis,
                                epsilon, computeType,
                                b.getF64FloatAttr(m.scaleOffset));
@@ -1188,6 +1306,8 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
         remark << "; the producer computed the statistics in "
                << getElementTypeOrSelf(c.match.input.getType())
                << ", compute_type is f32";
+      if (c.match.perChannel)
+        remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
         remark << "; the variance E[x^2] - E[x]^2 is computed centered";
     }

@@ -896,3 +896,175 @@ func.func @stacked(%x: tensor<4x8xf32>, %res: tensor<4x8xf32>) -> tensor<4x8xf32
   } -> tensor<4x8xf32>
   return %n2 : tensor<4x8xf32>
 }
+
+// -----
+
+// torch-mlir's instance_norm of NCHW: statistics over H x W, the scale and
+// bias per channel (read at d1): a group norm with num_groups = C.
+// CHECK-LABEL: func.func @instance_norm_nchw
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x5xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    norm.group_norm %[[X]] scale(%[[G]] : tensor<4xf32>) bias(%[[B]] : tensor<4xf32>) {epsilon = 9.9999997473787516E-6 : f64, num_groups = 4 : i64} : tensor<2x4x3x5xf32>
+// CHECK-NEXT:    return
+// WHY: remark: norm-raise: raised to norm.group_norm; an instance norm (num_groups = C)
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#keep4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @instance_norm_nchw(%x: tensor<2x4x3x5xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x5xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 15.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e1 = tensor.empty() : tensor<2x4x1x1xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x4x1x1xf32>) -> tensor<2x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x5xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #keep4], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x5xf32>) outs(%f1 : tensor<2x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1x1xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #keep4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %s : tensor<2x4x3x5xf32>, tensor<2x4x1x1xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x5xf32>
+  %vs = linalg.generic {indexing_maps = [#id4, #keep4], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x3x5xf32>) outs(%f1 : tensor<2x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #keep4, #ch4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %vs, %g, %b : tensor<2x4x3x5xf32>, tensor<2x4x1x1xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %v: f32, %gg: f32, %bb: f32, %o: f32):
+    %var = arith.divf %v, %n : f32
+    %ve = arith.addf %var, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %sc = arith.mulf %nn, %gg : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x5xf32>
+  return %y : tensor<2x4x3x5xf32>
+}
+
+// -----
+
+// A per-channel scale of an RMS norm over H x W: no norm op computes it.
+// CHECK-LABEL: func.func @negative_rms_with_channel_scale
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: a per-channel scale or bias with a per-element one, or of an RMS norm
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#keep4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @negative_rms_with_channel_scale(%x: tensor<2x4x3x5xf32>, %g: tensor<4xf32>) -> tensor<2x4x3x5xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 15.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e1 = tensor.empty() : tensor<2x4x1x1xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x4x1x1xf32>) -> tensor<2x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x5xf32>
+  %vs = linalg.generic {indexing_maps = [#id4, #keep4], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x5xf32>) outs(%f1 : tensor<2x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #keep4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %vs, %g : tensor<2x4x3x5xf32>, tensor<2x4x1x1xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %v: f32, %gg: f32, %o: f32):
+    %var = arith.divf %v, %n : f32
+    %ve = arith.addf %var, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %sc = arith.mulf %nn, %gg : f32
+    linalg.yield %sc : f32
+  } -> tensor<2x4x3x5xf32>
+  return %y : tensor<2x4x3x5xf32>
+}
+
+// -----
+
+// torch-mlir's batch_norm in eval mode, NCHW: the running statistics, the
+// scale and the bias read per channel (d1).
+// CHECK-LABEL: func.func @batch_norm_eval_nchw
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x3xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>, %[[M:[^:]*]]: tensor<4xf32>, %[[V:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    %[[Y:[^,]*]], {{.*}} = norm.batch_norm eval %[[X]], %[[G]], %[[B]], %[[M]], %[[V]] {epsilon = 0.0010000000474974513 : f64} : tensor<2x4x3x3xf32>, params tensor<4xf32>, stats tensor<4xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.batch_norm
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @batch_norm_eval_nchw(%x: tensor<2x4x3x3xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %eps = arith.constant 1.0e-3 : f64
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #ch4, #ch4, #ch4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv, %g, %b : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %gg: f32, %bb: f32, %o: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %d = arith.subf %a, %m : f32
+    %ve = arith.addf %v, %t : f32
+    %sd = math.sqrt %ve : f32
+    %nn = arith.divf %d, %sd : f32
+    %sc = arith.mulf %nn, %gg : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// NHWC, no affine (ones and zeros for the op's scale and bias), arith on
+// tensors over broadcasts of the [C] statistics.
+// CHECK-LABEL: func.func @batch_norm_eval_nhwc
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3x3x4xf32>, %[[M:[^:]*]]: tensor<4xf32>, %[[V:[^:]*]]: tensor<4xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<4xf32>
+// CHECK:         norm.batch_norm eval %[[X]], %[[ONE]], %[[ZERO]], %[[M]], %[[V]] {channel_axis = 3 : i64, epsilon = 9.9999997473787516E-6 : f64}
+// WHY: remark: norm-raise: raised to norm.batch_norm
+func.func @batch_norm_eval_nhwc(%x: tensor<2x3x3x4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %eps = arith.constant dense<1.0e-5> : tensor<2x3x3x4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %mb = linalg.broadcast ins(%rm : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %vb = linalg.broadcast ins(%rv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %d = arith.subf %x, %mb : tensor<2x3x3x4xf32>
+  %ve = arith.addf %vb, %eps : tensor<2x3x3x4xf32>
+  %r = math.rsqrt %ve : tensor<2x3x3x4xf32>
+  %y = arith.mulf %d, %r : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+// -----
+
+// The running variance read per element: no batch norm, no statistic.
+// CHECK-LABEL: func.func @negative_variance_per_element
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is not a sum divided by its count
+func.func @negative_variance_per_element(%x: tensor<2x4xf32>, %rm: tensor<4xf32>, %v: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %eps = arith.constant dense<1.0e-5> : tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %mb = linalg.broadcast ins(%rm : tensor<4xf32>) outs(%e : tensor<2x4xf32>) dimensions = [0]
+  %d = arith.subf %x, %mb : tensor<2x4xf32>
+  %ve = arith.addf %v, %eps : tensor<2x4xf32>
+  %r = math.rsqrt %ve : tensor<2x4xf32>
+  %y = arith.mulf %d, %r : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// The running mean per channel d1, the variance per d3 (C = W = 4).
+// CHECK-LABEL: func.func @negative_statistics_of_other_channels
+// CHECK-NOT:     norm.
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch1 = affine_map<(d0, d1, d2, d3) -> (d1)>
+#ch3 = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @negative_statistics_of_other_channels(%x: tensor<2x4x3x4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x4xf32> {
+  %eps = arith.constant 1.0e-5 : f32
+  %e = tensor.empty() : tensor<2x4x3x4xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #ch1, #ch3, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv : tensor<2x4x3x4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x4xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %d, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<2x4x3x4xf32>
+  return %y : tensor<2x4x3x4xf32>
+}

@@ -386,7 +386,7 @@ int compileMain(int argc, char **argv) {
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   if (llvm::Error err =
-          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
+          mlir::norm::makeVerifiedOptimizer(machine.get())(llvmModule.get()))
     fail("optimizing the host code failed: " + llvm::toString(std::move(err)));
   if (emit == Emit::LLVM) {
     std::string text;

@@ -620,7 +620,7 @@ int runMain(int argc, char **argv) {
   if (!host)
     fail("cannot target this CPU: " + llvm::toString(host.takeError()));
   std::unique_ptr<llvm::TargetMachine> targetMachine = std::move(*host);
-  auto transformer = makeOptimizingTransformer(3, 0, targetMachine.get());
+  auto transformer = mlir::norm::makeVerifiedOptimizer(targetMachine.get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   auto engineOrError = ExecutionEngine::create(*lowered, engineOptions,

@@ -202,7 +202,7 @@ def NormFoldIntoProjection : Pass<"norm-fold-into-projection"> {
 }
 
 def NormRaise : Pass<"norm-raise"> {
-  let summary = "Raise decomposed layer and RMS norms back to norm ops";
+  let summary = "Raise decomposed normalizers back to norm ops";
   let description = [{
     Front ends (torch-mlir's decompositions, tosa-to-linalg, hand-written
     linalg) spell a normalizer as reductions and elementwise ops. This pass
@@ -222,7 +222,12 @@ def NormRaise : Pass<"norm-raise"> {
     the trailing dims divided by their exact count (or multiplied by its
     reciprocal as the producer's type rounds it), the root becomes
     `norm.layer_norm` or `norm.rms_norm` (`scale_offset = 1` for `1 + w`)
-    with the axis, epsilon and parameters read from the IR.
+    with the axis, epsilon and parameters read from the IR. A layer norm
+    over the dims after dim 1 with a per-channel scale and bias (read at
+    d1 alone) is an NCHW instance norm: `norm.group_norm` with
+    `num_groups = C`. `(x - m[c]) * rstd(v[c] + eps)` with `m` and `v`
+    running statistics from outside (arguments, loads, constants) read per
+    channel (dim 1, or the last) is `norm.batch_norm eval`.
 
     Near-misses stay as they are: statistics over other dims than the
     normalized ones or over different dims, epsilon outside the square

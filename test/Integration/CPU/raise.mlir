@@ -24,6 +24,14 @@
 // RUN: norm-run %s --entry=bf16_statistics --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=two_dims_divide --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=two_dims_divide --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=instance_norm_nchw --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=instance_norm_nchw --random-inputs --check | FileCheck %s --check-prefix=PASS
+// Running variances must be positive: the batch norms read drawn files.
+// RUN: rm -rf %t && mkdir -p %t && %python -c "import numpy as n; r = n.random.default_rng(0); [n.save('%t/' + k + '.npy', v.astype(n.float32)) for k, v in [('x4', r.normal(size=(2, 4, 3, 3))), ('xl', r.normal(size=(2, 3, 3, 4))), ('g', r.normal(size=4)), ('b', r.normal(size=4)), ('m', r.normal(size=4)), ('v', r.uniform(0.5, 1.5, size=4))]]"
+// RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // PASS: check: PASS
 
 // RUN: norm-opt %s --norm-raise | FileCheck %s
@@ -53,6 +61,15 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @two_dims_divide
 // CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @instance_norm_nchw
+// CHECK-NEXT:    norm.group_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @batch_norm_eval_nchw
+// CHECK-NEXT:    norm.batch_norm eval
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @batch_norm_eval_nhwc
+// CHECK:         norm.batch_norm eval
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -391,4 +408,79 @@ func.func @two_dims_divide(%x: tensor<2x4x64xf32>, %w: tensor<4x64xf32>, %b: ten
     linalg.yield %r : f32
   } -> tensor<2x4x64xf32>
   return %y : tensor<2x4x64xf32>
+}
+
+// torch-mlir's instance_norm of NCHW: statistics over H x W, the scale and
+// bias per channel (read at d1): a group norm with num_groups = C.
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#keep4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+#ch4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @instance_norm_nchw(%x: tensor<2x4x3x5xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x5xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 15.0 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %e1 = tensor.empty() : tensor<2x4x1x1xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<2x4x1x1xf32>) -> tensor<2x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x5xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #keep4], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x5xf32>) outs(%f1 : tensor<2x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %acc, %in : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1x1xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #keep4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %s : tensor<2x4x3x5xf32>, tensor<2x4x1x1xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %sum: f32, %o: f32):
+    %m = arith.divf %sum, %n : f32
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x5xf32>
+  %vs = linalg.generic {indexing_maps = [#id4, #keep4], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x3x5xf32>) outs(%f1 : tensor<2x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %q = arith.mulf %in, %in : f32
+    %a = arith.addf %acc, %q : f32
+    linalg.yield %a : f32
+  } -> tensor<2x4x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #keep4, #ch4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %vs, %g, %b : tensor<2x4x3x5xf32>, tensor<2x4x1x1xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x5xf32>) {
+  ^bb0(%a: f32, %v: f32, %gg: f32, %bb: f32, %o: f32):
+    %var = arith.divf %v, %n : f32
+    %ve = arith.addf %var, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %sc = arith.mulf %nn, %gg : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x5xf32>
+  return %y : tensor<2x4x3x5xf32>
+}
+
+// torch-mlir's batch_norm in eval mode, NCHW: the running statistics, the
+// scale and the bias read per channel (d1).
+func.func @batch_norm_eval_nchw(%x: tensor<2x4x3x3xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %eps = arith.constant 1.0e-3 : f64
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #ch4, #ch4, #ch4, #ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv, %g, %b : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %gg: f32, %bb: f32, %o: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %d = arith.subf %a, %m : f32
+    %ve = arith.addf %v, %t : f32
+    %sd = math.sqrt %ve : f32
+    %nn = arith.divf %d, %sd : f32
+    %sc = arith.mulf %nn, %gg : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// NHWC, no affine (ones and zeros for the op's scale and bias), arith on
+// tensors over broadcasts of the [C] statistics.
+func.func @batch_norm_eval_nhwc(%x: tensor<2x3x3x4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %eps = arith.constant dense<1.0e-5> : tensor<2x3x3x4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %mb = linalg.broadcast ins(%rm : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %vb = linalg.broadcast ins(%rv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %d = arith.subf %x, %mb : tensor<2x3x3x4xf32>
+  %ve = arith.addf %vb, %eps : tensor<2x3x3x4xf32>
+  %r = math.rsqrt %ve : tensor<2x3x3x4xf32>
+  %y = arith.mulf %d, %r : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
 }
