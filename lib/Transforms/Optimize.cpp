@@ -31,13 +31,6 @@ struct Census {
   int64_t fused = 0, folded = 0, bytes = 0;
   /// Eval batch norms: those norm-fold-batch-norm removed count as folded.
   int64_t evalBatchNorms = 0;
-
-  int64_t total() const {
-    int64_t n = 0;
-    for (auto &entry : normalizers)
-      n += entry.second;
-    return n;
-  }
 };
 
 /// Bytes of a tensor value with static dims (a dynamic dim counts as 1).
@@ -100,16 +93,26 @@ static Census takeCensus(FunctionOpInterface func) {
   return census;
 }
 
-static std::string describe(const Census &c) {
+/// "N normalizers (n1 layer_norm, n2 rms_norm)" of counts by op name.
+static std::string describeKinds(
+    const llvm::MapVector<StringRef, int64_t> &counts) {
+  int64_t total = 0;
   std::string kinds;
-  for (auto [i, entry] : llvm::enumerate(c.normalizers))
+  for (auto [i, entry] : llvm::enumerate(counts)) {
+    total += entry.second;
     kinds += llvm::formatv("{0}{1} {2}", i ? ", " : "", entry.second,
                            entry.first.drop_front(5))
                  .str();
-  return llvm::formatv("{0} normalizers ({1}), {2} fused, {3} folded, {4} "
-                       "bytes moved",
-                       c.total(), kinds.empty() ? "none" : kinds, c.fused,
-                       c.folded, c.bytes)
+  }
+  return llvm::formatv("{0} normalizers ({1})", total,
+                       kinds.empty() ? "none" : kinds)
+      .str();
+}
+
+static std::string describe(const Census &c) {
+  return llvm::formatv("{0}, {1} fused, {2} folded, {3} bytes moved",
+                       describeKinds(c.normalizers), c.fused, c.folded,
+                       c.bytes)
       .str();
 }
 
@@ -157,16 +160,7 @@ struct NormOptimizePass : impl::NormOptimizeBase<NormOptimizePass> {
       llvm::errs() << "norm-optimize @" << func.getName() << "\n";
       if (raise) {
         const RaiseReport &r = raised.lookup(func.getName());
-        int64_t total = 0;
-        std::string kinds;
-        for (auto [i, entry] : llvm::enumerate(r.raised)) {
-          total += entry.second;
-          kinds += llvm::formatv("{0}{1} {2}", i ? ", " : "", entry.second,
-                                 entry.first.drop_front(5))
-                       .str();
-        }
-        llvm::errs() << "  raised: " << total << " normalizers ("
-                     << (kinds.empty() ? "none" : kinds) << "), "
+        llvm::errs() << "  raised: " << describeKinds(r.raised) << ", "
                      << r.rejected.size() << " candidates rejected\n";
         for (const std::string &line : r.rejected)
           llvm::errs() << "    rejected: " << line << "\n";

@@ -167,11 +167,8 @@ private:
     const Expr *e = nullptr;
     if (depth < kMaxDepth && nodes.size() < kMaxNodes)
       e = expand(tensor, access, depth);
-    if (!e) {
-      Expr *leaf =
-          make(Expr::Kind::Leaf, getElementTypeOrSelf(tensor.getType()));
-      e = leaf;
-    }
+    if (!e)
+      e = make(Expr::Kind::Leaf, getElementTypeOrSelf(tensor.getType()));
     if (e->kind != Expr::Kind::Const && !e->value) {
       Expr *origin = const_cast<Expr *>(e);
       origin->value = tensor;
@@ -340,7 +337,10 @@ private:
       const Expr *e = nullptr;
       FloatAttr floatAttr;
       if (auto arg = dyn_cast<BlockArgument>(v)) {
-        if (arg.getOwner() == &body && arg != acc) {
+        // Inputs only: an init's block argument is its running value in a
+        // reduction, not the init tensor.
+        if (arg.getOwner() == &body &&
+            arg.getArgNumber() < op.getNumDpsInputs()) {
           OpOperand &operand = op->getOpOperand(arg.getArgNumber());
           FloatAttr scalarAttr;
           if (isa<RankedTensorType>(operand.get().getType()))
@@ -702,18 +702,24 @@ private:
   bool scaled(const Expr *e) {
     if (isOp(e, "arith.mulf"))
       for (unsigned side : {1u, 0u})
-        if (attempt([&] {
-              double offset = 0;
-              std::optional<Value> scale = scaleParameter(e->args[side], offset);
-              if (!scale || !roundedNormalized(e->args[1 - side]) ||
-                  !parametersFit())
-                return false;
-              m.scale = *scale;
-              m.scaleOffset = offset;
-              return true;
-            }))
+        if (scaledBy(e->args[side],
+                     [&] { return roundedNormalized(e->args[1 - side]); }))
           return true;
     return normalized(e);
+  }
+
+  /// One step: `factor` is the scale (or `1 + w`) and `rest` matches what
+  /// it multiplies; the parameters are checked once `rest` set the axis.
+  bool scaledBy(const Expr *factor, llvm::function_ref<bool()> rest) {
+    return attempt([&] {
+      double offset = 0;
+      std::optional<Value> scale = scaleParameter(factor, offset);
+      if (!scale || !rest() || !parametersFit())
+        return false;
+      m.scale = *scale;
+      m.scaleOffset = offset;
+      return true;
+    });
   }
 
   bool roundedNormalized(const Expr *e) {
@@ -741,16 +747,8 @@ private:
         if (isOp(r, "arith.mulf") && !m.scale)
           for (unsigned inner : {1u, 0u})
             if (const Expr *d = reciprocalOf(r->args[inner]))
-              if (attempt([&] {
-                    double offset = 0;
-                    std::optional<Value> s =
-                        scaleParameter(r->args[1 - inner], offset);
-                    if (!s || !statistics(e->args[1 - side], d) ||
-                        !parametersFit())
-                      return false;
-                    m.scale = *s;
-                    m.scaleOffset = offset;
-                    return true;
+              if (scaledBy(r->args[1 - inner], [&] {
+                    return statistics(e->args[1 - side], d);
                   }))
                 return true;
       }
@@ -985,10 +983,8 @@ private:
   std::optional<Value> parameter(const Expr *e) {
     if (isOp(e, "arith.extf"))
       e = e->args[0];
-    if (!e->value || isa<RankedTensorType>(e->value.getType()) == false)
+    if (!e->value || !isa<RankedTensorType>(e->value.getType()))
       return std::nullopt;
-    // The result itself is no parameter (nor anything of its shape read
-    // whole: that would not broadcast).
     params.push_back(e);
     return e->value;
   }

@@ -26,6 +26,12 @@
 // RUN: %expect_exit 2 norm-run %s --input=%t/result0.npy --input=%t/result2.npy 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: norm-run: {{.*}}result2.npy: shape [3, 8] does not match argument #1 of shape [2, 8]
 
+// TOSA that upstream's tosa-to-linalg cannot lower (norm-lower-tosa, before
+// the float64 evaluation):
+// RUN: %expect_exit 2 norm-run %S/Inputs/unlowerable-tosa.mlir --random-inputs --check 2>&1 | FileCheck %s --check-prefix=TOSA
+// TOSA: norm-run: {{.*}}unlowerable-tosa.mlir:2:8: norm-lower-tosa failed: failed to legalize operation 'tosa.custom'
+// TOSA-NOT: error
+
 // RUN: %expect_exit 2 norm-run %s --input=%t/result0.npy 2>&1 | FileCheck %s --check-prefix=COUNT
 // COUNT: norm-run: 'add_norm' takes 2 arguments, got 1 --input files
 
