@@ -353,6 +353,14 @@ private:
         }
       } else if (matchPattern(v, m_Constant(&floatAttr))) {
         e = constant(floatAttr.getValueAsDouble(), floatAttr.getType());
+      } else if (APInt count; isa_and_nonnull<arith::SIToFPOp>(
+                                  v.getDefiningOp()) &&
+                              matchPattern(v.getDefiningOp()->getOperand(0),
+                                           m_ConstantInt(&count))) {
+        // torch-mlir's scalar operands: an i64 constant converted in the
+        // body.
+        e = constant(roundTo(double(count.getSExtValue()), v.getType()),
+                     v.getType());
       } else if (auto powi = v.getDefiningOp<math::FPowIOp>()) {
         // The integer exponent of torch-mlir's pow(x, 2), as a constant.
         APInt exponent;
@@ -422,14 +430,15 @@ class Equal {
 public:
   Equal(unsigned rank, MLIRContext *ctx) : rank(rank), ctx(ctx) {}
 
-  /// `a` with the dims [from, rank) replaced by the symbols `bound..` is
-  /// `b`.
-  bool underBinding(const Expr *a, const Expr *b, unsigned from,
+  /// `a` with the dims `summed` (increasing) replaced by the symbols
+  /// `bound..` is `b`.
+  bool underBinding(const Expr *a, const Expr *b, ArrayRef<unsigned> summed,
                     unsigned bound) {
     dims.clear();
     for (unsigned d = 0; d < rank; ++d)
-      dims.push_back(d < from ? getAffineDimExpr(d, ctx)
-                              : getAffineSymbolExpr(bound + d - from, ctx));
+      dims.push_back(getAffineDimExpr(d, ctx));
+    for (auto [i, d] : llvm::enumerate(summed))
+      dims[d] = getAffineSymbolExpr(bound + i, ctx);
     symbols.clear();
     budget = 20000;
     return equal(a, b);
@@ -533,8 +542,10 @@ struct Match {
   bool perChannel = false;
   /// An eval batch norm: `x - running_mean[c]` over
   /// `sqrt(running_var[c] + eps)`, every parameter per channel `channel`.
-  bool batchNorm = false;
+  bool batchNorm = false, train = false;
   Value runningMean, runningVar;
+  /// The variance was computed in f64 (torch-mlir's var) and rounded.
+  bool wideVariance = false;
   unsigned channel = 1;
 };
 
@@ -585,13 +596,13 @@ private:
   /// Runs `step`; on failure restores what it changed (but the reason).
   bool attempt(llvm::function_ref<bool()> step) {
     Match savedMatch = m;
-    unsigned savedAxis = axis;
+    SmallVector<unsigned> savedSummed = summed;
     Type savedCompute = computeType;
     size_t savedParams = params.size();
     if (step())
       return true;
     m = savedMatch;
-    axis = savedAxis;
+    summed = savedSummed;
     computeType = savedCompute;
     params.resize(savedParams);
     return false;
@@ -607,12 +618,14 @@ private:
   FailureOr<Match> finish() {
     if (!parametersFit())
       return failure();
-    m.axis = axis;
+    if (isTrailing())
+      m.axis = summed.front();
     return m;
   }
 
   /// Every parameter so far reads the normalized dims of the axis found
-  /// and has the result's element type.
+  /// (or the channel of a batch or instance norm) and has the result's
+  /// element type.
   bool parametersFit() {
     bool normalizedDims = false, channel = false;
     for (const Expr *param : params) {
@@ -633,18 +646,30 @@ private:
     if (channel && (normalizedDims || m.rms))
       return reject("a per-channel scale or bias with a per-element one, or "
                     "of an RMS norm");
-    m.perChannel = channel && !m.batchNorm;
+    // NHWC instance norms are group norms with or without parameters.
+    m.perChannel = !m.batchNorm && (channel || isSpatialNHWC());
+    if (m.perChannel)
+      m.channel = *instanceChannel();
     return true;
   }
 
-  /// A per-channel parameter of an instance norm: the statistics sum the
-  /// dims after the channel dim 1 (rank 3 or more), and the parameter is
-  /// read at the channel alone (unit dims read at 0 around it: TOSA's
-  /// [1, C, 1, 1]).
+  /// The channel of an instance norm: dim 1 when the statistics sum the
+  /// dims after it (NCHW, rank 3 or more), the last when they sum the
+  /// spatial dims before it (NHWC).
+  std::optional<unsigned> instanceChannel() const {
+    if (isSpatialNHWC())
+      return rank - 1;
+    if (rank >= 3 && isTrailing() && summed.front() == 2)
+      return 1u;
+    return std::nullopt;
+  }
+
+  /// A per-channel parameter of a batch or instance norm, read at the
+  /// channel alone (unit dims read at 0 around it: TOSA's [1, C, 1, 1]).
   bool readsChannel(const Expr *param) {
-    if (!m.batchNorm && (axis != 2 || rank < 3))
-      return false;
-    return channelOf(param) == std::optional<unsigned>(m.channel);
+    std::optional<unsigned> c =
+        m.batchNorm ? std::optional<unsigned>(m.channel) : instanceChannel();
+    return c && channelOf(param) == c;
   }
 
   /// The dim `c` that `e` (a tensor read) is read at alone, unit dims read
@@ -817,9 +842,12 @@ private:
           const Expr *base = square ? squared(square) : nullptr;
           if (!base)
             return false;
-          if (!Equal(rank, ctx).underBinding(centered, base, axis,
+          if (!Equal(rank, ctx).underBinding(centered, base, summed,
                                              sumOf(variance)->firstBound))
             return reject("the mean square is not of the normalized value");
+          if (!isTrailing())
+            return reject("an RMS norm's statistics do not sum the trailing "
+                          "dims");
           m.rms = true;
           return setInput(centered);
         }))
@@ -839,8 +867,26 @@ private:
     if (!meanSummand)
       return false;
     Equal eq(rank, ctx);
-    if (!eq.underBinding(x, meanSummand, axis, sumOf(mean)->firstBound))
+    if (!eq.underBinding(x, meanSummand, summed, sumOf(mean)->firstBound))
       return reject("the value is centered by the mean of another value");
+    // torch-mlir's var: in f64, of the extended value centered by its own
+    // f64 mean, rounded back: truncf(mean((extf(x) - mean(extf(x)))^2)).
+    if (isOp(variance, "arith.truncf") && variance->args[0]->type.isF64()) {
+      const Expr *v = variance->args[0];
+      const Expr *square = sumOf(v) ? meanOf(v) : nullptr;
+      const Expr *base = square ? squared(square) : nullptr;
+      if (!isOp(base, "arith.subf"))
+        return reject("the f64 variance is not a mean of centered squares");
+      const Expr *wide = base->args[0], *wideMean = base->args[1];
+      const Expr *wideSummand = sumOf(wideMean) ? meanOf(wideMean) : nullptr;
+      if (!isOp(wide, "arith.extf") || !isOp(wideSummand, "arith.extf") ||
+          !eq.underBinding(x, wide->args[0], summed, sumOf(v)->firstBound) ||
+          !eq.underBinding(x, wideSummand->args[0], summed,
+                           sumOf(wideMean)->firstBound))
+        return reject("the f64 variance is not of the normalized value");
+      m.wideVariance = true;
+      return centeredNormalizer(x);
+    }
     // A mean of squares, or (no mean at all) E[x^2] - E[x]^2.
     if (sumOf(variance)) {
       const Expr *square = meanOf(variance);
@@ -849,10 +895,9 @@ private:
       const Expr *base = squared(square);
       if (!base)
         return reject("the variance does not average a square");
-      if (!eq.underBinding(centered, base, axis, sumOf(variance)->firstBound))
+      if (!eq.underBinding(centered, base, summed, sumOf(variance)->firstBound))
         return reject("the variance is not of the centered value");
-      m.rms = false;
-      return setInput(x);
+      return centeredNormalizer(x);
     }
     const Expr *v = variance;
     for (StringRef clamp : {"arith.maximumf", "arith.maxnumf"})
@@ -869,12 +914,23 @@ private:
     if (!squareOfX || !squaredMean)
       return reject("the variance is not a mean of squares");
     const Expr *xx = squared(squareOfX);
-    if (!xx || !eq.underBinding(x, xx, axis, sumOf(meanSquare)->firstBound) ||
-        !Equal(rank, ctx).underBinding(squaredMean, mean, rank, 0))
+    if (!xx || !eq.underBinding(x, xx, summed, sumOf(meanSquare)->firstBound) ||
+        !Equal(rank, ctx).underBinding(squaredMean, mean, {}, 0))
       return reject("the variance is not E[x^2] - E[x]^2 of the centered "
                     "value");
-    m.rms = false;
     m.expandedVariance = true;
+    return centeredNormalizer(x);
+  }
+
+  /// A centered normalizer of `x` over the summed dims: a layer or
+  /// instance norm, or (all dims but a channel) a training batch norm.
+  bool centeredNormalizer(const Expr *x) {
+    m.rms = false;
+    if (std::optional<unsigned> c = allButChannel()) {
+      m.batchNorm = true;
+      m.train = true;
+      m.channel = *c;
+    }
     return setInput(x);
   }
 
@@ -929,20 +985,26 @@ private:
       reject("a statistic sums more dims than the result has");
       return nullptr;
     }
-    unsigned from = rank - n;
-    if (axis == kNoAxis)
-      axis = from;
-    if (from != axis) {
+    SmallVector<unsigned> dims = summedDims(sum);
+    if (summed.empty()) {
+      summed = dims;
+      if (!isTrailing() && !isSpatialNHWC() && !allButChannel()) {
+        reject("a statistic sums other dims than the trailing ones, all but "
+               "a channel, or the spatial dims of NHWC");
+        return nullptr;
+      }
+    }
+    if (dims != summed) {
       reject("the mean and the variance sum different dims");
       return nullptr;
     }
     int64_t count = 1;
-    for (unsigned d = from; d < rank; ++d) {
-      if (type.isDynamicDim(d) || type.getDimSize(d) != sum->extents[d - from]) {
-        reject("a statistic does not sum the trailing dims");
+    for (auto [d, extent] : llvm::zip_equal(summed, sum->extents)) {
+      if (type.isDynamicDim(d) || type.getDimSize(d) != extent) {
+        reject("a statistic does not sum whole dims of the result");
         return nullptr;
       }
-      count *= type.getDimSize(d);
+      count *= extent;
     }
     // The count exactly, or its reciprocal as the constant's type rounds it.
     bool counts =
@@ -954,6 +1016,43 @@ private:
       return nullptr;
     }
     return sum->args[0];
+  }
+
+  /// The result dims that `sum` binds, in the order of its symbols: where
+  /// the first read of a tensor of the result's rank below it (the
+  /// normalized value) takes them; the trailing dims where there is none
+  /// (or its access is of another form, which the templates then reject).
+  SmallVector<unsigned> summedDims(const Expr *sum) {
+    unsigned n = sum->extents.size();
+    SmallVector<unsigned> trailing;
+    for (unsigned d = rank - n; d < rank; ++d)
+      trailing.push_back(d);
+    const Expr *read = nullptr;
+    std::function<void(const Expr *, unsigned)> find = [&](const Expr *e,
+                                                           unsigned depth) {
+      if (read || depth > 32)
+        return;
+      if (e->value && e->access && e->access.getNumResults() == rank &&
+          cast<ShapedType>(e->value.getType()).getRank() == rank) {
+        read = e;
+        return;
+      }
+      for (const Expr *arg : e->args)
+        find(arg, depth + 1);
+    };
+    find(sum->args[0], 0);
+    if (!read)
+      return trailing;
+    SmallVector<unsigned> dims;
+    for (auto [d, r] : llvm::enumerate(read->access.getResults())) {
+      auto symbol = dyn_cast<AffineSymbolExpr>(r);
+      if (!symbol)
+        continue;
+      if (symbol.getPosition() != sum->firstBound + dims.size())
+        return trailing;
+      dims.push_back(d);
+    }
+    return dims.size() == n ? dims : trailing;
   }
 
   /// The normalizer's input: a tensor of the result's shape read whole
@@ -1005,8 +1104,9 @@ private:
   /// A parameter of the normalized dims [axis, rank): read at exactly them
   /// (after leading unit dims read at 0), and of their shape.
   bool readsNormalizedDims(const Expr *param) {
-    if (axis == kNoAxis)
+    if (!isTrailing())
       return false;
+    unsigned axis = summed.front();
     auto paramType = cast<RankedTensorType>(param->value.getType());
     AffineMap access = param->access;
     unsigned lead = access.getNumResults() - std::min<unsigned>(
@@ -1026,14 +1126,38 @@ private:
     return true;
   }
 
-  static constexpr unsigned kNoAxis = ~0u;
+  /// The statistics sum the dims [axis, rank) for some axis.
+  bool isTrailing() const {
+    return !summed.empty() && summed.back() == rank - 1 &&
+           summed.back() - summed.front() + 1 == summed.size();
+  }
+
+  /// The statistics sum the spatial dims of NHWC, [1, rank - 1): an
+  /// instance norm whose channel is the last dim.
+  bool isSpatialNHWC() const {
+    return rank >= 3 && summed.size() == rank - 2 && summed.front() == 1 &&
+           summed.back() == rank - 2;
+  }
+
+  /// The dim that the statistics do not sum when they sum all the others
+  /// (a training batch norm's channel: dim 1 or the last).
+  std::optional<unsigned> allButChannel() const {
+    if (rank < 2 || summed.size() != rank - 1)
+      return std::nullopt;
+    for (unsigned c : {1u, rank - 1})
+      if (!llvm::is_contained(summed, c))
+        return c;
+    return std::nullopt;
+  }
+
   Value result;
   RankedTensorType type;
   unsigned rank;
   ExprBuilder builder;
   MLIRContext *ctx;
   Type computeType;
-  unsigned axis = kNoAxis;
+  /// The dims the statistics sum, increasing (empty until the first mean).
+  SmallVector<unsigned> summed;
   Match m;
   SmallVector<const Expr *> params;
 };
@@ -1138,20 +1262,23 @@ static Operation *raise(Candidate &c) {
           b, loc, DenseElementsAttr::get(
                       vectorType, b.getFloatAttr(type.getElementType(), value)));
     };
-    Value runningMean = asNormalizedShape(m.runningMean),
-          runningVar = asNormalizedShape(m.runningVar);
-    auto stats = cast<RankedTensorType>(runningMean.getType());
+    // A training batch norm that updates no running statistics (as
+    // torch-mlir writes it) updates zeros and ones that nothing reads.
+    Value runningMean = splat(asNormalizedShape(m.runningMean), 0.0),
+          runningVar = splat(asNormalizedShape(m.runningVar), 1.0);
     raised = BatchNormOp::create(
-        b, loc, type, stats, stats, Type(), Type(), m.input,
+        b, loc, type, vectorType, vectorType, Type(), Type(), m.input,
         splat(scale, 1.0), splat(bias, 0.0), runningMean, runningVar, Value(),
-        BatchNormModeAttr::get(b.getContext(), BatchNormMode::eval), epsilon,
+        BatchNormModeAttr::get(b.getContext(), m.train ? BatchNormMode::train
+                                                       : BatchNormMode::eval),
+        epsilon,
         b.getF64FloatAttr(0.1), b.getI64IntegerAttr(m.channel), StringAttr(),
         computeType);
   } else if (m.perChannel)
     raised = GroupNormOp::create(
         b, loc, type, m.input, scale, bias,
-        b.getI64IntegerAttr(type.getDimSize(1)), epsilon,
-        b.getI64IntegerAttr(1), computeType);
+        b.getI64IntegerAttr(type.getDimSize(m.channel)), epsilon,
+        b.getI64IntegerAttr(m.channel), computeType);
   else if (m.rms)
     raised = RMSNormOp::create(b, loc, type, Type(), m.input, scale, axis,
                                epsilon, computeType,
@@ -1306,6 +1433,9 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
         remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
         remark << "; the variance E[x^2] - E[x]^2 is computed centered";
+      if (c.match.wideVariance)
+        remark << "; the producer's f64 variance is computed in the op's "
+                  "compute type";
     }
   }
   // The replaced ops are dead now: users before producers.

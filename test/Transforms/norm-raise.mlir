@@ -459,11 +459,13 @@ func.func @negative_mean_and_variance_over_other_dims(%x: tensor<2x4x8xf32>) -> 
 
 // -----
 
-// Statistics over the batch dim of [N, C] (a batch norm's, not a row's).
-// CHECK-LABEL: func.func @negative_statistics_over_the_batch
-// CHECK-NOT:     norm.
-// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic does not sum the trailing dims
-func.func @negative_statistics_over_the_batch(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+// Statistics over the batch dim of [N, C], named ops and arith on tensors:
+// BatchNorm1d in training mode, without parameters.
+// CHECK-LABEL: func.func @batch_norm_train_nc
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<8x4xf32>
+// CHECK:         norm.batch_norm train %[[X]], {{.*}} : tensor<8x4xf32>, params tensor<4xf32>, stats tensor<4xf32>
+// CHECK-NOT:     linalg.
+func.func @batch_norm_train_nc(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
   %z = arith.constant 0.0 : f32
   %n = arith.constant dense<8.0> : tensor<4xf32>
   %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
@@ -1067,4 +1069,305 @@ func.func @negative_statistics_of_other_channels(%x: tensor<2x4x3x4xf32>, %rm: t
     linalg.yield %nn : f32
   } -> tensor<2x4x3x4xf32>
   return %y : tensor<2x4x3x4xf32>
+}
+
+// -----
+
+// torch-mlir's native_batch_norm in training mode, NCHW: the mean over
+// [0, 2, 3] without keepdim divided by an i64 count converted in the body,
+// the variance through its var decomposition (in f64, by its own f64 mean,
+// rounded back), the [C] statistics and parameters unsqueezed to
+// [1, C, 1, 1] and read at (0, d1, 0, 0). No running statistics are
+// updated: the op updates zeros and ones that nothing reads.
+// CHECK-LABEL: func.func @torch_batch_norm_train
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x3xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<4xf32>
+// CHECK:         %[[Y:[^,]*]], {{.*}} = norm.batch_norm train %[[X]], %[[G]], %[[B]], %[[ZERO]], %[[ONE]] {epsilon = 9.9999997473787516E-6 : f64} : tensor<2x4x3x3xf32>, params tensor<4xf32>, stats tensor<4xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.batch_norm; the producer's f64 variance is computed in the op's compute type
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+#u4 = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+#i1 = affine_map<(d0) -> (d0)>
+func.func @torch_batch_norm_train(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %n = arith.constant 18 : i64
+  %eps = arith.constant 1.0e-5 : f64
+  %ec = tensor.empty() : tensor<4xf32>
+  %fc = linalg.fill ins(%z : f32) outs(%ec : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x3xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %mean = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %d = arith.divf %in, %c : f32
+    linalg.yield %d : f32
+  } -> tensor<4xf32>
+  // var: f64
+  %e64 = tensor.empty() : tensor<2x4x3x3xf64>
+  %x64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<2x4x3x3xf32>) outs(%e64 : tensor<2x4x3x3xf64>) {
+  ^bb0(%in: f32, %o: f64):
+    %e = arith.extf %in : f32 to f64
+    linalg.yield %e : f64
+  } -> tensor<2x4x3x3xf64>
+  %ek = tensor.empty() : tensor<1x4x1x1xf64>
+  %fk = linalg.fill ins(%z64 : f64) outs(%ek : tensor<1x4x1x1xf64>) -> tensor<1x4x1x1xf64>
+  %s64 = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x64 : tensor<2x4x3x3xf64>) outs(%fk : tensor<1x4x1x1xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<1x4x1x1xf64>
+  %m64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s64 : tensor<1x4x1x1xf64>) outs(%ek : tensor<1x4x1x1xf64>) {
+  ^bb0(%in: f64, %o: f64):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    linalg.yield %d : f64
+  } -> tensor<1x4x1x1xf64>
+  %d64 = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x64, %m64 : tensor<2x4x3x3xf64>, tensor<1x4x1x1xf64>) outs(%e64 : tensor<2x4x3x3xf64>) {
+  ^bb0(%a: f64, %m: f64, %o: f64):
+    %d = arith.subf %a, %m : f64
+    %sq = arith.mulf %d, %d : f64
+    linalg.yield %sq : f64
+  } -> tensor<2x4x3x3xf64>
+  %e4 = tensor.empty() : tensor<4xf64>
+  %f4 = linalg.fill ins(%z64 : f64) outs(%e4 : tensor<4xf64>) -> tensor<4xf64>
+  %v64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%d64 : tensor<2x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %var = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%v64 : tensor<4xf64>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f64, %o: f32):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    %t = arith.truncf %d : f64 to f32
+    linalg.yield %t : f32
+  } -> tensor<4xf32>
+  %rstd = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%var : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %a = arith.addf %in, %t : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %mu = tensor.expand_shape %mean [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %ru = tensor.expand_shape %rstd [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %wu = tensor.expand_shape %w [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %bu = tensor.expand_shape %b [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mu : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #u4, #u4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %ru, %wu, %bu : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// Keras' NHWC instance norm (GroupNormalization with groups = C): the
+// statistics over the spatial dims [1, 2], per-channel parameters of the
+// last dim.
+// CHECK-LABEL: func.func @instance_norm_nhwc
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3x5x4xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.group_norm %[[X]] scale(%[[G]] : tensor<4xf32>) bias(%[[B]] : tensor<4xf32>) {channel_axis = 3 : i64, epsilon = 0.0010000000474974513 : f64, num_groups = 4 : i64} : tensor<2x3x5x4xf32>
+// CHECK-NEXT:    return %[[Y]]
+func.func @instance_norm_nhwc(%x: tensor<2x3x5x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x5x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<15.0> : tensor<2x4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<2x4xf32>
+  %e2 = tensor.empty() : tensor<2x4xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x3x5x4xf32>
+  %s = linalg.reduce ins(%x : tensor<2x3x5x4xf32>) outs(%f2 : tensor<2x4xf32>) dimensions = [1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<2x4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<2x4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [1, 2]
+  %xm = arith.subf %x, %mb : tensor<2x3x5x4xf32>
+  %sq = arith.mulf %xm, %xm : tensor<2x3x5x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x3x5x4xf32>) outs(%f2 : tensor<2x4xf32>) dimensions = [1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<2x4xf32>
+  %ve = arith.addf %v, %eps : tensor<2x4xf32>
+  %r = math.rsqrt %ve : tensor<2x4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<2x4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [1, 2]
+  %gb = linalg.broadcast ins(%g : tensor<4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [0, 1, 2]
+  %bb = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [0, 1, 2]
+  %nn = arith.mulf %xm, %rb : tensor<2x3x5x4xf32>
+  %sc = arith.mulf %nn, %gb : tensor<2x3x5x4xf32>
+  %y = arith.addf %sc, %bb : tensor<2x3x5x4xf32>
+  return %y : tensor<2x3x5x4xf32>
+}
+
+// -----
+
+// Statistics over the batch dim of [N, L, C] alone: neither a batch norm
+// (which sums L too) nor a row's.
+// CHECK-LABEL: func.func @negative_statistics_over_the_batch
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic sums other dims than the trailing ones, all but a channel, or the spatial dims of NHWC
+func.func @negative_statistics_over_the_batch(%x: tensor<8x4x2xf32>) -> tensor<8x4x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4x2xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4x2xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e = tensor.empty() : tensor<8x4x2xf32>
+  %s = linalg.reduce ins(%x : tensor<8x4x2xf32>) outs(%f2 : tensor<4x2xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4x2xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4x2xf32>) outs(%e : tensor<8x4x2xf32>) dimensions = [0]
+  %xm = arith.subf %x, %mb : tensor<8x4x2xf32>
+  %sq = arith.mulf %xm, %xm : tensor<8x4x2xf32>
+  %vs = linalg.reduce ins(%sq : tensor<8x4x2xf32>) outs(%f2 : tensor<4x2xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4x2xf32>
+  %ve = arith.addf %v, %eps : tensor<4x2xf32>
+  %r = math.rsqrt %ve : tensor<4x2xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4x2xf32>) outs(%e : tensor<8x4x2xf32>) dimensions = [0]
+  %y = arith.mulf %xm, %rb : tensor<8x4x2xf32>
+  return %y : tensor<8x4x2xf32>
+}
+
+// -----
+
+// A batch norm's statistics with a scale read per element: no scale of a
+// batch norm, which is raised without it; the multiply stays.
+// CHECK-LABEL: func.func @negative_batch_norm_scale_per_element
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<8x4xf32>, %[[G:[^:]*]]: tensor<8x4xf32>
+// CHECK:         %[[N:[^,]*]], {{.*}} = norm.batch_norm train %[[X]]
+// CHECK:         arith.mulf %[[N]], %[[G]] : tensor<8x4xf32>
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a scale or bias does not broadcast along the normalized dims
+func.func @negative_batch_norm_scale_per_element(%x: tensor<8x4xf32>, %g: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<8x4xf32>
+  %s = linalg.reduce ins(%x : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %xm = arith.subf %x, %mb : tensor<8x4xf32>
+  %sq = arith.mulf %xm, %xm : tensor<8x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %nn = arith.mulf %xm, %rb : tensor<8x4xf32>
+  %y = arith.mulf %nn, %g : tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+// torch-mlir's f64 variance, of another tensor than the one centered.
+// CHECK-LABEL: func.func @negative_f64_variance_of_another_value
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: the f64 variance is not of the normalized value
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @negative_f64_variance_of_another_value(%x: tensor<4x8xf32>, %other: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %n64 = arith.constant dense<8.0> : tensor<4xf64>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e64 = tensor.empty() : tensor<4xf64>
+  %f64 = linalg.fill ins(%z64 : f64) outs(%e64 : tensor<4xf64>) -> tensor<4xf64>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %ew = tensor.empty() : tensor<4x8xf64>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %ow = arith.extf %other : tensor<4x8xf32> to tensor<4x8xf64>
+  %s64 = linalg.reduce ins(%ow : tensor<4x8xf64>) outs(%f64 : tensor<4xf64>) dimensions = [1]
+    (%in: f64, %acc: f64) { %a = arith.addf %in, %acc : f64
+      linalg.yield %a : f64 }
+  %m64 = arith.divf %s64, %n64 : tensor<4xf64>
+  %mb64 = linalg.broadcast ins(%m64 : tensor<4xf64>) outs(%ew : tensor<4x8xf64>) dimensions = [1]
+  %d64 = arith.subf %ow, %mb64 : tensor<4x8xf64>
+  %q64 = arith.mulf %d64, %d64 : tensor<4x8xf64>
+  %v64s = linalg.reduce ins(%q64 : tensor<4x8xf64>) outs(%f64 : tensor<4xf64>) dimensions = [1]
+    (%in: f64, %acc: f64) { %a = arith.addf %in, %acc : f64
+      linalg.yield %a : f64 }
+  %v64 = arith.divf %v64s, %n64 : tensor<4xf64>
+  %v = arith.truncf %v64 : tensor<4xf64> to tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// torch-mlir's var with correction = 1 (sum / (N - 1), in f64): the
+// unbiased variance is another function.
+// CHECK-LABEL: func.func @negative_unbiased_f64_variance
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is divided by another count than the summed elements (an unbiased variance?)
+func.func @negative_unbiased_f64_variance(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %n64 = arith.constant dense<8.0> : tensor<4xf64>
+  %n64u = arith.constant dense<7.0> : tensor<4xf64>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e64 = tensor.empty() : tensor<4xf64>
+  %f64 = linalg.fill ins(%z64 : f64) outs(%e64 : tensor<4xf64>) -> tensor<4xf64>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %ew = tensor.empty() : tensor<4x8xf64>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %xw = arith.extf %x : tensor<4x8xf32> to tensor<4x8xf64>
+  %s64 = linalg.reduce ins(%xw : tensor<4x8xf64>) outs(%f64 : tensor<4xf64>) dimensions = [1]
+    (%in: f64, %acc: f64) { %a = arith.addf %in, %acc : f64
+      linalg.yield %a : f64 }
+  %m64 = arith.divf %s64, %n64 : tensor<4xf64>
+  %mb64 = linalg.broadcast ins(%m64 : tensor<4xf64>) outs(%ew : tensor<4x8xf64>) dimensions = [1]
+  %d64 = arith.subf %xw, %mb64 : tensor<4x8xf64>
+  %q64 = arith.mulf %d64, %d64 : tensor<4x8xf64>
+  %v64s = linalg.reduce ins(%q64 : tensor<4x8xf64>) outs(%f64 : tensor<4xf64>) dimensions = [1]
+    (%in: f64, %acc: f64) { %a = arith.addf %in, %acc : f64
+      linalg.yield %a : f64 }
+  %v64 = arith.divf %v64s, %n64u : tensor<4xf64>
+  %v = arith.truncf %v64 : tensor<4xf64> to tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
 }

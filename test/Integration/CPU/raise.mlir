@@ -32,6 +32,12 @@
 // RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_batch_norm_train --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_batch_norm_train --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=batch_norm_train_nc --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=batch_norm_train_nc --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=instance_norm_nhwc --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=instance_norm_nhwc --random-inputs --check | FileCheck %s --check-prefix=PASS
 // PASS: check: PASS
 
 // RUN: norm-opt %s --norm-raise | FileCheck %s
@@ -70,6 +76,15 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @batch_norm_eval_nhwc
 // CHECK:         norm.batch_norm eval
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @torch_batch_norm_train
+// CHECK:         norm.batch_norm train
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @batch_norm_train_nc
+// CHECK:         norm.batch_norm train
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @instance_norm_nhwc
+// CHECK-NEXT:    norm.group_norm
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -483,4 +498,148 @@ func.func @batch_norm_eval_nhwc(%x: tensor<2x3x3x4xf32>, %rm: tensor<4xf32>, %rv
   %r = math.rsqrt %ve : tensor<2x3x3x4xf32>
   %y = arith.mulf %d, %r : tensor<2x3x3x4xf32>
   return %y : tensor<2x3x3x4xf32>
+}
+
+// torch-mlir's training batch norm (the f64 variance), BatchNorm1d in
+// training mode, Keras' NHWC instance norm.
+#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+#u4 = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+#i1 = affine_map<(d0) -> (d0)>
+func.func @torch_batch_norm_train(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %n = arith.constant 18 : i64
+  %eps = arith.constant 1.0e-5 : f64
+  %ec = tensor.empty() : tensor<4xf32>
+  %fc = linalg.fill ins(%z : f32) outs(%ec : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x3xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %mean = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %d = arith.divf %in, %c : f32
+    linalg.yield %d : f32
+  } -> tensor<4xf32>
+  // var: f64
+  %e64 = tensor.empty() : tensor<2x4x3x3xf64>
+  %x64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<2x4x3x3xf32>) outs(%e64 : tensor<2x4x3x3xf64>) {
+  ^bb0(%in: f32, %o: f64):
+    %e = arith.extf %in : f32 to f64
+    linalg.yield %e : f64
+  } -> tensor<2x4x3x3xf64>
+  %ek = tensor.empty() : tensor<1x4x1x1xf64>
+  %fk = linalg.fill ins(%z64 : f64) outs(%ek : tensor<1x4x1x1xf64>) -> tensor<1x4x1x1xf64>
+  %s64 = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x64 : tensor<2x4x3x3xf64>) outs(%fk : tensor<1x4x1x1xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<1x4x1x1xf64>
+  %m64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s64 : tensor<1x4x1x1xf64>) outs(%ek : tensor<1x4x1x1xf64>) {
+  ^bb0(%in: f64, %o: f64):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    linalg.yield %d : f64
+  } -> tensor<1x4x1x1xf64>
+  %d64 = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x64, %m64 : tensor<2x4x3x3xf64>, tensor<1x4x1x1xf64>) outs(%e64 : tensor<2x4x3x3xf64>) {
+  ^bb0(%a: f64, %m: f64, %o: f64):
+    %d = arith.subf %a, %m : f64
+    %sq = arith.mulf %d, %d : f64
+    linalg.yield %sq : f64
+  } -> tensor<2x4x3x3xf64>
+  %e4 = tensor.empty() : tensor<4xf64>
+  %f4 = linalg.fill ins(%z64 : f64) outs(%e4 : tensor<4xf64>) -> tensor<4xf64>
+  %v64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%d64 : tensor<2x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %var = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%v64 : tensor<4xf64>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f64, %o: f32):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    %t = arith.truncf %d : f64 to f32
+    linalg.yield %t : f32
+  } -> tensor<4xf32>
+  %rstd = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%var : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %a = arith.addf %in, %t : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %mu = tensor.expand_shape %mean [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %ru = tensor.expand_shape %rstd [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %wu = tensor.expand_shape %w [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %bu = tensor.expand_shape %b [[0, 1, 2, 3]] output_shape [1, 4, 1, 1] : tensor<4xf32> into tensor<1x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mu : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #u4, #u4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %ru, %wu, %bu : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+func.func @batch_norm_train_nc(%x: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<8x4xf32>
+  %s = linalg.reduce ins(%x : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %xm = arith.subf %x, %mb : tensor<8x4xf32>
+  %sq = arith.mulf %xm, %xm : tensor<8x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<8x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<8x4xf32>) dimensions = [0]
+  %y = arith.mulf %xm, %rb : tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+func.func @instance_norm_nhwc(%x: tensor<2x3x5x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x5x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<15.0> : tensor<2x4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<2x4xf32>
+  %e2 = tensor.empty() : tensor<2x4xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %e = tensor.empty() : tensor<2x3x5x4xf32>
+  %s = linalg.reduce ins(%x : tensor<2x3x5x4xf32>) outs(%f2 : tensor<2x4xf32>) dimensions = [1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<2x4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<2x4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [1, 2]
+  %xm = arith.subf %x, %mb : tensor<2x3x5x4xf32>
+  %sq = arith.mulf %xm, %xm : tensor<2x3x5x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x3x5x4xf32>) outs(%f2 : tensor<2x4xf32>) dimensions = [1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<2x4xf32>
+  %ve = arith.addf %v, %eps : tensor<2x4xf32>
+  %r = math.rsqrt %ve : tensor<2x4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<2x4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [1, 2]
+  %gb = linalg.broadcast ins(%g : tensor<4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [0, 1, 2]
+  %bb = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<2x3x5x4xf32>) dimensions = [0, 1, 2]
+  %nn = arith.mulf %xm, %rb : tensor<2x3x5x4xf32>
+  %sc = arith.mulf %nn, %gb : tensor<2x3x5x4xf32>
+  %y = arith.addf %sc, %bb : tensor<2x3x5x4xf32>
+  return %y : tensor<2x3x5x4xf32>
 }
