@@ -26,6 +26,8 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
@@ -533,8 +535,9 @@ struct Match {
   Value input, scale, bias;
   double epsilon = 0, scaleOffset = 0;
   unsigned axis = 0;
-  /// The producer computed the statistics in the narrow element type.
-  bool narrowStatistics = false;
+  /// The producer computed the statistics in the narrow element type, or
+  /// in f64.
+  bool narrowStatistics = false, wideStatistics = false;
   /// The variance was E[x^2] - E[x]^2 (raised to the stable form).
   bool expandedVariance = false;
   /// The scale and bias are per channel (dim 1) of a layer norm over the
@@ -546,6 +549,11 @@ struct Match {
   Value runningMean, runningVar;
   /// The variance was computed in f64 (torch-mlir's var) and rounded.
   bool wideVariance = false;
+  /// Where the producer's mean and 1/sigma are tensors of their own: the
+  /// tensor and its access from the result's index space (users of these
+  /// are wired to the op's mean and rstd results).
+  Value mean, rstd;
+  AffineMap meanAccess, rstdAccess;
   unsigned channel = 1;
 };
 
@@ -766,6 +774,8 @@ private:
         if (const Expr *d = reciprocalOf(r)) {
           denominator = d;
           centered = e->args[1 - side];
+          m.rstd = r->value;
+          m.rstdAccess = r->access;
           break;
         }
         // rstd * scale, the scale folded in.
@@ -773,6 +783,8 @@ private:
           for (unsigned inner : {1u, 0u})
             if (const Expr *d = reciprocalOf(r->args[inner]))
               if (scaledBy(r->args[1 - inner], [&] {
+                    m.rstd = r->args[inner]->value;
+                    m.rstdAccess = r->args[inner]->access;
                     return statistics(e->args[1 - side], d);
                   }))
                 return true;
@@ -885,7 +897,7 @@ private:
                            sumOf(wideMean)->firstBound))
         return reject("the f64 variance is not of the normalized value");
       m.wideVariance = true;
-      return centeredNormalizer(x);
+      return centeredNormalizer(x, mean);
     }
     // A mean of squares, or (no mean at all) E[x^2] - E[x]^2.
     if (sumOf(variance)) {
@@ -897,7 +909,7 @@ private:
         return reject("the variance does not average a square");
       if (!eq.underBinding(centered, base, summed, sumOf(variance)->firstBound))
         return reject("the variance is not of the centered value");
-      return centeredNormalizer(x);
+      return centeredNormalizer(x, mean);
     }
     const Expr *v = variance;
     for (StringRef clamp : {"arith.maximumf", "arith.maxnumf"})
@@ -919,13 +931,15 @@ private:
       return reject("the variance is not E[x^2] - E[x]^2 of the centered "
                     "value");
     m.expandedVariance = true;
-    return centeredNormalizer(x);
+    return centeredNormalizer(x, mean);
   }
 
   /// A centered normalizer of `x` over the summed dims: a layer or
   /// instance norm, or (all dims but a channel) a training batch norm.
-  bool centeredNormalizer(const Expr *x) {
+  bool centeredNormalizer(const Expr *x, const Expr *mean) {
     m.rms = false;
+    m.mean = mean->value;
+    m.meanAccess = mean->access;
     if (std::optional<unsigned> c = allButChannel()) {
       m.batchNorm = true;
       m.train = true;
@@ -1073,6 +1087,7 @@ private:
       return reject("the input is not a tensor of the result's shape");
     m.input = x->value;
     m.narrowStatistics = isNarrow(computeType);
+    m.wideStatistics = computeType.isF64();
     return true;
   }
 
@@ -1209,13 +1224,71 @@ struct Candidate {
   Match match;
   llvm::SetVector<Operation *> ops;
   bool rejected = false;
+  /// The producer's mean and rstd tensors that users outside read.
+  SmallVector<Value, 2> wired;
+  /// Where the raised op goes: the root, or before the first of those
+  /// users.
+  Operation *insertAt = nullptr;
 };
+
+/// The dims of the result that a statistic of `m` keeps: the outer dims
+/// of a layer or RMS norm, the channel of a training batch norm.
+static SmallVector<unsigned> keptDims(const Match &m, unsigned rank) {
+  if (m.batchNorm)
+    return {m.channel};
+  SmallVector<unsigned> dims;
+  for (unsigned d = 0; d < m.axis; ++d)
+    dims.push_back(d);
+  return dims;
+}
+
+/// The raised op's mean or rstd result.
+static Value statisticResult(Operation *raised, bool mean) {
+  if (auto ln = dyn_cast<LayerNormOp>(raised))
+    return mean ? ln.getMean() : ln.getRstd();
+  if (auto rms = dyn_cast<RMSNormOp>(raised))
+    return mean ? Value() : rms.getRstd();
+  if (auto bn = dyn_cast<BatchNormOp>(raised))
+    return mean ? bn.getSavedMean() : bn.getSavedRstd();
+  return Value();
+}
+
+/// Whether `v`, the producer's mean or rstd tensor, is what the raised op
+/// can give its other users: a layer norm's (mean and rstd), an RMS norm's
+/// (rstd) or a training batch norm's (both), read from the result's index
+/// space at exactly the kept dims in order, unit dims read at 0 between
+/// them (keepdim).
+static bool isWirable(Value v, const Match &m, RankedTensorType type) {
+  if (!v || (v != m.mean && v != m.rstd) || m.perChannel ||
+      (m.batchNorm && !m.train) || (m.rms && v != m.rstd))
+    return false;
+  AffineMap access = v == m.mean ? m.meanAccess : m.rstdAccess;
+  auto vType = dyn_cast<RankedTensorType>(v.getType());
+  if (!access || access.getNumSymbols() != 0 || !vType ||
+      !isa<FloatType>(vType.getElementType()))
+    return false;
+  SmallVector<unsigned> kept = keptDims(m, type.getRank());
+  unsigned next = 0;
+  for (auto [i, r] : llvm::enumerate(access.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(r)) {
+      if (next == kept.size() || dim.getPosition() != kept[next] ||
+          vType.getDimSize(i) != type.getDimSize(kept[next]))
+        return false;
+      ++next;
+      continue;
+    }
+    if (r != getAffineConstantExpr(0, v.getContext()) ||
+        vType.getDimSize(i) != 1)
+      return false;
+  }
+  return next == kept.size();
+}
 
 /// Builds the normalizer for `c` in place of its root; returns it.
 static Operation *raise(Candidate &c) {
   Operation *root = c.root;
   const Match &m = c.match;
-  OpBuilder b(root);
+  OpBuilder b(c.insertAt ? c.insertAt : root);
   Location loc = root->getLoc();
   auto type = cast<RankedTensorType>(root->getResult(0).getType());
   // A parameter with leading unit dims (TOSA's [1, 1, C]) as [C]; a
@@ -1249,7 +1322,20 @@ static Operation *raise(Candidate &c) {
   auto axis = b.getI64IntegerAttr(m.axis);
   auto epsilon = b.getF64FloatAttr(m.epsilon);
   TypeAttr computeType =
-      m.narrowStatistics ? TypeAttr::get(b.getF32Type()) : TypeAttr();
+      m.narrowStatistics ? TypeAttr::get(b.getF32Type())
+      : m.wideStatistics ? TypeAttr::get(b.getF64Type())
+                         : TypeAttr();
+  // The statistics results that wired users read.
+  Type statType = computeType ? computeType.getValue() : b.getF32Type();
+  SmallVector<int64_t> keptShape;
+  for (unsigned d : keptDims(m, type.getRank()))
+    keptShape.push_back(type.getDimSize(d));
+  auto wiredType = [&](Value stat) -> Type {
+    if (!stat || !llvm::is_contained(c.wired, stat))
+      return Type();
+    return RankedTensorType::get(keptShape, statType);
+  };
+  Type meanType = wiredType(m.mean), rstdType = wiredType(m.rstd);
   Operation *raised;
   if (m.batchNorm) {
     // The op takes a scale and a bias: ones and zeros where there are none.
@@ -1267,7 +1353,7 @@ static Operation *raise(Candidate &c) {
     Value runningMean = splat(asNormalizedShape(m.runningMean), 0.0),
           runningVar = splat(asNormalizedShape(m.runningVar), 1.0);
     raised = BatchNormOp::create(
-        b, loc, type, vectorType, vectorType, Type(), Type(), m.input,
+        b, loc, type, vectorType, vectorType, meanType, rstdType, m.input,
         splat(scale, 1.0), splat(bias, 0.0), runningMean, runningVar, Value(),
         BatchNormModeAttr::get(b.getContext(), m.train ? BatchNormMode::train
                                                        : BatchNormMode::eval),
@@ -1280,13 +1366,38 @@ static Operation *raise(Candidate &c) {
         b.getI64IntegerAttr(type.getDimSize(m.channel)), epsilon,
         b.getI64IntegerAttr(m.channel), computeType);
   else if (m.rms)
-    raised = RMSNormOp::create(b, loc, type, Type(), m.input, scale, axis,
+    raised = RMSNormOp::create(b, loc, type, rstdType, m.input, scale, axis,
                                epsilon, computeType,
                                b.getF64FloatAttr(m.scaleOffset));
   else
-    raised = LayerNormOp::create(b, loc, type, Type(), Type(), m.input, scale,
-                                 bias, axis, epsilon, computeType);
+    raised = LayerNormOp::create(b, loc, type, meanType, rstdType, m.input,
+                                 scale, bias, axis, epsilon, computeType);
   root->getResult(0).replaceAllUsesWith(raised->getResult(0));
+  // The producer's statistic tensors, for the users outside: the op's
+  // result in their element type and with their unit dims.
+  for (Value stat : c.wired) {
+    Value given = stat == m.mean ? statisticResult(raised, /*mean=*/true)
+                                 : statisticResult(raised, /*mean=*/false);
+    auto statTensor = cast<RankedTensorType>(stat.getType());
+    Type elementType = statTensor.getElementType();
+    auto givenType = cast<RankedTensorType>(given.getType());
+    if (elementType != statType) {
+      auto converted = givenType.clone(elementType);
+      given = elementType.getIntOrFloatBitWidth() < statType.getIntOrFloatBitWidth()
+                  ? arith::TruncFOp::create(b, loc, converted, given).getResult()
+                  : arith::ExtFOp::create(b, loc, converted, given).getResult();
+    }
+    if (statTensor.getShape() != givenType.getShape()) {
+      std::optional<SmallVector<ReassociationIndices>> groups =
+          getReassociationIndicesForReshape(givenType, statTensor);
+      given = tensor::ExpandShapeOp::create(b, loc, statTensor, given, *groups);
+    }
+    stat.replaceUsesWithIf(given, [&](OpOperand &use) {
+      return !c.ops.contains(use.getOwner()) &&
+             !c.ops.contains(
+                 root->getBlock()->findAncestorOpInBlock(*use.getOwner()));
+    });
+  }
   return raised;
 }
 
@@ -1381,7 +1492,9 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
   }
   // An intermediate with a user outside every accepted normalizer would
   // stay computed next to the raised op: leave that normalizer alone
-  // (until no more are rejected, as one rejection keeps its ops).
+  // (until no more are rejected, as one rejection keeps its ops), unless
+  // it is the producer's mean or rstd, which the op computes too.
+  DominanceInfo dominance(func);
   bool changed = true;
   while (changed) {
     changed = false;
@@ -1392,13 +1505,36 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
     for (Candidate &c : accepted) {
       if (c.rejected)
         continue;
+      c.wired.clear();
+      c.insertAt = c.root;
+      auto type = cast<RankedTensorType>(c.root->getResult(0).getType());
       for (Operation *op : c.ops) {
         if (op == c.root || isShareable(op))
           continue;
-        for (Operation *user : op->getUsers()) {
+        for (OpOperand &use : op->getUses()) {
+          Operation *user = use.getOwner();
           if (kept.contains(user) && user->getParentRegion() ==
                                          c.root->getParentRegion())
             continue;
+          // The producer's mean or rstd: its users read the op's result
+          // instead, the op placed before the first of them (where its
+          // operands are available).
+          Operation *at = c.root->getBlock()->findAncestorOpInBlock(*user);
+          if (at && isWirable(use.get(), c.match, type)) {
+            if (at->isBeforeInBlock(c.insertAt))
+              c.insertAt = at;
+            const Match &m = c.match;
+            if (llvm::all_of(ValueRange{m.input, m.scale, m.bias},
+                             [&](Value v) {
+                               return !v ||
+                                      dominance.properlyDominates(
+                                          v, c.insertAt);
+                             })) {
+              if (!llvm::is_contained(c.wired, use.get()))
+                c.wired.push_back(use.get());
+              continue;
+            }
+          }
           c.rejected = true;
           std::string line = llvm::formatv(
               "{0}: not raised: an intermediate ('{1}') has other users",
@@ -1433,6 +1569,11 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
         remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
         remark << "; the variance E[x^2] - E[x]^2 is computed centered";
+      if (!c.wired.empty())
+        remark << "; the producer's "
+               << (c.wired.size() == 2 ? "mean and rstd"
+                   : c.wired[0] == c.match.mean ? "mean" : "rstd")
+               << " read from its results";
       if (c.match.wideVariance)
         remark << "; the producer's f64 variance is computed in the op's "
                   "compute type";

@@ -1371,3 +1371,153 @@ func.func @negative_unbiased_f64_variance(%x: tensor<4x8xf32>) -> tensor<4x8xf32
   %y = arith.mulf %xm, %rb : tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// torch-mlir's native_layer_norm with its mean and rstd results used
+// (training graphs keep them for the backward): they are read from the
+// op's results, re-expanded to the keepdim shape.
+// CHECK-LABEL: func.func @torch_native_layer_norm
+// CHECK-NEXT:    %[[Y:.*]], %[[MEAN:.*]], %[[RSTD:.*]] = norm.layer_norm %arg0 scale(%arg1 : tensor<8xf32>) bias(%arg2 : tensor<8xf32>) {axis = 1 : i64, epsilon = 9.9999997473787516E-6 : f64} : tensor<4x8xf32> mean(tensor<4xf32>) rstd(tensor<4xf32>)
+// CHECK-DAG:     %[[R:.*]] = tensor.expand_shape %[[RSTD]] {{\[\[}}0, 1]] output_shape [4, 1] : tensor<4xf32> into tensor<4x1xf32>
+// CHECK-DAG:     %[[M:.*]] = tensor.expand_shape %[[MEAN]] {{\[\[}}0, 1]] output_shape [4, 1] : tensor<4xf32> into tensor<4x1xf32>
+// CHECK-NEXT:    return %[[Y]], %[[M]], %[[R]]
+// WHY: remark: norm-raise: raised to norm.layer_norm; the producer's mean and rstd read from its results
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @torch_native_layer_norm(%x: tensor<4x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>) {
+  %cst0 = arith.constant 0.000000e+00 : f32
+  %n = arith.constant 8.000000e+00 : f64
+  %eps = arith.constant 1.000000e-05 : f64
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %fill = linalg.fill ins(%cst0 : f32) outs(%e1 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%sum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %d = arith.divf %in, %t : f32
+    linalg.yield %d : f32
+  } -> tensor<4x1xf32>
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %xm = linalg.generic {indexing_maps = [#id, #keep, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mean : tensor<4x8xf32>, tensor<4x1xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %s = arith.subf %a, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%xm : tensor<4x8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %a : f32
+    linalg.yield %p : f32
+  } -> tensor<4x8xf32>
+  %vsum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %rstd = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%vsum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %v = arith.divf %in, %t : f32
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    linalg.yield %r : f32
+  } -> tensor<4x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xm, %rstd, %w, %b : tensor<4x8xf32>, tensor<4x1xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<4x8xf32>
+  return %y, %mean, %rstd : tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+// -----
+
+// The mean read by an op before the normalizer's end: the raised op goes
+// before it. An RMS norm's rstd without keepdim, in bf16 statistics: the
+// op's f32 rstd rounded to bf16 for it.
+// CHECK-LABEL: func.func @statistics_read_early
+// CHECK-NEXT:    %[[Y:.*]], %[[MEAN:.*]] = norm.layer_norm %arg0 {axis = 1 : i64, epsilon = 9.9999997473787516E-6 : f64} : tensor<4x8xf32> mean(tensor<4xf32>){{$}}
+// CHECK-NEXT:    %[[D:.*]] = arith.mulf %[[MEAN]], %[[MEAN]] : tensor<4xf32>
+// CHECK-NEXT:    %[[Z:.*]], %[[RSTD:.*]] = norm.rms_norm %arg1 {axis = 1 : i64, compute_type = f32, epsilon = 1.0013580322265625E-5 : f64} : tensor<4x8xbf16> rstd(tensor<4xf32>)
+// CHECK-NEXT:    %[[R:.*]] = arith.truncf %[[RSTD]] : tensor<4xf32> to tensor<4xbf16>
+// CHECK-NEXT:    return %[[Y]], %[[D]], %[[Z]], %[[R]]
+func.func @statistics_read_early(%x: tensor<4x8xf32>, %h: tensor<4x8xbf16>) -> (tensor<4x8xf32>, tensor<4xf32>, tensor<4x8xbf16>, tensor<4xbf16>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %early = arith.mulf %m, %m : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  // bf16 statistics
+  %zb = arith.constant 0.0 : bf16
+  %nb = arith.constant dense<8.0> : tensor<4xbf16>
+  %epsb = arith.constant dense<1.0e-5> : tensor<4xbf16>
+  %eb4 = tensor.empty() : tensor<4xbf16>
+  %fb4 = linalg.fill ins(%zb : bf16) outs(%eb4 : tensor<4xbf16>) -> tensor<4xbf16>
+  %eb = tensor.empty() : tensor<4x8xbf16>
+  %hq = arith.mulf %h, %h : tensor<4x8xbf16>
+  %hs = linalg.reduce ins(%hq : tensor<4x8xbf16>) outs(%fb4 : tensor<4xbf16>) dimensions = [1]
+    (%in: bf16, %acc: bf16) { %a = arith.addf %in, %acc : bf16
+      linalg.yield %a : bf16 }
+  %hv = arith.divf %hs, %nb : tensor<4xbf16>
+  %hve = arith.addf %hv, %epsb : tensor<4xbf16>
+  %hr = math.rsqrt %hve : tensor<4xbf16>
+  %hrb = linalg.broadcast ins(%hr : tensor<4xbf16>) outs(%eb : tensor<4x8xbf16>) dimensions = [1]
+  %hy = arith.mulf %h, %hrb : tensor<4x8xbf16>
+  return %y, %early, %hy, %hr : tensor<4x8xf32>, tensor<4xf32>, tensor<4x8xbf16>, tensor<4xbf16>
+}
+
+// -----
+
+// The variance read outside: the op has no variance result.
+// CHECK-LABEL: func.func @negative_variance_escapes
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not raised: an intermediate ('arith.divf') has other users
+func.func @negative_variance_escapes(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y, %v : tensor<4x8xf32>, tensor<4xf32>
+}

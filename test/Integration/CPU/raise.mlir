@@ -38,6 +38,10 @@
 // RUN: norm-run %s --entry=batch_norm_train_nc --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=instance_norm_nhwc --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=instance_norm_nhwc --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_native_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_native_layer_norm --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=statistics_read_early --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=statistics_read_early --random-inputs --check | FileCheck %s --check-prefix=PASS
 // PASS: check: PASS
 
 // RUN: norm-opt %s --norm-raise | FileCheck %s
@@ -86,6 +90,12 @@
 // CHECK-LABEL: func.func @instance_norm_nhwc
 // CHECK-NEXT:    norm.group_norm
 // CHECK-NEXT:    return
+// CHECK-LABEL: func.func @torch_native_layer_norm
+// CHECK-NEXT:    norm.layer_norm {{.*}} mean(tensor<4xf32>) rstd(tensor<4xf32>)
+// CHECK-LABEL: func.func @statistics_read_early
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    arith.mulf
+// CHECK-NEXT:    norm.rms_norm
 
 // The forms front ends write, each raised with the attributes read from the
 // IR, and the near-misses (negative_*), each left alone with the reason.
@@ -642,4 +652,99 @@ func.func @instance_norm_nhwc(%x: tensor<2x3x5x4xf32>, %g: tensor<4xf32>, %b: te
   %sc = arith.mulf %nn, %gb : tensor<2x3x5x4xf32>
   %y = arith.addf %sc, %bb : tensor<2x3x5x4xf32>
   return %y : tensor<2x3x5x4xf32>
+}
+
+// Users of the producer's mean and rstd, after and before the normalizer.
+func.func @torch_native_layer_norm(%x: tensor<4x8xf32>, %w: tensor<8xf32>, %b: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>) {
+  %cst0 = arith.constant 0.000000e+00 : f32
+  %n = arith.constant 8.000000e+00 : f64
+  %eps = arith.constant 1.000000e-05 : f64
+  %e1 = tensor.empty() : tensor<4x1xf32>
+  %fill = linalg.fill ins(%cst0 : f32) outs(%e1 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%sum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %d = arith.divf %in, %t : f32
+    linalg.yield %d : f32
+  } -> tensor<4x1xf32>
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %xm = linalg.generic {indexing_maps = [#id, #keep, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mean : tensor<4x8xf32>, tensor<4x1xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %s = arith.subf %a, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%xm : tensor<4x8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %a : f32
+    linalg.yield %p : f32
+  } -> tensor<4x8xf32>
+  %vsum = linalg.generic {indexing_maps = [#id, #keep], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<4x8xf32>) outs(%fill : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4x1xf32>
+  %rstd = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%vsum : tensor<4x1xf32>) outs(%e1 : tensor<4x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %n : f64 to f32
+    %v = arith.divf %in, %t : f32
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    linalg.yield %r : f32
+  } -> tensor<4x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #keep, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%xm, %rstd, %w, %b : tensor<4x8xf32>, tensor<4x1xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e2 : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %r: f32, %g: f32, %bb: f32, %o: f32):
+    %n1 = arith.mulf %a, %r : f32
+    %n2 = arith.mulf %n1, %g : f32
+    %n3 = arith.addf %n2, %bb : f32
+    linalg.yield %n3 : f32
+  } -> tensor<4x8xf32>
+  return %y, %mean, %rstd : tensor<4x8xf32>, tensor<4x1xf32>, tensor<4x1xf32>
+}
+
+func.func @statistics_read_early(%x: tensor<4x8xf32>, %h: tensor<4x8xbf16>) -> (tensor<4x8xf32>, tensor<4xf32>, tensor<4x8xbf16>, tensor<4xbf16>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %early = arith.mulf %m, %m : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %xm, %xm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  // bf16 statistics
+  %zb = arith.constant 0.0 : bf16
+  %nb = arith.constant dense<8.0> : tensor<4xbf16>
+  %epsb = arith.constant dense<1.0e-5> : tensor<4xbf16>
+  %eb4 = tensor.empty() : tensor<4xbf16>
+  %fb4 = linalg.fill ins(%zb : bf16) outs(%eb4 : tensor<4xbf16>) -> tensor<4xbf16>
+  %eb = tensor.empty() : tensor<4x8xbf16>
+  %hq = arith.mulf %h, %h : tensor<4x8xbf16>
+  %hs = linalg.reduce ins(%hq : tensor<4x8xbf16>) outs(%fb4 : tensor<4xbf16>) dimensions = [1]
+    (%in: bf16, %acc: bf16) { %a = arith.addf %in, %acc : bf16
+      linalg.yield %a : bf16 }
+  %hv = arith.divf %hs, %nb : tensor<4xbf16>
+  %hve = arith.addf %hv, %epsb : tensor<4xbf16>
+  %hr = math.rsqrt %hve : tensor<4xbf16>
+  %hrb = linalg.broadcast ins(%hr : tensor<4xbf16>) outs(%eb : tensor<4x8xbf16>) dimensions = [1]
+  %hy = arith.mulf %h, %hrb : tensor<4x8xbf16>
+  return %y, %early, %hy, %hr : tensor<4x8xf32>, tensor<4xf32>, tensor<4x8xbf16>, tensor<4xbf16>
 }
