@@ -554,6 +554,9 @@ struct Match {
   /// are wired to the op's mean and rstd results).
   Value mean, rstd;
   AffineMap meanAccess, rstdAccess;
+  /// A group norm without affine (raised from a view) that the per-channel
+  /// scale and bias after it are folded into.
+  GroupNormOp groupNorm;
   unsigned channel = 1;
 };
 
@@ -626,6 +629,9 @@ private:
   FailureOr<Match> finish() {
     if (!parametersFit())
       return failure();
+    // A group norm alone is what it is.
+    if (m.groupNorm && !m.scale && !m.bias)
+      return failure();
     if (isTrailing())
       m.axis = summed.front();
     return m;
@@ -655,6 +661,10 @@ private:
       return reject("a per-channel scale or bias with a per-element one, or "
                     "of an RMS norm");
     // NHWC instance norms are group norms with or without parameters.
+    if (m.groupNorm) {
+      m.perChannel = true;
+      return true;
+    }
     m.perChannel = !m.batchNorm && (channel || isSpatialNHWC());
     if (m.perChannel)
       m.channel = *instanceChannel();
@@ -675,8 +685,9 @@ private:
   /// A per-channel parameter of a batch or instance norm, read at the
   /// channel alone (unit dims read at 0 around it: TOSA's [1, C, 1, 1]).
   bool readsChannel(const Expr *param) {
-    std::optional<unsigned> c =
-        m.batchNorm ? std::optional<unsigned>(m.channel) : instanceChannel();
+    std::optional<unsigned> c = m.batchNorm || m.groupNorm
+                                    ? std::optional<unsigned>(m.channel)
+                                    : instanceChannel();
     return c && channelOf(param) == c;
   }
 
@@ -767,6 +778,8 @@ private:
   /// `(x - mean) * rstd`, `x * rstd` (RMS), their `/ sqrt(v + eps)` form,
   /// and `(x - mean) * (rstd * scale)` (Flax folds the scale into rstd).
   bool normalized(const Expr *e) {
+    if (raisedGroupNorm(e))
+      return true;
     const Expr *centered = nullptr, *denominator = nullptr;
     if (isOp(e, "arith.mulf")) {
       for (unsigned side : {1u, 0u}) {
@@ -796,6 +809,21 @@ private:
     if (!centered)
       return false;
     return statistics(centered, denominator);
+  }
+
+  /// A group norm of the result's type without scale or bias, read whole:
+  /// the scale and bias after it (per channel) are folded in.
+  bool raisedGroupNorm(const Expr *e) {
+    if (e->kind != Expr::Kind::Leaf || !e->value || !e->access.isIdentity())
+      return false;
+    auto gn = e->value.getDefiningOp<GroupNormOp>();
+    if (!gn || gn.getScale() || gn.getBias() || gn.getType() != type)
+      return false;
+    m.groupNorm = gn;
+    m.channel = gn.getChannelAxis();
+    m.input = gn.getInput();
+    m.epsilon = gn.getEpsilon().convertToDouble();
+    return true;
   }
 
   /// The denominator `sqrt(v + eps)` of `rstd` spelled `rsqrt(v + eps)` or
@@ -1360,7 +1388,12 @@ static Operation *raise(Candidate &c) {
         epsilon,
         b.getF64FloatAttr(0.1), b.getI64IntegerAttr(m.channel), StringAttr(),
         computeType);
-  } else if (m.perChannel)
+  } else if (GroupNormOp gn = m.groupNorm)
+    raised = GroupNormOp::create(b, loc, type, m.input, scale, bias,
+                                 gn.getNumGroupsAttr(), gn.getEpsilonAttr(),
+                                 gn.getChannelAxisAttr(),
+                                 gn.getComputeTypeAttr());
+  else if (m.perChannel)
     raised = GroupNormOp::create(
         b, loc, type, m.input, scale, bias,
         b.getI64IntegerAttr(type.getDimSize(m.channel)), epsilon,
@@ -1447,7 +1480,9 @@ static std::string where(Operation *op) {
   return text;
 }
 
-void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
+/// One round of raising over `func`; returns the ops it made.
+static SmallVector<Operation *> raiseRound(func::FuncOp func,
+                                          RaiseReport &report, bool remarks) {
   MLIRContext *ctx = func.getContext();
   // Candidates: float tensor results of linalg and elementwise ops, the
   // last first, so that the outermost expression (with scale and bias)
@@ -1556,7 +1591,10 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
       continue;
     Operation *raised = raise(c);
     raisedOps.push_back(raised);
-    ++report.raised[raised->getName().getStringRef()];
+    // A group norm that took the scale and bias after it was counted when
+    // it was made.
+    if (!c.match.groupNorm)
+      ++report.raised[raised->getName().getStringRef()];
     if (remarks) {
       InFlightDiagnostic remark = raised->emitRemark()
                                   << "norm-raise: raised to "
@@ -1565,7 +1603,9 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
         remark << "; the producer computed the statistics in "
                << getElementTypeOrSelf(c.match.input.getType())
                << ", compute_type is f32";
-      if (c.match.perChannel)
+      if (c.match.groupNorm)
+        remark << "; the per-channel scale and bias after it folded in";
+      else if (c.match.perChannel)
         remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
         remark << "; the variance E[x^2] - E[x]^2 is computed centered";
@@ -1603,6 +1643,102 @@ void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
     inputs.insert(raised->getOperand(0));
   for (Value input : inputs)
     raiseResidualAdd(input);
+  return raisedOps;
+}
+
+/// The value that a chain of reshapes views.
+static Value viewedValue(Value v) {
+  while (true) {
+    if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
+      v = expand.getSrc();
+    else if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>())
+      v = collapse.getSrc();
+    else
+      return v;
+  }
+}
+
+/// torch-mlir's native_group_norm: a layer norm without affine over the
+/// dims [2, rank) of a view [N, G, ...] of x [N, C, ...], its result viewed
+/// back as x. Reshapes keep the row-major order of the elements, so group
+/// g of sample n holds exactly the channels [g C/G, (g + 1) C/G) of x when
+/// G divides C: a group norm of x. Returns it in place of the view back, or
+/// null.
+static GroupNormOp raiseGroupView(LayerNormOp ln) {
+  if (ln.getScale() || ln.getBias() || ln.getMean() || ln.getRstd() ||
+      ln.getAxis() != 2)
+    return {};
+  Value x = viewedValue(ln.getInput());
+  auto view = cast<RankedTensorType>(ln.getInput().getType());
+  auto xType = dyn_cast<RankedTensorType>(x.getType());
+  if (x == ln.getInput() || !xType || xType.getRank() < 2)
+    return {};
+  // The same sample size (static), so the same batch dim.
+  auto sampleSize = [](RankedTensorType t) -> std::optional<int64_t> {
+    int64_t n = 1;
+    for (int64_t d = 1; d < t.getRank(); ++d) {
+      if (t.isDynamicDim(d))
+        return std::nullopt;
+      n *= t.getDimSize(d);
+    }
+    return n;
+  };
+  std::optional<int64_t> size = sampleSize(xType);
+  int64_t groups = view.getDimSize(1), channels = xType.getDimSize(1);
+  if (!size || size != sampleSize(view) || groups < 1 ||
+      channels % groups != 0)
+    return {};
+  // The result viewed back, each step the only user of the one before.
+  SmallVector<Operation *> back;
+  Value y = ln.getResult();
+  while (y.getType() != xType) {
+    if (!y.hasOneUse() ||
+        !isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(*y.user_begin()))
+      return {};
+    back.push_back(*y.user_begin());
+    y = back.back()->getResult(0);
+  }
+  if (back.empty())
+    return {};
+  OpBuilder b(back.back());
+  auto gn = GroupNormOp::create(b, ln.getLoc(), xType, x, Value(), Value(),
+                                b.getI64IntegerAttr(groups),
+                                ln.getEpsilonAttr(), b.getI64IntegerAttr(1),
+                                ln.getComputeTypeAttr());
+  y.replaceAllUsesWith(gn.getResult());
+  for (Operation *op : llvm::reverse(back))
+    op->erase();
+  Value input = ln.getInput();
+  ln->erase();
+  while (input != x && input.use_empty()) {
+    Operation *view = input.getDefiningOp();
+    input = view->getOperand(0);
+    view->erase();
+  }
+  return gn;
+}
+
+void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
+  SmallVector<Operation *> raised = raiseRound(func, report, remarks);
+  // Layer norms of group views are group norms; a second round folds the
+  // per-channel affine after them in.
+  bool grouped = false;
+  for (Operation *op : raised) {
+    auto ln = dyn_cast<LayerNormOp>(op);
+    GroupNormOp gn = ln ? raiseGroupView(ln) : GroupNormOp();
+    if (!gn)
+      continue;
+    grouped = true;
+    StringRef layerNorm = LayerNormOp::getOperationName();
+    if (--report.raised[layerNorm] == 0)
+      report.raised.erase(layerNorm);
+    ++report.raised[GroupNormOp::getOperationName()];
+    if (remarks)
+      gn.emitRemark() << "norm-raise: raised to " << gn->getName()
+                      << " (a layer norm of a group view)";
+  }
+  if (grouped)
+    raiseRound(func, report, remarks);
 }
 
 namespace {

@@ -1521,3 +1521,181 @@ func.func @negative_variance_escapes(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, t
   %y = arith.mulf %xm, %rb : tensor<4x8xf32>
   return %y, %v : tensor<4x8xf32>, tensor<4xf32>
 }
+
+// -----
+
+// torch-mlir's native_group_norm (G = 2): x viewed as [N, G, -1] (a
+// collapse and an expand), the f32 mean and the f64 var of the view, the
+// normalized view viewed back, the weight and bias viewed as [C, 1, 1].
+// CHECK-LABEL: func.func @torch_group_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x3xf32>, %[[W:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.group_norm %[[X]] scale(%[[W]] : tensor<4xf32>) bias(%[[B]] : tensor<4xf32>) {epsilon = 9.9999997473787516E-6 : f64, num_groups = 2 : i64} : tensor<2x4x3x3xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.group_norm (a layer norm of a group view)
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#keep3 = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#w4 = affine_map<(d0, d1, d2, d3) -> (d1, 0, 0)>
+func.func @torch_group_norm(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %n = arith.constant 18 : i64
+  %eps = arith.constant 1.0e-5 : f64
+  %flat = tensor.collapse_shape %x [[0], [1, 2, 3]] : tensor<2x4x3x3xf32> into tensor<2x36xf32>
+  %xr = tensor.expand_shape %flat [[0], [1, 2]] output_shape [2, 2, 18] : tensor<2x36xf32> into tensor<2x2x18xf32>
+  %ek = tensor.empty() : tensor<2x2x1xf32>
+  %fk = linalg.fill ins(%z : f32) outs(%ek : tensor<2x2x1xf32>) -> tensor<2x2x1xf32>
+  %s = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%xr : tensor<2x2x18xf32>) outs(%fk : tensor<2x2x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x2x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<2x2x1xf32>) outs(%ek : tensor<2x2x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %d = arith.divf %in, %c : f32
+    linalg.yield %d : f32
+  } -> tensor<2x2x1xf32>
+  %e64 = tensor.empty() : tensor<2x2x18xf64>
+  %x64 = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%xr : tensor<2x2x18xf32>) outs(%e64 : tensor<2x2x18xf64>) {
+  ^bb0(%in: f32, %o: f64):
+    %e = arith.extf %in : f32 to f64
+    linalg.yield %e : f64
+  } -> tensor<2x2x18xf64>
+  %ek64 = tensor.empty() : tensor<2x2x1xf64>
+  %fk64 = linalg.fill ins(%z64 : f64) outs(%ek64 : tensor<2x2x1xf64>) -> tensor<2x2x1xf64>
+  %s64 = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x64 : tensor<2x2x18xf64>) outs(%fk64 : tensor<2x2x1xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<2x2x1xf64>
+  %m64 = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s64 : tensor<2x2x1xf64>) outs(%ek64 : tensor<2x2x1xf64>) {
+  ^bb0(%in: f64, %o: f64):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    linalg.yield %d : f64
+  } -> tensor<2x2x1xf64>
+  %q64 = linalg.generic {indexing_maps = [#id3, #keep3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x64, %m64 : tensor<2x2x18xf64>, tensor<2x2x1xf64>) outs(%e64 : tensor<2x2x18xf64>) {
+  ^bb0(%a: f64, %m: f64, %o: f64):
+    %d = arith.subf %a, %m : f64
+    %sq = arith.mulf %d, %d : f64
+    linalg.yield %sq : f64
+  } -> tensor<2x2x18xf64>
+  %v64 = linalg.generic {indexing_maps = [#id3, #keep3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%q64 : tensor<2x2x18xf64>) outs(%fk64 : tensor<2x2x1xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<2x2x1xf64>
+  %var = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%v64 : tensor<2x2x1xf64>) outs(%ek : tensor<2x2x1xf32>) {
+  ^bb0(%in: f64, %o: f32):
+    %c = arith.sitofp %n : i64 to f64
+    %d = arith.divf %in, %c : f64
+    %t = arith.truncf %d : f64 to f32
+    linalg.yield %t : f32
+  } -> tensor<2x2x1xf32>
+  %rstd = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%var : tensor<2x2x1xf32>) outs(%ek : tensor<2x2x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %t = arith.truncf %eps : f64 to f32
+    %a = arith.addf %in, %t : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x1xf32>
+  %ev = tensor.empty() : tensor<2x2x18xf32>
+  %nv = linalg.generic {indexing_maps = [#id3, #keep3, #keep3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%xr, %mean, %rstd : tensor<2x2x18xf32>, tensor<2x2x1xf32>, tensor<2x2x1xf32>) outs(%ev : tensor<2x2x18xf32>) {
+  ^bb0(%a: f32, %m: f32, %r: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    %nn = arith.mulf %d, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<2x2x18xf32>
+  %nflat = tensor.collapse_shape %nv [[0], [1, 2]] : tensor<2x2x18xf32> into tensor<2x36xf32>
+  %nx = tensor.expand_shape %nflat [[0], [1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<2x36xf32> into tensor<2x4x3x3xf32>
+  %wv = tensor.expand_shape %w [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %bv = tensor.expand_shape %b [[0, 1, 2]] output_shape [4, 1, 1] : tensor<4xf32> into tensor<4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %xw = linalg.generic {indexing_maps = [#id4, #w4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%nx, %wv : tensor<2x4x3x3xf32>, tensor<4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %g: f32, %o: f32):
+    %m = arith.mulf %a, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #w4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xw, %bv : tensor<2x4x3x3xf32>, tensor<4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %bb: f32, %o: f32):
+    %sb = arith.addf %a, %bb : f32
+    linalg.yield %sb : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// A view [N, 3, 12] of 4 channels: a group of the view holds parts of two
+// channels, no group norm. The layer norm of the view stays one, the
+// affine after the view back stays unfused.
+// CHECK-LABEL: func.func @negative_group_view_splits_channels
+// CHECK:         norm.layer_norm %{{.*}} {axis = 2 : i64, epsilon = 9.9999997473787516E-6 : f64} : tensor<2x3x12xf32>
+// CHECK-NOT:     norm.group_norm
+// CHECK:         arith.mulf
+func.func @negative_group_view_splits_channels(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<12.0> : tensor<2x3xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<2x3xf32>
+  %flat = tensor.collapse_shape %x [[0], [1, 2, 3]] : tensor<2x4x3x3xf32> into tensor<2x36xf32>
+  %xr = tensor.expand_shape %flat [[0], [1, 2]] output_shape [2, 3, 12] : tensor<2x36xf32> into tensor<2x3x12xf32>
+  %e2 = tensor.empty() : tensor<2x3xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %ev = tensor.empty() : tensor<2x3x12xf32>
+  %s = linalg.reduce ins(%xr : tensor<2x3x12xf32>) outs(%f2 : tensor<2x3xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<2x3xf32>
+  %mb = linalg.broadcast ins(%m : tensor<2x3xf32>) outs(%ev : tensor<2x3x12xf32>) dimensions = [2]
+  %xm = arith.subf %xr, %mb : tensor<2x3x12xf32>
+  %sq = arith.mulf %xm, %xm : tensor<2x3x12xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x3x12xf32>) outs(%f2 : tensor<2x3xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<2x3xf32>
+  %ve = arith.addf %v, %eps : tensor<2x3xf32>
+  %r = math.rsqrt %ve : tensor<2x3xf32>
+  %rb = linalg.broadcast ins(%r : tensor<2x3xf32>) outs(%ev : tensor<2x3x12xf32>) dimensions = [2]
+  %nv = arith.mulf %xm, %rb : tensor<2x3x12xf32>
+  %nflat = tensor.collapse_shape %nv [[0], [1, 2]] : tensor<2x3x12xf32> into tensor<2x36xf32>
+  %nx = tensor.expand_shape %nflat [[0], [1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<2x36xf32> into tensor<2x4x3x3xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %wb = linalg.broadcast ins(%w : tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) dimensions = [0, 2, 3]
+  %y = arith.mulf %nx, %wb : tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// The group view's normalized value used as the view (not viewed back):
+// a layer norm of the view, no group norm.
+// CHECK-LABEL: func.func @negative_group_view_not_viewed_back
+// CHECK:         norm.layer_norm %{{.*}} : tensor<2x2x18xf32>
+// CHECK-NOT:     norm.group_norm
+func.func @negative_group_view_not_viewed_back(%x: tensor<2x4x3x3xf32>) -> tensor<2x2x18xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<18.0> : tensor<2x2xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<2x2xf32>
+  %flat = tensor.collapse_shape %x [[0], [1, 2, 3]] : tensor<2x4x3x3xf32> into tensor<2x36xf32>
+  %xr = tensor.expand_shape %flat [[0], [1, 2]] output_shape [2, 2, 18] : tensor<2x36xf32> into tensor<2x2x18xf32>
+  %e2 = tensor.empty() : tensor<2x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %ev = tensor.empty() : tensor<2x2x18xf32>
+  %s = linalg.reduce ins(%xr : tensor<2x2x18xf32>) outs(%f2 : tensor<2x2xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<2x2xf32>
+  %mb = linalg.broadcast ins(%m : tensor<2x2xf32>) outs(%ev : tensor<2x2x18xf32>) dimensions = [2]
+  %xm = arith.subf %xr, %mb : tensor<2x2x18xf32>
+  %sq = arith.mulf %xm, %xm : tensor<2x2x18xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x2x18xf32>) outs(%f2 : tensor<2x2xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<2x2xf32>
+  %ve = arith.addf %v, %eps : tensor<2x2xf32>
+  %r = math.rsqrt %ve : tensor<2x2xf32>
+  %rb = linalg.broadcast ins(%r : tensor<2x2xf32>) outs(%ev : tensor<2x2x18xf32>) dimensions = [2]
+  %nv = arith.mulf %xm, %rb : tensor<2x2x18xf32>
+  return %nv : tensor<2x2x18xf32>
+}
