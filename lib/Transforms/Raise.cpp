@@ -580,6 +580,8 @@ public:
       e = e->args[0];
       computeType = e->type;
     }
+    if (attempt([&] { return foldedBatchNorm(e); }))
+      return finish();
     // Bias, then scale.
     if (isOp(e, "arith.addf"))
       for (unsigned side : {1u, 0u})
@@ -715,15 +717,105 @@ private:
     return channel;
   }
 
+  /// Keras' and XLA's inference batch norm, folded per channel:
+  /// `x * inv + (beta - mean * inv)` with `inv = rsqrt(var + eps) * gamma`
+  /// (or without gamma; `-(mean * inv)` without beta), the same `inv` in
+  /// both places.
+  bool foldedBatchNorm(const Expr *e) {
+    if (!isOp(e, "arith.addf"))
+      return false;
+    for (unsigned side : {0u, 1u}) {
+      const Expr *product = e->args[side], *shift = e->args[1 - side];
+      if (isOp(product, "arith.mulf"))
+        for (unsigned xSide : {0u, 1u})
+          if (attempt([&] {
+                return foldedParts(product->args[xSide],
+                                   product->args[1 - xSide], shift);
+              }))
+            return true;
+    }
+    return false;
+  }
+
+  bool foldedParts(const Expr *x, const Expr *inv, const Expr *shift) {
+    const Expr *rsqrt = nullptr, *gamma = nullptr;
+    if (isOp(inv, "math.rsqrt"))
+      rsqrt = inv;
+    else if (isOp(inv, "arith.mulf"))
+      for (unsigned side : {0u, 1u})
+        if (isOp(inv->args[side], "math.rsqrt")) {
+          rsqrt = inv->args[side];
+          gamma = inv->args[1 - side];
+          break;
+        }
+    if (!rsqrt || !isOp(rsqrt->args[0], "arith.addf"))
+      return false;
+    const Expr *variancePlusEps = rsqrt->args[0], *variance = nullptr;
+    for (unsigned side : {1u, 0u})
+      if (isConst(variancePlusEps->args[side]) &&
+          variancePlusEps->args[side]->constant > 0) {
+        m.epsilon = variancePlusEps->args[side]->constant;
+        variance = variancePlusEps->args[1 - side];
+        break;
+      }
+    const Expr *meanTimesInv = nullptr, *beta = nullptr;
+    if (isOp(shift, "arith.subf")) {
+      beta = shift->args[0];
+      meanTimesInv = shift->args[1];
+    } else if (isOp(shift, "arith.negf")) {
+      meanTimesInv = shift->args[0];
+    }
+    if (!variance || !isOp(meanTimesInv, "arith.mulf"))
+      return false;
+    // From here on it looks like one: say why it is not.
+    const Expr *mean = nullptr;
+    for (unsigned side : {0u, 1u})
+      if (Equal(rank, ctx).underBinding(meanTimesInv->args[1 - side], inv, {},
+                                        0)) {
+        mean = meanTimesInv->args[side];
+        break;
+      }
+    if (!mean)
+      return reject("the shift of a folded batch norm multiplies the mean by "
+                    "another factor than the input");
+    computeType = x->type;
+    if (gamma) {
+      std::optional<Value> scale = parameter(gamma);
+      if (!scale)
+        return false;
+      m.scale = *scale;
+    }
+    if (beta) {
+      std::optional<Value> bias = parameter(beta);
+      if (!bias)
+        return false;
+      m.bias = *bias;
+    }
+    const Expr *centered[] = {x, mean};
+    if (mean->kind != Expr::Kind::Leaf || variance->kind != Expr::Kind::Leaf)
+      return reject("the statistics of a folded batch norm are not running "
+                    "statistics");
+    return batchNormStatistics(centered, variance) && parametersFit();
+  }
+
   /// `x - running_mean[c]` over the square root of `running_var[c] + eps`:
   /// an eval batch norm, the channel dim the second dim (NCHW, [N, C]) or
   /// the last (NHWC).
   bool batchNormEval(const Expr *centered, const Expr *variance) {
     // Running statistics come from outside (arguments, loads, constants):
     // statistics computed here are a training batch norm's, not raised.
-    const Expr *mean = centered->args[1];
-    if (mean->kind != Expr::Kind::Leaf || variance->kind != Expr::Kind::Leaf)
+    if (centered->args[1]->kind != Expr::Kind::Leaf ||
+        variance->kind != Expr::Kind::Leaf)
       return false;
+    const Expr *operands[] = {centered->args[0], centered->args[1]};
+    return batchNormStatistics(operands, variance);
+  }
+
+  /// `x` and `mean` (of `centered`) and `variance`, running statistics
+  /// read per channel: dim 1 (NCHW, [N, C]) or the last (NHWC).
+  bool batchNormStatistics(ArrayRef<const Expr *> centered,
+                           const Expr *variance) {
+    const Expr *mean = centered[1];
     std::optional<unsigned> c = channelOf(mean);
     if (!c || channelOf(variance) != c || rank < 2 ||
         (*c != 1 && *c != rank - 1))
@@ -737,7 +829,7 @@ private:
     m.channel = *c;
     m.runningMean = mean->value;
     m.runningVar = variance->value;
-    return setInput(centered->args[0]);
+    return setInput(centered[0]);
   }
 
   /// `normalized(x) * scale`, `normalized(x) * (1 + w)`, or

@@ -1699,3 +1699,79 @@ func.func @negative_group_view_not_viewed_back(%x: tensor<2x4x3x3xf32>) -> tenso
   %nv = arith.mulf %xm, %rb : tensor<2x2x18xf32>
   return %nv : tensor<2x2x18xf32>
 }
+
+// -----
+
+// Keras' inference BatchNormalization (tf.nn.batch_normalization), NHWC:
+// inv = rsqrt(var + eps) * gamma per channel, y = x * inv + (beta - mean *
+// inv).
+// CHECK-LABEL: func.func @keras_folded_batch_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3x3x4xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>, %[[M:[^:]*]]: tensor<4xf32>, %[[V:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    %[[Y:[^,]*]], {{.*}} = norm.batch_norm eval %[[X]], %[[G]], %[[B]], %[[M]], %[[V]] {channel_axis = 3 : i64, epsilon = 0.0010000000474974513 : f64}
+// CHECK-NEXT:    return %[[Y]]
+func.func @keras_folded_batch_norm(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %ve = arith.addf %rv, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %inv = arith.mulf %r, %g : tensor<4xf32>
+  %mi = arith.mulf %rm, %inv : tensor<4xf32>
+  %shift = arith.subf %b, %mi : tensor<4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %ib = linalg.broadcast ins(%inv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %sb = linalg.broadcast ins(%shift : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %xi = arith.mulf %x, %ib : tensor<2x3x3x4xf32>
+  %y = arith.addf %xi, %sb : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+// -----
+
+// XLA's batchnorm expander for inference, NCHW, without gamma and beta:
+// x * rsqrt(var + eps) + -(mean * rsqrt(var + eps)), in one generic.
+// CHECK-LABEL: func.func @xla_folded_batch_norm
+// CHECK:         norm.batch_norm eval %arg0, {{.*}}, %arg1, %arg2 {epsilon = 9.9999997473787516E-6 : f64}
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @xla_folded_batch_norm(%x: tensor<2x4x3x3xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %eps = arith.constant 1.0e-5 : f32
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %xr = arith.mulf %a, %r : f32
+    %mr = arith.mulf %m, %r : f32
+    %sh = arith.negf %mr : f32
+    %out = arith.addf %xr, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// The shift multiplies the mean by another rsqrt (another epsilon) than
+// the input: not a batch norm.
+// CHECK-LABEL: func.func @negative_folded_batch_norm_other_factor
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: the shift of a folded batch norm multiplies the mean by another factor than the input
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @negative_folded_batch_norm_other_factor(%x: tensor<2x4x3x3xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %eps = arith.constant 1.0e-5 : f32
+  %eps2 = arith.constant 1.0e-3 : f32
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %ve2 = arith.addf %v, %eps2 : f32
+    %r2 = math.rsqrt %ve2 : f32
+    %xr = arith.mulf %a, %r : f32
+    %mr = arith.mulf %m, %r2 : f32
+    %sh = arith.negf %mr : f32
+    %out = arith.addf %xr, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}

@@ -32,6 +32,10 @@
 // RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=torch_batch_norm_train --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=torch_batch_norm_train --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_train_nc --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -101,6 +105,12 @@
 // CHECK-NEXT:    norm.rms_norm
 // CHECK-LABEL: func.func @torch_group_norm
 // CHECK-NEXT:    norm.group_norm {{.*}}num_groups = 2
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @keras_folded_batch_norm
+// CHECK-NEXT:    norm.batch_norm eval
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @xla_folded_batch_norm
+// CHECK:         norm.batch_norm eval
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -877,5 +887,37 @@ func.func @negative_group_view_splits_channels(%x: tensor<2x4x3x3xf32>, %w: tens
   %e = tensor.empty() : tensor<2x4x3x3xf32>
   %wb = linalg.broadcast ins(%w : tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) dimensions = [0, 2, 3]
   %y = arith.mulf %nx, %wb : tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// Keras' and XLA's folded inference batch norms.
+func.func @keras_folded_batch_norm(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %ve = arith.addf %rv, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %inv = arith.mulf %r, %g : tensor<4xf32>
+  %mi = arith.mulf %rm, %inv : tensor<4xf32>
+  %shift = arith.subf %b, %mi : tensor<4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %ib = linalg.broadcast ins(%inv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %sb = linalg.broadcast ins(%shift : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %xi = arith.mulf %x, %ib : tensor<2x3x3x4xf32>
+  %y = arith.addf %xi, %sb : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+func.func @xla_folded_batch_norm(%x: tensor<2x4x3x3xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> tensor<2x4x3x3xf32> {
+  %eps = arith.constant 1.0e-5 : f32
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %rm, %rv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %xr = arith.mulf %a, %r : f32
+    %mr = arith.mulf %m, %r : f32
+    %sh = arith.negf %mr : f32
+    %out = arith.addf %xr, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
   return %y : tensor<2x4x3x3xf32>
 }
