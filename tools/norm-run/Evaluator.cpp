@@ -17,10 +17,13 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -275,6 +278,36 @@ std::optional<double> evalScalar(Operation *op, ArrayRef<double> a) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+/// The values of a `dense_resource` constant: its blob, little-endian
+/// elements of the element type's width.
+Tensor resourceValue(Operation *op, DenseResourceElementsAttr resource) {
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  auto type = resource.getType();
+  Type element = type.getElementType();
+  if (!blob || !element.isIntOrFloat() ||
+      element.getIntOrFloatBitWidth() % 8 != 0)
+    unsupported(op, "a dense_resource constant without data or of an element "
+                    "type of no whole bytes");
+  unsigned bytes = element.getIntOrFloatBitWidth() / 8;
+  ArrayRef<char> data = blob->getData();
+  Tensor t{std::vector<int64_t>(type.getShape()), {}};
+  int64_t n = type.getNumElements();
+  if (static_cast<int64_t>(data.size()) != n * bytes)
+    unsupported(op, "a dense_resource blob of another size than its type");
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t bits = 0;
+    for (unsigned b = 0; b < bytes; ++b)
+      bits |= uint64_t(static_cast<unsigned char>(data[i * bytes + b]))
+              << (8 * b);
+    APInt value(bytes * 8, bits);
+    if (auto ft = llvm::dyn_cast<FloatType>(element))
+      t.data.push_back(APFloat(ft.getFloatSemantics(), value).convertToDouble());
+    else
+      t.data.push_back(static_cast<double>(value.getSExtValue()));
+  }
+  return t;
+}
+
 /// The values of a dense constant, or of a float/integer scalar constant.
 Tensor constantValue(arith::ConstantOp op) {
   Attribute value = op.getValue();
@@ -282,9 +315,11 @@ Tensor constantValue(arith::ConstantOp op) {
     return scalar(f.getValueAsDouble());
   if (auto i = llvm::dyn_cast<IntegerAttr>(value))
     return scalar(static_cast<double>(i.getValue().getSExtValue()));
+  if (auto resource = llvm::dyn_cast<DenseResourceElementsAttr>(value))
+    return resourceValue(op, resource);
   auto dense = llvm::dyn_cast<DenseElementsAttr>(value);
   if (!dense)
-    unsupported(op, "only dense and scalar constants");
+    unsupported(op, "only dense, dense_resource and scalar constants");
   auto type = llvm::cast<ShapedType>(dense.getType());
   Tensor t{std::vector<int64_t>(type.getShape()), {}};
   if (llvm::isa<FloatType>(type.getElementType()))
@@ -341,6 +376,47 @@ private:
     if (auto attr = llvm::dyn_cast<Attribute>(size))
       return llvm::cast<IntegerAttr>(attr).getInt();
     return static_cast<int64_t>(get(llvm::cast<Value>(size)).data[0]);
+  }
+
+  /// The values of static or dynamic offsets, sizes or strides.
+  std::vector<int64_t> sizesOf(ArrayRef<OpFoldResult> mixed) {
+    std::vector<int64_t> out;
+    for (OpFoldResult v : mixed)
+      out.push_back(sizeOf(v));
+    return out;
+  }
+
+  /// Calls `f` on every index of `shape`, in row-major order.
+  static void forEachIndex(ArrayRef<int64_t> shape,
+                           llvm::function_ref<void(ArrayRef<int64_t>)> f) {
+    for (int64_t d : shape)
+      if (d == 0)
+        return;
+    std::vector<int64_t> index(shape.size(), 0);
+    while (true) {
+      f(index);
+      int64_t d = static_cast<int64_t>(shape.size()) - 1;
+      for (; d >= 0; --d) {
+        if (++index[d] < shape[d])
+          break;
+        index[d] = 0;
+      }
+      if (d < 0)
+        return;
+    }
+  }
+
+  /// The position in `t` of `offsets + index * strides`.
+  static int64_t at(const Tensor &t, ArrayRef<int64_t> index,
+                    ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+    int64_t linear = 0;
+    for (size_t d = 0; d < t.shape.size(); ++d) {
+      int64_t i = offsets[d] + index[d] * strides[d];
+      if (i < 0 || i >= t.shape[d])
+        throw std::out_of_range("an index outside the tensor");
+      linear = linear * t.shape[d] + i;
+    }
+    return linear;
   }
 
   void run(Operation *op) {
@@ -413,6 +489,102 @@ private:
           }
           t.shape = shape;
           set(c, t);
+        })
+        .Case([&](tensor::ExtractSliceOp e) {
+          const Tensor &src = get(e.getSource());
+          std::vector<int64_t> offsets = sizesOf(e.getMixedOffsets()),
+                               sizes = sizesOf(e.getMixedSizes()),
+                               strides = sizesOf(e.getMixedStrides());
+          Tensor out{{}, {}};
+          llvm::SmallBitVector dropped = e.getDroppedDims();
+          for (auto [d, size] : llvm::enumerate(sizes))
+            if (!dropped.test(d))
+              out.shape.push_back(size);
+          forEachIndex(sizes, [&](ArrayRef<int64_t> index) {
+            out.data.push_back(src.data[at(src, index, offsets, strides)]);
+          });
+          set(e, out);
+        })
+        .Case([&](tensor::InsertSliceOp e) {
+          const Tensor &src = get(e.getSource());
+          Tensor out = get(e.getDest());
+          std::vector<int64_t> offsets = sizesOf(e.getMixedOffsets()),
+                               sizes = sizesOf(e.getMixedSizes()),
+                               strides = sizesOf(e.getMixedStrides());
+          int64_t next = 0;
+          forEachIndex(sizes, [&](ArrayRef<int64_t> index) {
+            out.data[at(out, index, offsets, strides)] = src.data[next++];
+          });
+          set(e, out);
+        })
+        .Case([&](tensor::PadOp p) {
+          Value padding = p.getConstantPaddingValue();
+          if (!padding)
+            unsupported(op, "a padding value computed from the indices");
+          const Tensor &src = get(p.getSource());
+          std::vector<int64_t> low = sizesOf(p.getMixedLowPad()),
+                               high = sizesOf(p.getMixedHighPad());
+          Tensor out{src.shape, {}};
+          for (auto [d, size] : llvm::enumerate(out.shape)) {
+            if (low[d] < 0 || high[d] < 0)
+              unsupported(op, "negative padding");
+            size += low[d] + high[d];
+          }
+          out.data.assign(out.numElements(), get(padding).data[0]);
+          std::vector<int64_t> ones(src.shape.size(), 1);
+          int64_t next = 0;
+          forEachIndex(src.shape, [&](ArrayRef<int64_t> index) {
+            out.data[at(out, index, low, ones)] = src.data[next++];
+          });
+          set(p, out);
+        })
+        .Case([&](tensor::ConcatOp c) {
+          int64_t dim = c.getDim();
+          Tensor out{{}, {}};
+          std::vector<int64_t> offsets;
+          for (auto [k, input] : llvm::enumerate(c.getInputs())) {
+            const Tensor &t = get(input);
+            if (k == 0) {
+              out.shape = t.shape;
+              out.shape[dim] = 0;
+            }
+            offsets.push_back(out.shape[dim]);
+            out.shape[dim] += t.shape[dim];
+          }
+          out.data.resize(out.numElements());
+          for (auto [k, input] : llvm::enumerate(c.getInputs())) {
+            const Tensor &t = get(input);
+            std::vector<int64_t> start(t.shape.size(), 0), ones(start.size(), 1);
+            start[dim] = offsets[k];
+            int64_t next = 0;
+            forEachIndex(t.shape, [&](ArrayRef<int64_t> index) {
+              out.data[at(out, index, start, ones)] = t.data[next++];
+            });
+          }
+          set(c, out);
+        })
+        .Case([&](tensor::ExtractOp e) {
+          const Tensor &t = get(e.getTensor());
+          std::vector<int64_t> index;
+          for (Value i : e.getIndices())
+            index.push_back(static_cast<int64_t>(get(i).data[0]));
+          std::vector<int64_t> zeros(index.size(), 0), ones(index.size(), 1);
+          set(e, scalar(t.data[at(t, index, zeros, ones)]));
+        })
+        .Case([&](tensor::InsertOp e) {
+          Tensor t = get(e.getDest());
+          std::vector<int64_t> index;
+          for (Value i : e.getIndices())
+            index.push_back(static_cast<int64_t>(get(i).data[0]));
+          std::vector<int64_t> zeros(index.size(), 0), ones(index.size(), 1);
+          t.data[at(t, index, zeros, ones)] = get(e.getScalar()).data[0];
+          set(e, t);
+        })
+        .Case([&](tensor::FromElementsOp f) {
+          Tensor t{std::vector<int64_t>(f.getType().getShape()), {}};
+          for (Value v : f.getElements())
+            t.data.push_back(get(v).data[0]);
+          set(f, t);
         })
         .Case([&](linalg::SoftmaxOp s) { runSoftmax(s); })
         .Case([&](linalg::LinalgOp l) { runStructured(l); })

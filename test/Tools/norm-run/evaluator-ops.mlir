@@ -24,6 +24,20 @@
 // UNKNOWNSCALAR: norm-run: {{.*}}evaluator-ops.mlir: cannot evaluate 'math.asin': not a scalar op the evaluator knows
 // UNKNOWNSCALAR-NOT: {{.}}
 
+// The tensor ops front ends write around normalizers: strided and
+// rank-reducing extract_slice, insert_slice, pad, concat, extract,
+// from_elements and a dense_resource constant, checked against the
+// compiled code and, for the compiled outputs, against numpy.
+// RUN: rm -rf %t.s && mkdir -p %t.s && %python -c "import numpy as n; n.save('%t.s/x.npy', (n.arange(24, dtype=n.float32).reshape(4, 6) * 0.25 - 2))"
+// RUN: norm-run %s --entry=tensor_ops --input=%t.s/x.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=tensor_ops --input=%t.s/x.npy --output-dir=%t.s
+// RUN: %python -c "import numpy as n; x = n.load('%t.s/x.npy'); r = [n.load('%t.s/result%%d.npy' %% i) for i in range(4)]; p = n.pad(x, 1, constant_values=0.5); p[0:2, 0:6:2] = x[1:4:2, 0:6:2]; e = [x[1:4:2, 0:6:2], p, n.concatenate([x, x[:, 3:6]], 1), x[2, 0:3] + n.array([1, 2, -0.5], n.float32) + x[0, 1]]; print(all(a.shape == b.shape and n.array_equal(a, b) for a, b in zip(r, e)))" | FileCheck %s --check-prefix=NUMPY
+// NUMPY: True
+
+// RUN: %expect_exit 2 norm-run %s --entry=pad_from_indices --random-inputs --check 2>&1 | FileCheck %s --check-prefix=PAD
+// PAD: norm-run: {{.*}}evaluator-ops.mlir: cannot evaluate 'tensor.pad': a padding value computed from the indices
+// PAD-NOT: {{.}}
+
 func.func @cmpf_predicates() -> (tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
                                  tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
                                  tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
@@ -147,3 +161,43 @@ func.func @unknown_scalar_op(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   } -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+func.func @tensor_ops(%x: tensor<4x6xf32>) -> (tensor<2x3xf32>, tensor<6x8xf32>, tensor<4x9xf32>, tensor<3xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %half = arith.constant 0.5 : f32
+  %s = tensor.extract_slice %x[1, 0] [2, 3] [2, 2] : tensor<4x6xf32> to tensor<2x3xf32>
+  %p = tensor.pad %x low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %half : f32
+  } : tensor<4x6xf32> to tensor<6x8xf32>
+  %ins = tensor.insert_slice %s into %p[0, 0] [2, 3] [1, 2] : tensor<2x3xf32> into tensor<6x8xf32>
+  %right = tensor.extract_slice %x[0, 3] [4, 3] [1, 1] : tensor<4x6xf32> to tensor<4x3xf32>
+  %cat = tensor.concat dim(1) %x, %right : (tensor<4x6xf32>, tensor<4x3xf32>) -> tensor<4x9xf32>
+  %row = tensor.extract_slice %x[2, 0] [1, 3] [1, 1] : tensor<4x6xf32> to tensor<3xf32>
+  %w = arith.constant dense_resource<weights> : tensor<3xf32>
+  %e = tensor.extract %x[%c0, %c1] : tensor<4x6xf32>
+  %splat = tensor.from_elements %e, %e, %e : tensor<3xf32>
+  %rw = arith.addf %row, %w : tensor<3xf32>
+  %sum = arith.addf %rw, %splat : tensor<3xf32>
+  return %s, %ins, %cat, %sum : tensor<2x3xf32>, tensor<6x8xf32>, tensor<4x9xf32>, tensor<3xf32>
+}
+
+func.func @pad_from_indices(%x: tensor<4x6xf32>) -> tensor<6x8xf32> {
+  %p = tensor.pad %x low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    tensor.yield %f : f32
+  } : tensor<4x6xf32> to tensor<6x8xf32>
+  return %p : tensor<6x8xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      // 1.0, 2.0, -0.5 (f32, little-endian), after the 4-byte alignment.
+      weights: "0x040000000000803F00000040000000BF"
+    }
+  }
+#-}
