@@ -31,6 +31,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <deque>
@@ -400,6 +401,14 @@ private:
     sum->firstBound = firstBound;
     sum->extents = extents;
     sum->reduction = op;
+    // A sum of a sum (TOSA reduces one axis per op) is one sum over the
+    // symbols of both; the inner one binds those right after ours.
+    if (summand->kind == Expr::Kind::Sum &&
+        summand->firstBound == firstBound + extents.size() &&
+        summand->type == sum->type) {
+      sum->extents.append(summand->extents);
+      summand = summand->args[0];
+    }
     sum->args.push_back(summand);
     return sum;
   }
@@ -432,15 +441,16 @@ class Equal {
 public:
   Equal(unsigned rank, MLIRContext *ctx) : rank(rank), ctx(ctx) {}
 
-  /// `a` with the dims `summed` (increasing) replaced by the symbols
-  /// `bound..` is `b`.
+  /// `a` with the dims `summed` replaced by the symbols `bound` is `b`.
   bool underBinding(const Expr *a, const Expr *b, ArrayRef<unsigned> summed,
-                    unsigned bound) {
+                    ArrayRef<unsigned> bound) {
+    if (summed.size() != bound.size())
+      return false;
     dims.clear();
     for (unsigned d = 0; d < rank; ++d)
       dims.push_back(getAffineDimExpr(d, ctx));
-    for (auto [i, d] : llvm::enumerate(summed))
-      dims[d] = getAffineSymbolExpr(bound + i, ctx);
+    for (auto [d, symbol] : llvm::zip_equal(summed, bound))
+      dims[d] = getAffineSymbolExpr(symbol, ctx);
     symbols.clear();
     budget = 20000;
     return equal(a, b);
@@ -771,7 +781,7 @@ private:
     const Expr *mean = nullptr;
     for (unsigned side : {0u, 1u})
       if (Equal(rank, ctx).underBinding(meanTimesInv->args[1 - side], inv, {},
-                                        0)) {
+                                        {})) {
         mean = meanTimesInv->args[side];
         break;
       }
@@ -975,7 +985,7 @@ private:
           if (!base)
             return false;
           if (!Equal(rank, ctx).underBinding(centered, base, summed,
-                                             sumOf(variance)->firstBound))
+                                             bound(sumOf(variance))))
             return reject("the mean square is not of the normalized value");
           if (!isTrailing())
             return reject("an RMS norm's statistics do not sum the trailing "
@@ -999,7 +1009,7 @@ private:
     if (!meanSummand)
       return false;
     Equal eq(rank, ctx);
-    if (!eq.underBinding(x, meanSummand, summed, sumOf(mean)->firstBound))
+    if (!eq.underBinding(x, meanSummand, summed, bound(sumOf(mean))))
       return reject("the value is centered by the mean of another value");
     // torch-mlir's var: in f64, of the extended value centered by its own
     // f64 mean, rounded back: truncf(mean((extf(x) - mean(extf(x)))^2)).
@@ -1012,9 +1022,9 @@ private:
       const Expr *wide = base->args[0], *wideMean = base->args[1];
       const Expr *wideSummand = sumOf(wideMean) ? meanOf(wideMean) : nullptr;
       if (!isOp(wide, "arith.extf") || !isOp(wideSummand, "arith.extf") ||
-          !eq.underBinding(x, wide->args[0], summed, sumOf(v)->firstBound) ||
+          !eq.underBinding(x, wide->args[0], summed, bound(sumOf(v))) ||
           !eq.underBinding(x, wideSummand->args[0], summed,
-                           sumOf(wideMean)->firstBound))
+                           bound(sumOf(wideMean))))
         return reject("the f64 variance is not of the normalized value");
       m.wideVariance = true;
       return centeredNormalizer(x, mean);
@@ -1027,7 +1037,7 @@ private:
       const Expr *base = squared(square);
       if (!base)
         return reject("the variance does not average a square");
-      if (!eq.underBinding(centered, base, summed, sumOf(variance)->firstBound))
+      if (!eq.underBinding(centered, base, summed, bound(sumOf(variance))))
         return reject("the variance is not of the centered value");
       return centeredNormalizer(x, mean);
     }
@@ -1046,8 +1056,8 @@ private:
     if (!squareOfX || !squaredMean)
       return reject("the variance is not a mean of squares");
     const Expr *xx = squared(squareOfX);
-    if (!xx || !eq.underBinding(x, xx, summed, sumOf(meanSquare)->firstBound) ||
-        !Equal(rank, ctx).underBinding(squaredMean, mean, {}, 0))
+    if (!xx || !eq.underBinding(x, xx, summed, bound(sumOf(meanSquare))) ||
+        !Equal(rank, ctx).underBinding(squaredMean, mean, {}, {}))
       return reject("the variance is not E[x^2] - E[x]^2 of the centered "
                     "value");
     m.expandedVariance = true;
@@ -1119,7 +1129,8 @@ private:
       reject("a statistic sums more dims than the result has");
       return nullptr;
     }
-    SmallVector<unsigned> dims = summedDims(sum);
+    Binding binding = summedDims(sum);
+    SmallVector<unsigned> &dims = binding.dims;
     if (summed.empty()) {
       summed = dims;
       if (!isTrailing() && !isSpatialNHWC() && !allButChannel()) {
@@ -1133,7 +1144,8 @@ private:
       return nullptr;
     }
     int64_t count = 1;
-    for (auto [d, extent] : llvm::zip_equal(summed, sum->extents)) {
+    for (auto [d, symbol] : llvm::zip_equal(summed, binding.symbols)) {
+      int64_t extent = sum->extents[symbol - sum->firstBound];
       if (type.isDynamicDim(d) || type.getDimSize(d) != extent) {
         reject("a statistic does not sum whole dims of the result");
         return nullptr;
@@ -1152,15 +1164,21 @@ private:
     return sum->args[0];
   }
 
-  /// The result dims that `sum` binds, in the order of its symbols: where
-  /// the first read of a tensor of the result's rank below it (the
-  /// normalized value) takes them; the trailing dims where there is none
-  /// (or its access is of another form, which the templates then reject).
-  SmallVector<unsigned> summedDims(const Expr *sum) {
+  /// The result dims that `sum` binds (increasing) and the symbol bound to
+  /// each: where the first read of a tensor of the result's rank below it
+  /// (the normalized value) takes them; the trailing dims in symbol order
+  /// where there is none (or its access is of another form, which the
+  /// templates then reject).
+  struct Binding {
+    SmallVector<unsigned> dims, symbols;
+  };
+  Binding summedDims(const Expr *sum) {
     unsigned n = sum->extents.size();
-    SmallVector<unsigned> trailing;
-    for (unsigned d = rank - n; d < rank; ++d)
-      trailing.push_back(d);
+    Binding trailing;
+    for (unsigned d = rank - n; d < rank; ++d) {
+      trailing.dims.push_back(d);
+      trailing.symbols.push_back(sum->firstBound + d - (rank - n));
+    }
     const Expr *read = nullptr;
     std::function<void(const Expr *, unsigned)> find = [&](const Expr *e,
                                                            unsigned depth) {
@@ -1177,16 +1195,27 @@ private:
     find(sum->args[0], 0);
     if (!read)
       return trailing;
-    SmallVector<unsigned> dims;
+    // Each of the sum's symbols once, in any order (TOSA reduces one axis
+    // per op, the last one outermost).
+    Binding binding;
+    llvm::SmallBitVector seen(n);
     for (auto [d, r] : llvm::enumerate(read->access.getResults())) {
       auto symbol = dyn_cast<AffineSymbolExpr>(r);
       if (!symbol)
         continue;
-      if (symbol.getPosition() != sum->firstBound + dims.size())
+      unsigned i = symbol.getPosition() - sum->firstBound;
+      if (symbol.getPosition() < sum->firstBound || i >= n || seen.test(i))
         return trailing;
-      dims.push_back(d);
+      seen.set(i);
+      binding.dims.push_back(d);
+      binding.symbols.push_back(symbol.getPosition());
     }
-    return dims.size() == n ? dims : trailing;
+    return binding.dims.size() == n ? binding : trailing;
+  }
+
+  /// The symbols `sum` binds to the summed dims, in their order.
+  SmallVector<unsigned> bound(const Expr *sum) {
+    return summedDims(sum).symbols;
   }
 
   /// The normalizer's input: a tensor of the result's shape read whole
