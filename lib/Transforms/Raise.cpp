@@ -46,7 +46,7 @@ namespace {
 /// d0..d(r-1) are the result's indices, symbols are the indices that
 /// enclosing sums bind (numbered outermost first).
 struct Expr {
-  enum class Kind { Leaf, Const, Op, Sum };
+  enum class Kind { Leaf, Const, Op, Sum, Count };
   Kind kind;
   /// The scalar type of the value.
   Type type;
@@ -65,7 +65,47 @@ struct Expr {
   unsigned firstBound = 0;
   SmallVector<int64_t> extents;
   Operation *reduction = nullptr;
+  /// Count: a number of elements known at run time, `constant` times the
+  /// product of these dims of these tensors (torch-mlir's aten.size.int
+  /// products: tensor.dim, index_cast, muli, sitofp).
+  SmallVector<std::pair<Value, int64_t>> countDims;
 };
+
+/// The integer `v` as a count: a constant times dims of tensors.
+static std::optional<std::pair<int64_t, SmallVector<std::pair<Value, int64_t>>>>
+countOf(Value v, unsigned depth = 0) {
+  APInt c;
+  if (matchPattern(v, m_ConstantInt(&c)))
+    return std::make_pair(c.getSExtValue(),
+                          SmallVector<std::pair<Value, int64_t>>{});
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 16)
+    return std::nullopt;
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
+          arith::ExtUIOp>(def))
+    return countOf(def->getOperand(0), depth + 1);
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
+      return std::nullopt;
+    auto type = cast<RankedTensorType>(dim.getSource().getType());
+    if (!type.isDynamicDim(*index))
+      return std::make_pair(type.getDimSize(*index),
+                            SmallVector<std::pair<Value, int64_t>>{});
+    return std::make_pair(int64_t(1), SmallVector<std::pair<Value, int64_t>>{
+                                          {dim.getSource(), *index}});
+  }
+  if (auto mul = dyn_cast<arith::MulIOp>(def)) {
+    auto lhs = countOf(mul.getLhs(), depth + 1),
+         rhs = countOf(mul.getRhs(), depth + 1);
+    if (!lhs || !rhs)
+      return std::nullopt;
+    lhs->first *= rhs->first;
+    lhs->second.append(rhs->second);
+    return lhs;
+  }
+  return std::nullopt;
+}
 
 /// The number of symbols an access uses: one more than the highest.
 static unsigned usedSymbols(AffineMap map) {
@@ -210,6 +250,7 @@ private:
     return nullptr;
   }
 
+public:
   /// arith/math ops on same-shape float tensors (no implicit broadcast).
   static bool isElementwiseTensorOp(Operation *op) {
     if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
@@ -226,6 +267,7 @@ private:
     });
   }
 
+private:
   /// A reshape that only adds or drops unit dims: the read of its result
   /// at `access` is a read of its source without those dims. `expanded`
   /// is the type with more dims (the result of an expand, the source of a
@@ -300,8 +342,7 @@ private:
     for (unsigned l = 0; l < numLoops; ++l) {
       if (loops[l])
         continue;
-      if (iterators[l] != utils::IteratorType::reduction ||
-          ShapedType::isDynamic(ranges[l]))
+      if (iterators[l] != utils::IteratorType::reduction)
         return nullptr;
       loops[l] = getAffineSymbolExpr(symbols++, ctx);
       extents.push_back(ranges[l]);
@@ -356,14 +397,20 @@ private:
         }
       } else if (matchPattern(v, m_Constant(&floatAttr))) {
         e = constant(floatAttr.getValueAsDouble(), floatAttr.getType());
-      } else if (APInt count; isa_and_nonnull<arith::SIToFPOp>(
-                                  v.getDefiningOp()) &&
-                              matchPattern(v.getDefiningOp()->getOperand(0),
-                                           m_ConstantInt(&count))) {
-        // torch-mlir's scalar operands: an i64 constant converted in the
-        // body.
-        e = constant(roundTo(double(count.getSExtValue()), v.getType()),
-                     v.getType());
+      } else if (auto toFloat = v.getDefiningOp<arith::SIToFPOp>()) {
+        // torch-mlir's scalar operands, converted in the body: an i64
+        // constant, or a count of elements known at run time.
+        if (auto count = countOf(toFloat.getIn())) {
+          if (count->second.empty()) {
+            e = constant(roundTo(double(count->first), v.getType()),
+                         v.getType());
+          } else {
+            Expr *node = make(Expr::Kind::Count, v.getType());
+            node->constant = double(count->first);
+            node->countDims = count->second;
+            e = node;
+          }
+        }
       } else if (auto powi = v.getDefiningOp<math::FPowIOp>()) {
         // The integer exponent of torch-mlir's pow(x, 2), as a constant.
         APInt exponent;
@@ -481,6 +528,8 @@ private:
     switch (a->kind) {
     case Expr::Kind::Const:
       return a->constant == b->constant;
+    case Expr::Kind::Count:
+      return a->constant == b->constant && a->countDims == b->countDims;
     case Expr::Kind::Leaf:
       return false;
     case Expr::Kind::Op:
@@ -567,6 +616,8 @@ struct Match {
   /// A group norm without affine (raised from a view) that the per-channel
   /// scale and bias after it are folded into.
   GroupNormOp groupNorm;
+  /// The tensors whose dims count the summed elements at run time.
+  SmallVector<Value> countTensors;
   unsigned channel = 1;
 };
 
@@ -641,12 +692,43 @@ private:
   FailureOr<Match> finish() {
     if (!parametersFit())
       return failure();
+    for (Value t : m.countTensors)
+      if (!sameShapeAsInput(t)) {
+        reject("a statistic is divided by the size of another tensor than "
+               "the normalized one");
+        return failure();
+      }
     // A group norm alone is what it is.
     if (m.groupNorm && !m.scale && !m.bias)
       return failure();
     if (isTrailing())
       m.axis = summed.front();
     return m;
+  }
+
+  /// `t` is the input, or computed from it elementwise (its extension to
+  /// f64, say): a tensor of the input's shape at run time.
+  bool sameShapeAsInput(Value t) {
+    for (unsigned depth = 0; depth < 8; ++depth) {
+      if (t == m.input)
+        return true;
+      Operation *def = t.getDefiningOp();
+      if (!def || def->getNumResults() != 1)
+        return false;
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(def)) {
+        if (linalgOp.getNumReductionLoops() != 0 ||
+            linalgOp.getNumDpsInputs() == 0 ||
+            !llvm::all_of(linalgOp.getIndexingMapsArray(),
+                          [](AffineMap map) { return map.isIdentity(); }))
+          return false;
+        t = linalgOp.getDpsInputOperand(0)->get();
+        continue;
+      }
+      if (!ExprBuilder::isElementwiseTensorOp(def))
+        return false;
+      t = def->getOperand(0);
+    }
+    return false;
   }
 
   /// Every parameter so far reads the normalized dims of the axis found
@@ -1102,14 +1184,18 @@ private:
     const Expr *sum = nullptr;
     double divisor = 0, factor = 0;
     bool divides = false;
+    const Expr *runtimeCount = nullptr;
     if (isOp(e, "arith.divf") && e->args[0]->kind == Expr::Kind::Sum) {
-      if (!isConst(e->args[1])) {
-        reject("a statistic is divided by a value that is not a constant");
+      if (!isConst(e->args[1]) && e->args[1]->kind != Expr::Kind::Count) {
+        reject("a statistic is divided by a value that is not a constant or "
+               "a count of elements");
         return nullptr;
       }
       sum = e->args[0];
       divisor = e->args[1]->constant;
       divides = true;
+      if (e->args[1]->kind == Expr::Kind::Count)
+        runtimeCount = e->args[1];
     } else if (isOp(e, "arith.mulf")) {
       for (unsigned side : {1u, 0u})
         if (isConst(e->args[side]) &&
@@ -1143,9 +1229,28 @@ private:
       reject("the mean and the variance sum different dims");
       return nullptr;
     }
+    // A dynamic dim is counted at run time, by the dim of a tensor of the
+    // result's shape (checked to be the input's once it is known).
+    SmallVector<std::pair<Value, int64_t>> factors;
+    if (runtimeCount)
+      factors = runtimeCount->countDims;
     int64_t count = 1;
     for (auto [d, symbol] : llvm::zip_equal(summed, binding.symbols)) {
       int64_t extent = sum->extents[symbol - sum->firstBound];
+      if (type.isDynamicDim(d) && ShapedType::isDynamic(extent)) {
+        auto factor = llvm::find_if(factors, [&](auto &f) {
+          return f.second == int64_t(d) &&
+                 cast<RankedTensorType>(f.first.getType()).getRank() == rank;
+        });
+        if (factor == factors.end()) {
+          reject("a statistic is divided by another count than the summed "
+                 "elements (an unbiased variance?)");
+          return nullptr;
+        }
+        m.countTensors.push_back(factor->first);
+        factors.erase(factor);
+        continue;
+      }
       if (type.isDynamicDim(d) || type.getDimSize(d) != extent) {
         reject("a statistic does not sum whole dims of the result");
         return nullptr;
@@ -1154,7 +1259,8 @@ private:
     }
     // The count exactly, or its reciprocal as the constant's type rounds it.
     bool counts =
-        divides ? divisor == double(count)
+        !factors.empty() ? false
+        : divides        ? divisor == double(count)
                 : roundTo(1.0 / double(count), e->type) == factor;
     if (!counts) {
       reject("a statistic is divided by another count than the summed "

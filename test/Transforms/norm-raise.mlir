@@ -725,7 +725,7 @@ func.func @negative_mixed_dtype_weight(%x: tensor<4x8xbf16>, %w: tensor<8xf32>) 
 // The mean square divided by a runtime count.
 // CHECK-LABEL: func.func @negative_runtime_count
 // CHECK-NOT:     norm.
-// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is divided by a value that is not a constant
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: a statistic is divided by a value that is not a constant or a count of elements
 func.func @negative_runtime_count(%x: tensor<4x8xf32>, %n: tensor<4xf32>) -> tensor<4x8xf32> {
   %z = arith.constant 0.0 : f32
   %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
@@ -1774,4 +1774,140 @@ func.func @negative_folded_batch_norm_other_factor(%x: tensor<2x4x3x3xf32>, %rm:
     linalg.yield %out : f32
   } -> tensor<2x4x3x3xf32>
   return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// torch-mlir's training batch norm with a dynamic batch: the counts are
+// products of tensor.dim (of x, and of its f64 extension for the var),
+// index_cast and muli, converted in the body.
+// CHECK-LABEL: func.func @torch_batch_norm_dynamic_batch
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<?x4x3x3xf32>
+// CHECK:         %[[Y:[^,]*]], {{.*}} = norm.batch_norm train %[[X]], {{.*}} {epsilon = 9.9999997473787516E-6 : f64} : tensor<?x4x3x3xf32>, params tensor<4xf32>, stats tensor<4xf32>
+// CHECK-NEXT:    return %[[Y]]
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#c4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+#i1 = affine_map<(d0) -> (d0)>
+func.func @torch_batch_norm_dynamic_batch(%x: tensor<?x4x3x3xf32>) -> tensor<?x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %c0 = arith.constant 0 : index
+  %c9 = arith.constant 9 : i64
+  %eps = arith.constant 1.0e-5 : f64
+  %d = tensor.dim %x, %c0 : tensor<?x4x3x3xf32>
+  %di = arith.index_cast %d : index to i64
+  %n = arith.muli %di, %c9 : i64
+  %ec = tensor.empty() : tensor<4xf32>
+  %fc = linalg.fill ins(%z : f32) outs(%ec : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<?x4x3x3xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %mean = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<4xf32>
+  %e64 = tensor.empty(%d) : tensor<?x4x3x3xf64>
+  %x64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x3x3xf32>) outs(%e64 : tensor<?x4x3x3xf64>) {
+  ^bb0(%in: f32, %o: f64):
+    %w = arith.extf %in : f32 to f64
+    linalg.yield %w : f64
+  } -> tensor<?x4x3x3xf64>
+  %d64 = tensor.dim %x64, %c0 : tensor<?x4x3x3xf64>
+  %d64i = arith.index_cast %d64 : index to i64
+  %n64 = arith.muli %d64i, %c9 : i64
+  %e4 = tensor.empty() : tensor<4xf64>
+  %f4 = linalg.fill ins(%z64 : f64) outs(%e4 : tensor<4xf64>) -> tensor<4xf64>
+  %s64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x64 : tensor<?x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %m64 = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s64 : tensor<4xf64>) outs(%e4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %o: f64):
+    %c = arith.sitofp %n64 : i64 to f64
+    %q = arith.divf %in, %c : f64
+    linalg.yield %q : f64
+  } -> tensor<4xf64>
+  %q64 = linalg.generic {indexing_maps = [#id4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x64, %m64 : tensor<?x4x3x3xf64>, tensor<4xf64>) outs(%e64 : tensor<?x4x3x3xf64>) {
+  ^bb0(%a: f64, %m: f64, %o: f64):
+    %df = arith.subf %a, %m : f64
+    %sq = arith.mulf %df, %df : f64
+    linalg.yield %sq : f64
+  } -> tensor<?x4x3x3xf64>
+  %v64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%q64 : tensor<?x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %rstd = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%v64 : tensor<4xf64>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f64, %o: f32):
+    %c = arith.sitofp %n64 : i64 to f64
+    %q = arith.divf %in, %c : f64
+    %t = arith.truncf %q : f64 to f32
+    %te = arith.truncf %eps : f64 to f32
+    %a = arith.addf %t, %te : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %e = tensor.empty(%d) : tensor<?x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mean, %rstd : tensor<?x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<?x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %r: f32, %o: f32):
+    %df = arith.subf %a, %m : f32
+    %nn = arith.mulf %df, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<?x4x3x3xf32>
+  return %y : tensor<?x4x3x3xf32>
+}
+
+// -----
+
+// The count is the batch of another tensor of the same type: nothing ties
+// it to the normalized one.
+// CHECK-LABEL: func.func @negative_count_of_another_tensor
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: a statistic is divided by the size of another tensor than the normalized one
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#c2 = affine_map<(d0, d1) -> (d1)>
+func.func @negative_count_of_another_tensor(%x: tensor<?x4xf32>, %other: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %eps = arith.constant 1.0e-5 : f32
+  %d = tensor.dim %other, %c0 : tensor<?x4xf32>
+  %dx = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %n = arith.index_cast %d : index to i64
+  %ec = tensor.empty() : tensor<4xf32>
+  %fc = linalg.fill ins(%z : f32) outs(%ec : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #c2], iterator_types = ["reduction", "parallel"]} ins(%x : tensor<?x4xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %e = tensor.empty(%dx) : tensor<?x4xf32>
+  %xm = linalg.generic {indexing_maps = [#id2, #c2, #id2], iterator_types = ["parallel", "parallel"]} ins(%x, %s : tensor<?x4xf32>, tensor<4xf32>) outs(%e : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %mm = arith.divf %m, %c : f32
+    %df = arith.subf %a, %mm : f32
+    linalg.yield %df : f32
+  } -> tensor<?x4xf32>
+  %vs = linalg.generic {indexing_maps = [#id2, #c2], iterator_types = ["reduction", "parallel"]} ins(%xm : tensor<?x4xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id2, #c2, #id2], iterator_types = ["parallel", "parallel"]} ins(%xm, %vs : tensor<?x4xf32>, tensor<4xf32>) outs(%e : tensor<?x4xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %var = arith.divf %v, %c : f32
+    %ve = arith.addf %var, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
 }

@@ -27,11 +27,13 @@
 // RUN: norm-run %s --entry=instance_norm_nchw --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=instance_norm_nchw --random-inputs --check | FileCheck %s --check-prefix=PASS
 // Running variances must be positive: the batch norms read drawn files.
-// RUN: rm -rf %t && mkdir -p %t && %python -c "import numpy as n; r = n.random.default_rng(0); [n.save('%t/' + k + '.npy', v.astype(n.float32)) for k, v in [('x4', r.normal(size=(2, 4, 3, 3))), ('xl', r.normal(size=(2, 3, 3, 4))), ('g', r.normal(size=4)), ('b', r.normal(size=4)), ('m', r.normal(size=4)), ('v', r.uniform(0.5, 1.5, size=4))]]"
+// RUN: rm -rf %t && mkdir -p %t && %python -c "import numpy as n; r = n.random.default_rng(0); [n.save('%t/' + k + '.npy', v.astype(n.float32)) for k, v in [('x4', r.normal(size=(2, 4, 3, 3))), ('xl', r.normal(size=(2, 3, 3, 4))), ('g', r.normal(size=4)), ('b', r.normal(size=4)), ('m', r.normal(size=4)), ('v', r.uniform(0.5, 1.5, size=4)), ('xd', r.normal(size=(3, 4, 3, 3)))]]"
 // RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nchw --input=%t/x4.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_batch_norm_dynamic_batch --input=%t/xd.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=torch_batch_norm_dynamic_batch --input=%t/xd.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -111,6 +113,9 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @xla_folded_batch_norm
 // CHECK:         norm.batch_norm eval
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @torch_batch_norm_dynamic_batch
+// CHECK:         norm.batch_norm train
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -920,4 +925,80 @@ func.func @xla_folded_batch_norm(%x: tensor<2x4x3x3xf32>, %rm: tensor<4xf32>, %r
     linalg.yield %out : f32
   } -> tensor<2x4x3x3xf32>
   return %y : tensor<2x4x3x3xf32>
+}
+
+// A training batch norm with a dynamic batch (counts known at run time).
+func.func @torch_batch_norm_dynamic_batch(%x: tensor<?x4x3x3xf32>) -> tensor<?x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %z64 = arith.constant 0.0 : f64
+  %c0 = arith.constant 0 : index
+  %c9 = arith.constant 9 : i64
+  %eps = arith.constant 1.0e-5 : f64
+  %d = tensor.dim %x, %c0 : tensor<?x4x3x3xf32>
+  %di = arith.index_cast %d : index to i64
+  %n = arith.muli %di, %c9 : i64
+  %ec = tensor.empty() : tensor<4xf32>
+  %fc = linalg.fill ins(%z : f32) outs(%ec : tensor<4xf32>) -> tensor<4xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<?x4x3x3xf32>) outs(%fc : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %mean = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s : tensor<4xf32>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.sitofp %n : i64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<4xf32>
+  %e64 = tensor.empty(%d) : tensor<?x4x3x3xf64>
+  %x64 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x3x3xf32>) outs(%e64 : tensor<?x4x3x3xf64>) {
+  ^bb0(%in: f32, %o: f64):
+    %w = arith.extf %in : f32 to f64
+    linalg.yield %w : f64
+  } -> tensor<?x4x3x3xf64>
+  %d64 = tensor.dim %x64, %c0 : tensor<?x4x3x3xf64>
+  %d64i = arith.index_cast %d64 : index to i64
+  %n64 = arith.muli %d64i, %c9 : i64
+  %e4 = tensor.empty() : tensor<4xf64>
+  %f4 = linalg.fill ins(%z64 : f64) outs(%e4 : tensor<4xf64>) -> tensor<4xf64>
+  %s64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x64 : tensor<?x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %m64 = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%s64 : tensor<4xf64>) outs(%e4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %o: f64):
+    %c = arith.sitofp %n64 : i64 to f64
+    %q = arith.divf %in, %c : f64
+    linalg.yield %q : f64
+  } -> tensor<4xf64>
+  %q64 = linalg.generic {indexing_maps = [#id4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x64, %m64 : tensor<?x4x3x3xf64>, tensor<4xf64>) outs(%e64 : tensor<?x4x3x3xf64>) {
+  ^bb0(%a: f64, %m: f64, %o: f64):
+    %df = arith.subf %a, %m : f64
+    %sq = arith.mulf %df, %df : f64
+    linalg.yield %sq : f64
+  } -> tensor<?x4x3x3xf64>
+  %v64 = linalg.generic {indexing_maps = [#id4, #c4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%q64 : tensor<?x4x3x3xf64>) outs(%f4 : tensor<4xf64>) {
+  ^bb0(%in: f64, %acc: f64):
+    %a = arith.addf %in, %acc : f64
+    linalg.yield %a : f64
+  } -> tensor<4xf64>
+  %rstd = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%v64 : tensor<4xf64>) outs(%ec : tensor<4xf32>) {
+  ^bb0(%in: f64, %o: f32):
+    %c = arith.sitofp %n64 : i64 to f64
+    %q = arith.divf %in, %c : f64
+    %t = arith.truncf %q : f64 to f32
+    %te = arith.truncf %eps : f64 to f32
+    %a = arith.addf %t, %te : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4xf32>
+  %e = tensor.empty(%d) : tensor<?x4x3x3xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mean, %rstd : tensor<?x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<?x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %r: f32, %o: f32):
+    %df = arith.subf %a, %m : f32
+    %nn = arith.mulf %df, %r : f32
+    linalg.yield %nn : f32
+  } -> tensor<?x4x3x3xf32>
+  return %y : tensor<?x4x3x3xf32>
 }
