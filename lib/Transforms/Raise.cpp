@@ -141,7 +141,8 @@ static bool isOpaque(linalg::LinalgOp op) {
 /// a tensor read at the same place twice is one node.
 class ExprBuilder {
 public:
-  ExprBuilder(unsigned rank, MLIRContext *ctx) : rank(rank), ctx(ctx) {}
+  ExprBuilder(unsigned rank, MLIRContext *ctx, DenseSet<Value> stops = {})
+      : rank(rank), ctx(ctx), stops(std::move(stops)) {}
 
   const Expr *build(Value tensor) {
     return read(tensor, AffineMap::getMultiDimIdentityMap(rank, ctx), 0);
@@ -196,6 +197,12 @@ private:
         args[1]->constant == 0.0 && !std::signbit(args[1]->constant) &&
         args[0]->type == type)
       return args[0];
+    // torch-mlir's add.Tensor multiplies by its alpha, 1.
+    if (name == "arith.mulf")
+      for (unsigned side : {0u, 1u})
+        if (args[side]->kind == Expr::Kind::Const &&
+            args[side]->constant == 1.0 && args[1 - side]->type == type)
+          return args[1 - side];
     Expr *e = make(Expr::Kind::Op, type);
     e->name = name;
     e->args.assign(args.begin(), args.end());
@@ -208,7 +215,8 @@ private:
     if (auto it = memo.find(key); it != memo.end())
       return it->second;
     const Expr *e = nullptr;
-    if (depth < kMaxDepth && nodes.size() < kMaxNodes)
+    if (depth < kMaxDepth && nodes.size() < kMaxNodes &&
+        !stops.contains(tensor))
       e = expand(tensor, access, depth);
     if (!e)
       e = make(Expr::Kind::Leaf, getElementTypeOrSelf(tensor.getType()));
@@ -477,6 +485,8 @@ private:
 
   unsigned rank;
   MLIRContext *ctx;
+  /// Tensors read as leaves, whatever computes them.
+  DenseSet<Value> stops;
   std::deque<Expr> nodes;
   DenseMap<std::pair<Value, AffineMap>, const Expr *> memo;
 };
@@ -611,7 +621,7 @@ struct Match {
   /// Where the producer's mean and 1/sigma are tensors of their own: the
   /// tensor and its access from the result's index space (users of these
   /// are wired to the op's mean and rstd results).
-  Value mean, rstd;
+  Value mean, rstd, variance;
   AffineMap meanAccess, rstdAccess;
   /// A group norm without affine (raised from a view) that the per-channel
   /// scale and bias after it are folded into.
@@ -1109,7 +1119,7 @@ private:
                            bound(sumOf(wideMean))))
         return reject("the f64 variance is not of the normalized value");
       m.wideVariance = true;
-      return centeredNormalizer(x, mean);
+      return centeredNormalizer(x, mean, variance);
     }
     // A mean of squares, or (no mean at all) E[x^2] - E[x]^2.
     if (sumOf(variance)) {
@@ -1121,7 +1131,7 @@ private:
         return reject("the variance does not average a square");
       if (!eq.underBinding(centered, base, summed, bound(sumOf(variance))))
         return reject("the variance is not of the centered value");
-      return centeredNormalizer(x, mean);
+      return centeredNormalizer(x, mean, variance);
     }
     const Expr *v = variance;
     for (StringRef clamp : {"arith.maximumf", "arith.maxnumf"})
@@ -1143,15 +1153,17 @@ private:
       return reject("the variance is not E[x^2] - E[x]^2 of the centered "
                     "value");
     m.expandedVariance = true;
-    return centeredNormalizer(x, mean);
+    return centeredNormalizer(x, mean, variance);
   }
 
   /// A centered normalizer of `x` over the summed dims: a layer or
   /// instance norm, or (all dims but a channel) a training batch norm.
-  bool centeredNormalizer(const Expr *x, const Expr *mean) {
+  bool centeredNormalizer(const Expr *x, const Expr *mean,
+                          const Expr *variance) {
     m.rms = false;
     m.mean = mean->value;
     m.meanAccess = mean->access;
+    m.variance = variance->value;
     if (std::optional<unsigned> c = allButChannel()) {
       m.batchNorm = true;
       m.train = true;
@@ -1444,12 +1456,10 @@ static bool isShareable(Operation *op) {
 
 /// The ops that compute `root` from the match's operands: every op on a
 /// def-use path from them (or from constants) to the root.
-static llvm::SetVector<Operation *> computingOps(Operation *root,
-                                                 const Match &m) {
+static llvm::SetVector<Operation *>
+computingOps(Operation *root, const DenseSet<Value> &operands) {
   llvm::SetVector<Operation *> ops;
   SmallVector<Operation *> stack{root};
-  DenseSet<Value> operands{m.input, m.scale, m.bias, m.runningMean,
-                           m.runningVar};
   while (!stack.empty()) {
     Operation *op = stack.pop_back_val();
     if (!ops.insert(op))
@@ -1473,6 +1483,90 @@ static llvm::SetVector<Operation *> computingOps(Operation *root,
   return ops;
 }
 
+static llvm::SetVector<Operation *> computingOps(Operation *root,
+                                                 const Match &m) {
+  return computingOps(root, DenseSet<Value>{m.input, m.scale, m.bias,
+                                            m.runningMean, m.runningVar});
+}
+
+/// A running-statistics update of a training batch norm, as PyTorch's
+/// decomposition writes it over [C]: `momentum * s + (1 - momentum) *
+/// running`, s the batch mean, or the batch variance times n / (n - 1).
+struct Update {
+  Operation *root = nullptr;
+  Value running;
+  double momentum = 0;
+};
+
+/// The update of `stat` (the batch mean or, with `unbiasedBy`, the
+/// variance) that `root` computes, if it is one.
+static std::optional<Update> matchUpdate(Operation *root, Value stat,
+                                         std::optional<double> unbiasedBy,
+                                         unsigned channel,
+                                         RankedTensorType type) {
+  if (root->getNumResults() != 1)
+    return std::nullopt;
+  auto resultType = dyn_cast<RankedTensorType>(root->getResult(0).getType());
+  if (!resultType ||
+      resultType.getRank() != 1 ||
+      resultType.getElementType() != type.getElementType() ||
+      resultType.getDimSize(0) != type.getDimSize(channel))
+    return std::nullopt;
+  MLIRContext *ctx = root->getContext();
+  ExprBuilder builder(1, ctx, DenseSet<Value>{stat});
+  const Expr *e = builder.build(root->getResult(0));
+  Type elementType = type.getElementType();
+  auto d0 = AffineMap::getMultiDimIdentityMap(1, ctx);
+  // `c * e` either way round: returns e and sets c.
+  auto scaled = [](const Expr *e, double &c) -> const Expr * {
+    if (isOp(e, "arith.mulf"))
+      for (unsigned side : {0u, 1u})
+        if (isConst(e->args[side])) {
+          c = e->args[side]->constant;
+          return e->args[1 - side];
+        }
+    return nullptr;
+  };
+  // The statistic read at the channel: [C] at d0, or keepdim with unit
+  // dims read at 0 around it.
+  auto isStat = [&](const Expr *s) {
+    if (!s || s->kind != Expr::Kind::Leaf || s->value != stat)
+      return false;
+    auto statType = cast<RankedTensorType>(stat.getType());
+    unsigned at = statType.getRank() == 1 ? 0 : channel;
+    if (s->access.getNumResults() != statType.getRank() ||
+        statType.getRank() != (statType.getRank() == 1 ? 1 : type.getRank()))
+      return false;
+    for (auto [i, r] : llvm::enumerate(s->access.getResults()))
+      if (i == at ? r != getAffineDimExpr(0, ctx)
+                  : r != getAffineConstantExpr(0, ctx) ||
+                        statType.getDimSize(i) != 1)
+        return false;
+    return true;
+  };
+  if (!isOp(e, "arith.addf"))
+    return std::nullopt;
+  for (unsigned side : {0u, 1u}) {
+    double a = 0, b = 0, f = 0;
+    const Expr *batch = scaled(e->args[side], a);
+    const Expr *running = scaled(e->args[1 - side], b);
+    if (!batch || !running || running->kind != Expr::Kind::Leaf ||
+        running->value == stat || running->access != d0 ||
+        running->value.getType() != resultType ||
+        roundTo(1.0 - a, elementType) != b)
+      continue;
+    if (unbiasedBy) {
+      batch = scaled(batch, f);
+      if (f != roundTo(*unbiasedBy, elementType))
+        continue;
+    }
+    if (!isStat(batch))
+      continue;
+    return Update{root, running->value, a};
+  }
+  return std::nullopt;
+}
+
 /// One accepted match: its root, what it found, the ops it replaces.
 struct Candidate {
   Operation *root;
@@ -1484,7 +1578,61 @@ struct Candidate {
   /// Where the raised op goes: the root, or before the first of those
   /// users.
   Operation *insertAt = nullptr;
+  /// A training batch norm's running-statistics updates.
+  std::optional<Update> meanUpdate, varUpdate;
 };
+
+/// The updates of `c`'s running statistics among the users of its batch
+/// mean and variance: their ops join the candidate's.
+static void attachUpdates(Candidate &c) {
+  const Match &m = c.match;
+  auto type = cast<RankedTensorType>(c.root->getResult(0).getType());
+  // n / (n - 1) for the unbiased variance, with n static.
+  std::optional<double> unbiasedBy;
+  int64_t n = 1;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != m.channel)
+      n = type.isDynamicDim(d) || n < 0 ? -1 : n * type.getDimSize(d);
+  if (n > 1)
+    unbiasedBy = double(n) / double(n - 1);
+  for (bool variance : {false, true}) {
+    Value stat = variance ? m.variance : m.mean;
+    if (!stat || (variance && !unbiasedBy))
+      continue;
+    // Ops downstream of the statistic, outside the normalizer, the last
+    // first.
+    llvm::SetVector<Operation *> downstream;
+    SmallVector<Value> work{stat};
+    while (!work.empty() && downstream.size() < 64) {
+      Value v = work.pop_back_val();
+      for (Operation *user : v.getUsers())
+        if (!c.ops.contains(user) && user->getBlock() == c.root->getBlock() &&
+            downstream.insert(user))
+          llvm::append_range(work, user->getResults());
+    }
+    SmallVector<Operation *> order(downstream.begin(), downstream.end());
+    llvm::sort(order, [](Operation *a, Operation *b) {
+      return b->isBeforeInBlock(a);
+    });
+    for (Operation *op : order)
+      if (std::optional<Update> update = matchUpdate(
+              op, stat, variance ? unbiasedBy : std::nullopt, m.channel,
+              type)) {
+        (variance ? c.varUpdate : c.meanUpdate) = update;
+        break;
+      }
+  }
+  // One momentum for both.
+  if (c.meanUpdate && c.varUpdate &&
+      c.meanUpdate->momentum != c.varUpdate->momentum)
+    c.meanUpdate = c.varUpdate = std::nullopt;
+  for (std::optional<Update> *update : {&c.meanUpdate, &c.varUpdate})
+    if (*update)
+      for (Operation *op :
+           computingOps((*update)->root,
+                        DenseSet<Value>{m.mean, m.variance, (*update)->running}))
+        c.ops.insert(op);
+}
 
 /// The dims of the result that a statistic of `m` keeps: the outer dims
 /// of a layer or RMS norm, the channel of a training batch norm.
@@ -1605,16 +1753,31 @@ static Operation *raise(Candidate &c) {
     };
     // A training batch norm that updates no running statistics (as
     // torch-mlir writes it) updates zeros and ones that nothing reads.
-    Value runningMean = splat(asNormalizedShape(m.runningMean), 0.0),
-          runningVar = splat(asNormalizedShape(m.runningVar), 1.0);
+    Value runningMean =
+        splat(c.meanUpdate ? c.meanUpdate->running
+                           : asNormalizedShape(m.runningMean),
+              0.0);
+    Value runningVar = splat(c.varUpdate ? c.varUpdate->running
+                                         : asNormalizedShape(m.runningVar),
+                             1.0);
+    double momentum = c.meanUpdate  ? c.meanUpdate->momentum
+                      : c.varUpdate ? c.varUpdate->momentum
+                                    : 0.1;
     raised = BatchNormOp::create(
         b, loc, type, vectorType, vectorType, meanType, rstdType, m.input,
         splat(scale, 1.0), splat(bias, 0.0), runningMean, runningVar, Value(),
         BatchNormModeAttr::get(b.getContext(), m.train ? BatchNormMode::train
                                                        : BatchNormMode::eval),
         epsilon,
-        b.getF64FloatAttr(0.1), b.getI64IntegerAttr(m.channel), StringAttr(),
-        computeType);
+        b.getF64FloatAttr(momentum), b.getI64IntegerAttr(m.channel),
+        StringAttr(), computeType);
+    auto bn = cast<BatchNormOp>(raised);
+    if (c.meanUpdate)
+      c.meanUpdate->root->getResult(0).replaceAllUsesWith(
+          bn.getNewRunningMean());
+    if (c.varUpdate)
+      c.varUpdate->root->getResult(0).replaceAllUsesWith(
+          bn.getNewRunningVar());
   } else if (GroupNormOp gn = m.groupNorm)
     raised = GroupNormOp::create(b, loc, type, m.input, scale, bias,
                                  gn.getNumGroupsAttr(), gn.getEpsilonAttr(),
@@ -1752,6 +1915,9 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
     for (Operation *op : accepted.back().ops)
       owner.try_emplace(op, &accepted.back());
   }
+  for (Candidate &c : accepted)
+    if (c.match.train)
+      attachUpdates(c);
   // An intermediate with a user outside every accepted normalizer would
   // stay computed next to the raised op: leave that normalizer alone
   // (until no more are rejected, as one rejection keeps its ops), unless
@@ -1770,45 +1936,56 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
       c.wired.clear();
       c.insertAt = c.root;
       auto type = cast<RankedTensorType>(c.root->getResult(0).getType());
+      auto reject = [&](const std::string &why) {
+        c.rejected = true;
+        std::string line = llvm::formatv("{0}: not raised: {1}",
+                                         c.root->getName(), why);
+        if (remarks)
+          c.root->emitRemark() << "norm-raise: " << line;
+        report.rejected.push_back(where(c.root) + ": " + line);
+      };
       for (Operation *op : c.ops) {
         if (op == c.root || isShareable(op))
           continue;
+        bool isUpdate = (c.meanUpdate && op == c.meanUpdate->root) ||
+                        (c.varUpdate && op == c.varUpdate->root);
         for (OpOperand &use : op->getUses()) {
           Operation *user = use.getOwner();
           if (kept.contains(user) && user->getParentRegion() ==
                                          c.root->getParentRegion())
             continue;
-          // The producer's mean or rstd: its users read the op's result
-          // instead, the op placed before the first of them (where its
-          // operands are available).
+          // The updated running statistics and the producer's mean or
+          // rstd: their users read the op's results instead, the op placed
+          // before the first of them.
           Operation *at = c.root->getBlock()->findAncestorOpInBlock(*user);
-          if (at && isWirable(use.get(), c.match, type)) {
+          if (at && (isUpdate || isWirable(use.get(), c.match, type))) {
             if (at->isBeforeInBlock(c.insertAt))
               c.insertAt = at;
-            const Match &m = c.match;
-            if (llvm::all_of(ValueRange{m.input, m.scale, m.bias},
-                             [&](Value v) {
-                               return !v ||
-                                      dominance.properlyDominates(
-                                          v, c.insertAt);
-                             })) {
-              if (!llvm::is_contained(c.wired, use.get()))
-                c.wired.push_back(use.get());
-              continue;
-            }
+            if (!isUpdate && !llvm::is_contained(c.wired, use.get()))
+              c.wired.push_back(use.get());
+            continue;
           }
-          c.rejected = true;
-          std::string line = llvm::formatv(
-              "{0}: not raised: an intermediate ('{1}') has other users",
-              c.root->getName(), op->getName());
-          if (remarks)
-            c.root->emitRemark() << "norm-raise: " << line;
-          report.rejected.push_back(where(c.root) + ": " + line);
+          reject(llvm::formatv("an intermediate ('{0}') has other users",
+                               op->getName()));
           break;
         }
         if (c.rejected)
           break;
       }
+      // The op's operands must be available where it goes.
+      const Match &m = c.match;
+      SmallVector<Value> operands{m.input, m.scale, m.bias, m.runningMean,
+                                  m.runningVar};
+      for (const std::optional<Update> *update :
+           {&c.meanUpdate, &c.varUpdate})
+        if (*update)
+          operands.push_back((*update)->running);
+      if (!c.rejected && c.insertAt != c.root &&
+          !llvm::all_of(operands, [&](Value v) {
+            return !v || dominance.properlyDominates(v, c.insertAt);
+          }))
+        reject("its operands are not available before the first user of "
+               "its statistics");
       changed |= c.rejected;
     }
   }
@@ -1836,6 +2013,12 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
         remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
         remark << "; the variance E[x^2] - E[x]^2 is computed centered";
+      if (c.meanUpdate || c.varUpdate)
+        remark << "; the running "
+               << (c.meanUpdate && c.varUpdate ? "mean and variance"
+                   : c.meanUpdate              ? "mean"
+                                               : "variance")
+               << " updated by it";
       if (!c.wired.empty())
         remark << "; the producer's "
                << (c.wired.size() == 2 ? "mean and rstd"

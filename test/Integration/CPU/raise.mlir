@@ -34,6 +34,9 @@
 // RUN: norm-run %s --entry=batch_norm_eval_nhwc --input=%t/xl.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=torch_batch_norm_dynamic_batch --input=%t/xd.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=torch_batch_norm_dynamic_batch --input=%t/xd.npy --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=decomp_batch_norm_train_update --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=decomp_batch_norm_train_update --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=update_momenta_not_complementary --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -116,6 +119,9 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @torch_batch_norm_dynamic_batch
 // CHECK:         norm.batch_norm train
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @decomp_batch_norm_train_update
+// CHECK-NEXT:    norm.batch_norm train
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -1001,4 +1007,168 @@ func.func @torch_batch_norm_dynamic_batch(%x: tensor<?x4x3x3xf32>) -> tensor<?x4
     linalg.yield %nn : f32
   } -> tensor<?x4x3x3xf32>
   return %y : tensor<?x4x3x3xf32>
+}
+
+// PyTorch's decomposition with the running statistics updated.
+func.func @decomp_batch_norm_train_update(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 18.0 : f64
+  %eps = arith.constant 1.0e-5 : f64
+  %mom = arith.constant 0.1 : f64
+  %keep = arith.constant 0.9 : f64
+  %corr = arith.constant 1.0588235294117647 : f64
+  %one = arith.constant 1.0 : f64
+  %ek = tensor.empty() : tensor<1x4x1x1xf32>
+  %fk = linalg.fill ins(%z : f32) outs(%ek : tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x3xf32>) outs(%fk : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1x4x1x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x4x1x1xf32>) outs(%ek : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.truncf %n : f64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<1x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mean : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x3xf32>
+  %vs = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x3x3xf32>) outs(%fk : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1x4x1x1xf32>
+  %var = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%vs : tensor<1x4x1x1xf32>) outs(%ek : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.truncf %n : f64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<1x4x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #u4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %var, %w, %b : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %v: f32, %g: f32, %bb: f32, %o: f32):
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %sc = arith.mulf %nn, %g : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %sm = tensor.collapse_shape %mean [[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
+  %nrm = linalg.generic {indexing_maps = [#i1, #i1, #i1], iterator_types = ["parallel"]} ins(%sm, %rm : tensor<4xf32>, tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%m: f32, %r: f32, %o: f32):
+    %tm = arith.truncf %mom : f64 to f32
+    %tk = arith.truncf %keep : f64 to f32
+    %t1 = arith.truncf %one : f64 to f32
+    %a = arith.mulf %m, %tm : f32
+    %k = arith.mulf %r, %tk : f32
+    %k1 = arith.mulf %k, %t1 : f32
+    %sum = arith.addf %a, %k1 : f32
+    linalg.yield %sum : f32
+  } -> tensor<4xf32>
+  %sv = tensor.collapse_shape %var [[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
+  %uv = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%sv : tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %tc = arith.truncf %corr : f64 to f32
+    %u = arith.mulf %v, %tc : f32
+    linalg.yield %u : f32
+  } -> tensor<4xf32>
+  %nrv = linalg.generic {indexing_maps = [#i1, #i1, #i1], iterator_types = ["parallel"]} ins(%uv, %rv : tensor<4xf32>, tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%u: f32, %r: f32, %o: f32):
+    %tm = arith.truncf %mom : f64 to f32
+    %tk = arith.truncf %keep : f64 to f32
+    %a = arith.mulf %u, %tm : f32
+    %k = arith.mulf %r, %tk : f32
+    %sum = arith.addf %a, %k : f32
+    linalg.yield %sum : f32
+  } -> tensor<4xf32>
+  return %y, %nrm, %nrv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+func.func @update_momenta_not_complementary(%x: tensor<2x4x3x3xf32>, %w: tensor<4xf32>, %b: tensor<4xf32>, %rm: tensor<4xf32>, %rv: tensor<4xf32>) -> (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 18.0 : f64
+  %eps = arith.constant 1.0e-5 : f64
+  %mom = arith.constant 0.1 : f64
+  %keep = arith.constant 0.9 : f64
+  %keep8 = arith.constant 0.8 : f64
+  %corr = arith.constant 1.0588235294117647 : f64
+  %one = arith.constant 1.0 : f64
+  %ek = tensor.empty() : tensor<1x4x1x1xf32>
+  %fk = linalg.fill ins(%z : f32) outs(%ek : tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
+  %s = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%x : tensor<2x4x3x3xf32>) outs(%fk : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1x4x1x1xf32>
+  %mean = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<1x4x1x1xf32>) outs(%ek : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.truncf %n : f64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<1x4x1x1xf32>
+  %e = tensor.empty() : tensor<2x4x3x3xf32>
+  %xm = linalg.generic {indexing_maps = [#id4, #u4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %mean : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %d = arith.subf %a, %m : f32
+    linalg.yield %d : f32
+  } -> tensor<2x4x3x3xf32>
+  %vs = linalg.generic {indexing_maps = [#id4, #u4], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins(%xm : tensor<2x4x3x3xf32>) outs(%fk : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<1x4x1x1xf32>
+  %var = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%vs : tensor<1x4x1x1xf32>) outs(%ek : tensor<1x4x1x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c = arith.truncf %n : f64 to f32
+    %q = arith.divf %in, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<1x4x1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #u4, #c4, #c4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%xm, %var, %w, %b : tensor<2x4x3x3xf32>, tensor<1x4x1x1xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<2x4x3x3xf32>) {
+  ^bb0(%a: f32, %v: f32, %g: f32, %bb: f32, %o: f32):
+    %te = arith.truncf %eps : f64 to f32
+    %ve = arith.addf %v, %te : f32
+    %r = math.rsqrt %ve : f32
+    %nn = arith.mulf %a, %r : f32
+    %sc = arith.mulf %nn, %g : f32
+    %out = arith.addf %sc, %bb : f32
+    linalg.yield %out : f32
+  } -> tensor<2x4x3x3xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %sm = tensor.collapse_shape %mean [[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
+  %nrm = linalg.generic {indexing_maps = [#i1, #i1, #i1], iterator_types = ["parallel"]} ins(%sm, %rm : tensor<4xf32>, tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%m: f32, %r: f32, %o: f32):
+    %tm = arith.truncf %mom : f64 to f32
+    %tk = arith.truncf %keep8 : f64 to f32
+    %t1 = arith.truncf %one : f64 to f32
+    %a = arith.mulf %m, %tm : f32
+    %k = arith.mulf %r, %tk : f32
+    %k1 = arith.mulf %k, %t1 : f32
+    %sum = arith.addf %a, %k1 : f32
+    linalg.yield %sum : f32
+  } -> tensor<4xf32>
+  %sv = tensor.collapse_shape %var [[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
+  %uv = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%sv : tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %tc = arith.truncf %corr : f64 to f32
+    %u = arith.mulf %v, %tc : f32
+    linalg.yield %u : f32
+  } -> tensor<4xf32>
+  %nrv = linalg.generic {indexing_maps = [#i1, #i1, #i1], iterator_types = ["parallel"]} ins(%uv, %rv : tensor<4xf32>, tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%u: f32, %r: f32, %o: f32):
+    %tm = arith.truncf %mom : f64 to f32
+    %tk = arith.truncf %keep : f64 to f32
+    %a = arith.mulf %u, %tm : f32
+    %k = arith.mulf %r, %tk : f32
+    %sum = arith.addf %a, %k : f32
+    linalg.yield %sum : f32
+  } -> tensor<4xf32>
+  return %y, %nrm, %nrv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>
 }
