@@ -2011,8 +2011,9 @@ func.func @decomp_batch_norm_train_update(%x: tensor<2x4x3x3xf32>, %w: tensor<4x
 
 // -----
 
-// The running variance updated with the biased variance (negated here, as
-// no update): the variance has another user, the normalizer stays.
+// The running variance updated with a variance corrected by n / (n - 2)
+// (correction = 2), not the op's n / (n - 1): the variance has another
+// user, the normalizer stays.
 // CHECK-LABEL: func.func @negative_update_of_the_biased_variance
 // CHECK-NOT:     norm.
 // WHY: remark: norm-raise: linalg.generic: not raised: an intermediate ('linalg.generic') has other users
@@ -2027,6 +2028,7 @@ func.func @negative_update_of_the_biased_variance(%x: tensor<2x4x3x3xf32>, %w: t
   %mom = arith.constant 0.1 : f64
   %keep = arith.constant 0.9 : f64
   %corr = arith.constant 1.0588235294117647 : f64
+  %corr2 = arith.constant 1.125 : f64
   %one = arith.constant 1.0 : f64
   %ek = tensor.empty() : tensor<1x4x1x1xf32>
   %fk = linalg.fill ins(%z : f32) outs(%ek : tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
@@ -2085,7 +2087,8 @@ func.func @negative_update_of_the_biased_variance(%x: tensor<2x4x3x3xf32>, %w: t
   %sv = tensor.collapse_shape %var [[0, 1, 2, 3]] : tensor<1x4x1x1xf32> into tensor<4xf32>
   %uv = linalg.generic {indexing_maps = [#i1, #i1], iterator_types = ["parallel"]} ins(%sv : tensor<4xf32>) outs(%e4 : tensor<4xf32>) {
   ^bb0(%v: f32, %o: f32):
-    %u = arith.negf %v : f32
+    %tc = arith.truncf %corr2 : f64 to f32
+    %u = arith.mulf %v, %tc : f32
     linalg.yield %u : f32
   } -> tensor<4xf32>
   %nrv = linalg.generic {indexing_maps = [#i1, #i1, #i1], iterator_types = ["parallel"]} ins(%uv, %rv : tensor<4xf32>, tensor<4xf32>) outs(%e4 : tensor<4xf32>) {

@@ -218,26 +218,47 @@ def NormRaise : Pass<"norm-raise"> {
 
     with `rstd` spelled `rsqrt(v + eps)`, `1 / sqrt(v + eps)` or a division
     by `sqrt(v + eps)`, the variance `mean((x - mean)^2)`,
-    `mean(x^2) - mean(x)^2` or its `max(0, .)`, and every mean a sum over
-    the trailing dims divided by their exact count (or multiplied by its
-    reciprocal as the producer's type rounds it), the root becomes
-    `norm.layer_norm` or `norm.rms_norm` (`scale_offset = 1` for `1 + w`)
-    with the axis, epsilon and parameters read from the IR. A layer norm
-    over the dims after dim 1 with a per-channel scale and bias (read at
-    d1 alone) is an NCHW instance norm: `norm.group_norm` with
-    `num_groups = C`. `(x - m[c]) * rstd(v[c] + eps)` with `m` and `v`
-    running statistics from outside (arguments, loads, constants) read per
-    channel (dim 1, or the last) is `norm.batch_norm eval`.
+    `mean(x^2) - mean(x)^2`, its `max(0, .)`, or torch-mlir's f64 var of
+    the extended value by its own f64 mean, rounded back, and every mean a
+    sum divided by its exact count (a constant, the reciprocal as the
+    producer's type rounds it, or a product of `tensor.dim`s of the input
+    for dynamic dims), the root becomes a normalizer whose kind the summed
+    dims decide (sums of sums, as TOSA writes one axis per reduction, are
+    one sum):
+    - the trailing dims: `norm.layer_norm` or `norm.rms_norm`
+      (`scale_offset = 1` for `1 + w`), or with a per-channel scale and
+      bias read at d1 an NCHW instance norm, `norm.group_norm` with
+      `num_groups = C`;
+    - the spatial dims of NHWC, [1, rank - 1): `norm.group_norm` with
+      `num_groups = C`, `channel_axis = rank - 1`;
+    - all dims but a channel (dim 1 or the last): `norm.batch_norm train`;
+      its running-statistics update, where the producer writes it
+      (`momentum * mean + (1 - momentum) * running_mean`, the variance
+      made unbiased by `n / (n - 1)`), becomes the op's new running
+      statistics.
+    `(x - m[c]) * rstd(v[c] + eps)` with `m` and `v` running statistics
+    from outside (arguments, loads, constants) read per channel, and the
+    folded form of Keras and XLA `x * inv + (beta - m * inv)` with
+    `inv = rsqrt(v + eps) * gamma`, are `norm.batch_norm eval`. A layer
+    norm over the dims [2, rank) of a view [N, G, ...] of x [N, C, ...]
+    whose result is viewed back (torch-mlir's group norm) is
+    `norm.group_norm` of x with G groups when G divides C, with the
+    per-channel affine after it folded in. Epsilon, axes, groups, momentum
+    and parameters are read from the IR. The producer's mean and rstd
+    tensors, where other ops read them, are read from the op's
+    mean/rstd (saved_mean/saved_rstd) results.
 
-    Near-misses stay as they are: statistics over other dims than the
-    normalized ones or over different dims, epsilon outside the square
-    root, an unbiased variance, centering by another tensor's mean, a
-    scale or bias that is not read exactly along the normalized dims, a
-    parameter of another element type than the result, intermediates
-    (the centered value, the statistics) used outside the normalizer.
-    Statistics computed in bf16/f16 are raised with `compute_type = f32`
-    and a remark. With `report`, every raise and every candidate that looks
-    like a normalizer but is not one gets a remark saying why.
+    Near-misses stay as they are: statistics over other dims than these
+    or over different dims, epsilon outside the square root, an unbiased
+    variance, centering by another tensor's mean, a count of another
+    tensor's dims, a scale or bias that is not read exactly along the
+    normalized dims (or per channel), a parameter of another element type
+    than the result, intermediates (the centered value, the variance, a
+    statistic read otherwise) used outside the normalizer, a group view
+    whose groups split channels. Statistics computed in bf16/f16 are
+    raised with `compute_type = f32`, f64 data with `compute_type = f64`,
+    and a remark. With `report`, every raise and every candidate that
+    looks like a normalizer but is not one gets a remark saying why.
   }];
   let options = [
     Option<"enable", "enable", "bool", "true",
