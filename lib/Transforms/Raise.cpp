@@ -240,14 +240,24 @@ private:
                       dense.getElementType());
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(def))
       return expandLinalg(linalgOp, cast<OpResult>(tensor), access, depth);
-    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def))
-      return throughUnitReshape(expand.getSrc(), expand.getResultType(),
-                                expand.getReassociationIndices(), access,
-                                /*expanding=*/true, depth);
-    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def))
-      return throughUnitReshape(collapse.getSrc(), collapse.getSrcType(),
-                                collapse.getReassociationIndices(), access,
-                                /*expanding=*/false, depth);
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def)) {
+      auto expand = dyn_cast<tensor::ExpandShapeOp>(def);
+      auto collapse = dyn_cast<tensor::CollapseShapeOp>(def);
+      const Expr *e =
+          expand ? throughUnitReshape(expand.getSrc(), expand.getResultType(),
+                                      expand.getReassociationIndices(), access,
+                                      /*expanding=*/true, depth)
+                 : throughUnitReshape(collapse.getSrc(),
+                                      collapse.getSrcType(),
+                                      collapse.getReassociationIndices(),
+                                      access, /*expanding=*/false, depth);
+      // A reshape of an opaque tensor is the leaf: every read of it names
+      // it with its own dims (a [1, N C, H, W] view of a collapse, read
+      // whole and in sums over its unit dim).
+      if (e && e->kind == Expr::Kind::Leaf && !stops.contains(e->value))
+        return nullptr;
+      return e;
+    }
     if (isElementwiseTensorOp(def)) {
       SmallVector<const Expr *> args;
       for (Value operand : def->getOperands())
@@ -1702,6 +1712,15 @@ static Operation *raise(Candidate &c) {
     auto paramType = cast<RankedTensorType>(param.getType());
     bool perChannel = m.perChannel || m.batchNorm;
     int64_t normRank = perChannel ? 1 : type.getRank() - m.axis;
+    // A view of a parameter of the op's shape (torch's unsqueeze): that.
+    for (Value v = param; v.getDefiningOp<tensor::ExpandShapeOp>() ||
+                          v.getDefiningOp<tensor::CollapseShapeOp>();) {
+      v = v.getDefiningOp()->getOperand(0);
+      auto vType = cast<RankedTensorType>(v.getType());
+      if (vType.getRank() == normRank &&
+          vType.getNumElements() == paramType.getNumElements())
+        return v;
+    }
     if (perChannel && paramType.getRank() > 1) {
       ReassociationIndices all;
       for (int64_t i = 0; i < paramType.getRank(); ++i)
@@ -2029,6 +2048,17 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
                   "compute type";
     }
   }
+  // Views of the parameters and running statistics, for after: each value
+  // once (candidates may share them), none computed by a replaced op.
+  llvm::SetVector<Value> views;
+  for (Candidate &c : accepted)
+    if (!c.rejected)
+      for (Value v : {c.match.scale, c.match.bias, c.match.runningMean,
+                      c.match.runningVar})
+        if (v && !llvm::any_of(accepted, [&](Candidate &other) {
+              return !other.rejected && other.ops.contains(v.getDefiningOp());
+            }))
+          views.insert(v);
   // The replaced ops are dead now: users before producers.
   DenseSet<Operation *> erased;
   bool progress = true;
@@ -2046,6 +2076,18 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
       }
     }
   }
+  // Views of the parameters and running statistics that only the
+  // replaced ops read (the op takes what they view).
+  DenseSet<Value> gone;
+  for (Value v : views)
+    while (!gone.contains(v) && v.use_empty() &&
+           (v.getDefiningOp<tensor::ExpandShapeOp>() ||
+            v.getDefiningOp<tensor::CollapseShapeOp>())) {
+      Operation *view = v.getDefiningOp();
+      gone.insert(v);
+      v = view->getOperand(0);
+      view->erase();
+    }
   // (A match's input may be the root of another one, erased by now: the
   // raised ops hold the inputs.)
   llvm::SetVector<Value> inputs;
@@ -2068,39 +2110,83 @@ static Value viewedValue(Value v) {
   }
 }
 
-/// torch-mlir's native_group_norm: a layer norm without affine over the
-/// dims [2, rank) of a view [N, G, ...] of x [N, C, ...], its result viewed
-/// back as x. Reshapes keep the row-major order of the elements, so group
-/// g of sample n holds exactly the channels [g C/G, (g + 1) C/G) of x when
-/// G divides C: a group norm of x. Returns it in place of the view back, or
-/// null.
-static GroupNormOp raiseGroupView(LayerNormOp ln) {
-  if (ln.getScale() || ln.getBias() || ln.getMean() || ln.getRstd() ||
-      ln.getAxis() != 2)
-    return {};
-  Value x = viewedValue(ln.getInput());
-  auto view = cast<RankedTensorType>(ln.getInput().getType());
-  auto xType = dyn_cast<RankedTensorType>(x.getType());
-  if (x == ln.getInput() || !xType || xType.getRank() < 2)
-    return {};
-  // The same sample size (static), so the same batch dim.
-  auto sampleSize = [](RankedTensorType t) -> std::optional<int64_t> {
+/// A normalizer of a view of x [N, C, ...] whose result is viewed back as
+/// x, where the view's groups are groups of x's channels: a group norm of
+/// x. Reshapes keep the row-major order of the elements, so
+/// - torch-mlir's native_group_norm, a layer norm without affine over the
+///   dims [2, rank) of a view [N, G, ...], holds in group g of sample n
+///   exactly the channels [g C/G, (g + 1) C/G) when G divides C;
+/// - ATen's instance_norm, a training batch norm without affine or
+///   running statistics of the view [1, M, ...], holds in view channel m
+///   the group m mod G of sample m / G, G = M / N, when G divides C.
+/// Returns the group norm in place of the view back, or null.
+static GroupNormOp raiseGroupView(Operation *norm) {
+  Value input, x;
+  int64_t groups = 0;
+  FloatAttr epsilon;
+  TypeAttr computeType;
+  // The number of elements of `t` from dim `from` on, when static.
+  auto elements = [](RankedTensorType t,
+                     int64_t from) -> std::optional<int64_t> {
     int64_t n = 1;
-    for (int64_t d = 1; d < t.getRank(); ++d) {
+    for (int64_t d = from; d < t.getRank(); ++d) {
       if (t.isDynamicDim(d))
         return std::nullopt;
       n *= t.getDimSize(d);
     }
     return n;
   };
-  std::optional<int64_t> size = sampleSize(xType);
-  int64_t groups = view.getDimSize(1), channels = xType.getDimSize(1);
-  if (!size || size != sampleSize(view) || groups < 1 ||
+  auto isSplat = [](Value v, double value) {
+    DenseElementsAttr dense;
+    return matchPattern(v, m_Constant(&dense)) && dense.isSplat() &&
+           isa<FloatType>(dense.getElementType()) &&
+           dense.getSplatValue<APFloat>().convertToDouble() == value;
+  };
+  if (auto ln = dyn_cast<LayerNormOp>(norm)) {
+    if (ln.getScale() || ln.getBias() || ln.getMean() || ln.getRstd() ||
+        ln.getAxis() != 2)
+      return {};
+    input = ln.getInput();
+    x = viewedValue(input);
+    auto view = cast<RankedTensorType>(input.getType());
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    // The same sample size (static), so the same batch dim.
+    if (!xType || xType.getRank() < 2 || !elements(xType, 1) ||
+        elements(xType, 1) != elements(view, 1))
+      return {};
+    groups = view.getDimSize(1);
+    epsilon = ln.getEpsilonAttr();
+    computeType = ln.getComputeTypeAttr();
+  } else if (auto bn = dyn_cast<BatchNormOp>(norm)) {
+    if (bn.getMode() != BatchNormMode::train || bn.getChannelAxis() != 1 ||
+        bn.getMask() || bn.getSyncGroup() || bn.getSavedMean() ||
+        bn.getSavedRstd() || !bn.getNewRunningMean().use_empty() ||
+        !bn.getNewRunningVar().use_empty() || !isSplat(bn.getScale(), 1.0) ||
+        !isSplat(bn.getBias(), 0.0))
+      return {};
+    input = bn.getInput();
+    x = viewedValue(input);
+    auto view = cast<RankedTensorType>(input.getType());
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!xType || xType.getRank() < 2 || view.getRank() < 2 ||
+        view.getDimSize(0) != 1 || !elements(xType, 0) ||
+        elements(xType, 0) != elements(view, 0) ||
+        view.getDimSize(1) % xType.getDimSize(0) != 0)
+      return {};
+    groups = view.getDimSize(1) / xType.getDimSize(0);
+    epsilon = bn.getEpsilonAttr();
+    computeType = bn.getComputeTypeAttr();
+  } else {
+    return {};
+  }
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t channels = xType.getDimSize(1);
+  if (x == input || groups < 1 || ShapedType::isDynamic(channels) ||
       channels % groups != 0)
     return {};
   // The result viewed back, each step the only user of the one before.
   SmallVector<Operation *> back;
-  Value y = ln.getResult();
+  Value y = norm->getResult(0);
   while (y.getType() != xType) {
     if (!y.hasOneUse() ||
         !isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(*y.user_begin()))
@@ -2111,15 +2197,19 @@ static GroupNormOp raiseGroupView(LayerNormOp ln) {
   if (back.empty())
     return {};
   OpBuilder b(back.back());
-  auto gn = GroupNormOp::create(b, ln.getLoc(), xType, x, Value(), Value(),
-                                b.getI64IntegerAttr(groups),
-                                ln.getEpsilonAttr(), b.getI64IntegerAttr(1),
-                                ln.getComputeTypeAttr());
+  auto gn = GroupNormOp::create(b, norm->getLoc(), xType, x, Value(), Value(),
+                                b.getI64IntegerAttr(groups), epsilon,
+                                b.getI64IntegerAttr(1), computeType);
   y.replaceAllUsesWith(gn.getResult());
   for (Operation *op : llvm::reverse(back))
     op->erase();
-  Value input = ln.getInput();
-  ln->erase();
+  SmallVector<Value> operands(norm->getOperands());
+  norm->erase();
+  for (Value operand : operands)
+    if (Operation *def = operand.getDefiningOp(); def && operand != input &&
+                                                  operand.use_empty() &&
+                                                  isMemoryEffectFree(def))
+      def->erase();
   while (input != x && input.use_empty()) {
     Operation *view = input.getDefiningOp();
     input = view->getOperand(0);
@@ -2130,22 +2220,21 @@ static GroupNormOp raiseGroupView(LayerNormOp ln) {
 
 void raiseNormalizers(func::FuncOp func, RaiseReport &report, bool remarks) {
   SmallVector<Operation *> raised = raiseRound(func, report, remarks);
-  // Layer norms of group views are group norms; a second round folds the
-  // per-channel affine after them in.
+  // Layer and batch norms of group views are group norms; a second round
+  // folds the per-channel affine after them in.
   bool grouped = false;
   for (Operation *op : raised) {
-    auto ln = dyn_cast<LayerNormOp>(op);
-    GroupNormOp gn = ln ? raiseGroupView(ln) : GroupNormOp();
+    StringRef kind = op->getName().getStringRef();
+    GroupNormOp gn = raiseGroupView(op);
     if (!gn)
       continue;
     grouped = true;
-    StringRef layerNorm = LayerNormOp::getOperationName();
-    if (--report.raised[layerNorm] == 0)
-      report.raised.erase(layerNorm);
+    if (--report.raised[kind] == 0)
+      report.raised.erase(kind);
     ++report.raised[GroupNormOp::getOperationName()];
     if (remarks)
       gn.emitRemark() << "norm-raise: raised to " << gn->getName()
-                      << " (a layer norm of a group view)";
+                      << " (a " << kind << " of a group view)";
   }
   if (grouped)
     raiseRound(func, report, remarks);

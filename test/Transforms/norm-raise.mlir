@@ -1531,7 +1531,7 @@ func.func @negative_variance_escapes(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, t
 // CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x3xf32>, %[[W:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
 // CHECK-NEXT:    %[[Y:.*]] = norm.group_norm %[[X]] scale(%[[W]] : tensor<4xf32>) bias(%[[B]] : tensor<4xf32>) {epsilon = 9.9999997473787516E-6 : f64, num_groups = 2 : i64} : tensor<2x4x3x3xf32>
 // CHECK-NEXT:    return %[[Y]]
-// WHY: remark: norm-raise: raised to norm.group_norm (a layer norm of a group view)
+// WHY: remark: norm-raise: raised to norm.group_norm (a norm.layer_norm of a group view)
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #keep3 = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
 #id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -2197,4 +2197,80 @@ func.func @update_momenta_not_complementary(%x: tensor<2x4x3x3xf32>, %w: tensor<
     linalg.yield %sum : f32
   } -> tensor<4xf32>
   return %y, %nrm, %nrv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// ATen's instance_norm without affine: a training batch norm (no running
+// statistics) of the view [1, N * C, H, W], viewed back: a group norm of x
+// with G = C (here as torch-mlir lowers the views, a collapse and an
+// expand each way).
+// CHECK-LABEL: func.func @aten_instance_norm_view
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x4x3x3xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.group_norm %[[X]] {epsilon = 9.9999997473787516E-6 : f64, num_groups = 4 : i64} : tensor<2x4x3x3xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.group_norm (a norm.batch_norm of a group view)
+func.func @aten_instance_norm_view(%x: tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<9.0> : tensor<8xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<8xf32>
+  %flat = tensor.collapse_shape %x [[0, 1], [2], [3]] : tensor<2x4x3x3xf32> into tensor<8x3x3xf32>
+  %v = tensor.expand_shape %flat [[0, 1], [2], [3]] output_shape [1, 8, 3, 3] : tensor<8x3x3xf32> into tensor<1x8x3x3xf32>
+  %e8 = tensor.empty() : tensor<8xf32>
+  %f8 = linalg.fill ins(%z : f32) outs(%e8 : tensor<8xf32>) -> tensor<8xf32>
+  %ev = tensor.empty() : tensor<1x8x3x3xf32>
+  %s = linalg.reduce ins(%v : tensor<1x8x3x3xf32>) outs(%f8 : tensor<8xf32>) dimensions = [0, 2, 3]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<8xf32>
+  %mb = linalg.broadcast ins(%m : tensor<8xf32>) outs(%ev : tensor<1x8x3x3xf32>) dimensions = [0, 2, 3]
+  %xm = arith.subf %v, %mb : tensor<1x8x3x3xf32>
+  %sq = arith.mulf %xm, %xm : tensor<1x8x3x3xf32>
+  %vs = linalg.reduce ins(%sq : tensor<1x8x3x3xf32>) outs(%f8 : tensor<8xf32>) dimensions = [0, 2, 3]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %var = arith.divf %vs, %n : tensor<8xf32>
+  %ve = arith.addf %var, %eps : tensor<8xf32>
+  %r = math.rsqrt %ve : tensor<8xf32>
+  %rb = linalg.broadcast ins(%r : tensor<8xf32>) outs(%ev : tensor<1x8x3x3xf32>) dimensions = [0, 2, 3]
+  %nv = arith.mulf %xm, %rb : tensor<1x8x3x3xf32>
+  %back = tensor.collapse_shape %nv [[0, 1], [2], [3]] : tensor<1x8x3x3xf32> into tensor<8x3x3xf32>
+  %y = tensor.expand_shape %back [[0, 1], [2], [3]] output_shape [2, 4, 3, 3] : tensor<8x3x3xf32> into tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// A batch norm of the view [1, 6, 12] of [2, 4, 3, 3]: each view channel
+// holds 12 elements, a channel and a third of the next; no group norm.
+// CHECK-LABEL: func.func @negative_batch_norm_view_splits_channels
+// CHECK:         norm.batch_norm train
+// CHECK-NOT:     norm.group_norm
+func.func @negative_batch_norm_view_splits_channels(%x: tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<12.0> : tensor<6xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<6xf32>
+  %flat = tensor.collapse_shape %x [[0, 1, 2, 3]] : tensor<2x4x3x3xf32> into tensor<72xf32>
+  %v = tensor.expand_shape %flat [[0, 1, 2]] output_shape [1, 6, 12] : tensor<72xf32> into tensor<1x6x12xf32>
+  %e6 = tensor.empty() : tensor<6xf32>
+  %f6 = linalg.fill ins(%z : f32) outs(%e6 : tensor<6xf32>) -> tensor<6xf32>
+  %ev = tensor.empty() : tensor<1x6x12xf32>
+  %s = linalg.reduce ins(%v : tensor<1x6x12xf32>) outs(%f6 : tensor<6xf32>) dimensions = [0, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<6xf32>
+  %mb = linalg.broadcast ins(%m : tensor<6xf32>) outs(%ev : tensor<1x6x12xf32>) dimensions = [0, 2]
+  %xm = arith.subf %v, %mb : tensor<1x6x12xf32>
+  %sq = arith.mulf %xm, %xm : tensor<1x6x12xf32>
+  %vs = linalg.reduce ins(%sq : tensor<1x6x12xf32>) outs(%f6 : tensor<6xf32>) dimensions = [0, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %var = arith.divf %vs, %n : tensor<6xf32>
+  %ve = arith.addf %var, %eps : tensor<6xf32>
+  %r = math.rsqrt %ve : tensor<6xf32>
+  %rb = linalg.broadcast ins(%r : tensor<6xf32>) outs(%ev : tensor<1x6x12xf32>) dimensions = [0, 2]
+  %nv = arith.mulf %xm, %rb : tensor<1x6x12xf32>
+  %back = tensor.collapse_shape %nv [[0, 1, 2]] : tensor<1x6x12xf32> into tensor<72xf32>
+  %y = tensor.expand_shape %back [[0, 1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<72xf32> into tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
 }

@@ -241,9 +241,10 @@ def NormRaise : Pass<"norm-raise"> {
     folded form of Keras and XLA `x * inv + (beta - m * inv)` with
     `inv = rsqrt(v + eps) * gamma`, are `norm.batch_norm eval`. A layer
     norm over the dims [2, rank) of a view [N, G, ...] of x [N, C, ...]
-    whose result is viewed back (torch-mlir's group norm) is
-    `norm.group_norm` of x with G groups when G divides C, with the
-    per-channel affine after it folded in. Epsilon, axes, groups, momentum
+    whose result is viewed back (torch-mlir's group norm), and a training
+    batch norm without affine of a view [1, N G, ...] (ATen's instance
+    norm, G = C), are `norm.group_norm` of x with G groups when G divides
+    C, with the per-channel affine after it folded in. Epsilon, axes, groups, momentum
     and parameters are read from the IR. The producer's mean and rstd
     tensors, where other ops read them, are read from the op's
     mean/rstd (saved_mean/saved_rstd) results.

@@ -37,6 +37,9 @@
 // RUN: norm-run %s --entry=decomp_batch_norm_train_update --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=decomp_batch_norm_train_update --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=update_momenta_not_complementary --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=aten_instance_norm_view --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=aten_instance_norm_view --random-inputs --check | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=negative_batch_norm_view_splits_channels --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -122,6 +125,9 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @decomp_batch_norm_train_update
 // CHECK-NEXT:    norm.batch_norm train
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @aten_instance_norm_view
+// CHECK-NEXT:    norm.group_norm {{.*}}num_groups = 4
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -1171,4 +1177,64 @@ func.func @update_momenta_not_complementary(%x: tensor<2x4x3x3xf32>, %w: tensor<
     linalg.yield %sum : f32
   } -> tensor<4xf32>
   return %y, %nrm, %nrv : tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// ATen's instance norm, a batch norm of the [1, N C, H, W] view; a view
+// whose channels split the input's (a batch norm of the view only).
+func.func @aten_instance_norm_view(%x: tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<9.0> : tensor<8xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<8xf32>
+  %flat = tensor.collapse_shape %x [[0, 1], [2], [3]] : tensor<2x4x3x3xf32> into tensor<8x3x3xf32>
+  %v = tensor.expand_shape %flat [[0, 1], [2], [3]] output_shape [1, 8, 3, 3] : tensor<8x3x3xf32> into tensor<1x8x3x3xf32>
+  %e8 = tensor.empty() : tensor<8xf32>
+  %f8 = linalg.fill ins(%z : f32) outs(%e8 : tensor<8xf32>) -> tensor<8xf32>
+  %ev = tensor.empty() : tensor<1x8x3x3xf32>
+  %s = linalg.reduce ins(%v : tensor<1x8x3x3xf32>) outs(%f8 : tensor<8xf32>) dimensions = [0, 2, 3]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<8xf32>
+  %mb = linalg.broadcast ins(%m : tensor<8xf32>) outs(%ev : tensor<1x8x3x3xf32>) dimensions = [0, 2, 3]
+  %xm = arith.subf %v, %mb : tensor<1x8x3x3xf32>
+  %sq = arith.mulf %xm, %xm : tensor<1x8x3x3xf32>
+  %vs = linalg.reduce ins(%sq : tensor<1x8x3x3xf32>) outs(%f8 : tensor<8xf32>) dimensions = [0, 2, 3]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %var = arith.divf %vs, %n : tensor<8xf32>
+  %ve = arith.addf %var, %eps : tensor<8xf32>
+  %r = math.rsqrt %ve : tensor<8xf32>
+  %rb = linalg.broadcast ins(%r : tensor<8xf32>) outs(%ev : tensor<1x8x3x3xf32>) dimensions = [0, 2, 3]
+  %nv = arith.mulf %xm, %rb : tensor<1x8x3x3xf32>
+  %back = tensor.collapse_shape %nv [[0, 1], [2], [3]] : tensor<1x8x3x3xf32> into tensor<8x3x3xf32>
+  %y = tensor.expand_shape %back [[0, 1], [2], [3]] output_shape [2, 4, 3, 3] : tensor<8x3x3xf32> into tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
+}
+
+func.func @negative_batch_norm_view_splits_channels(%x: tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<12.0> : tensor<6xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<6xf32>
+  %flat = tensor.collapse_shape %x [[0, 1, 2, 3]] : tensor<2x4x3x3xf32> into tensor<72xf32>
+  %v = tensor.expand_shape %flat [[0, 1, 2]] output_shape [1, 6, 12] : tensor<72xf32> into tensor<1x6x12xf32>
+  %e6 = tensor.empty() : tensor<6xf32>
+  %f6 = linalg.fill ins(%z : f32) outs(%e6 : tensor<6xf32>) -> tensor<6xf32>
+  %ev = tensor.empty() : tensor<1x6x12xf32>
+  %s = linalg.reduce ins(%v : tensor<1x6x12xf32>) outs(%f6 : tensor<6xf32>) dimensions = [0, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<6xf32>
+  %mb = linalg.broadcast ins(%m : tensor<6xf32>) outs(%ev : tensor<1x6x12xf32>) dimensions = [0, 2]
+  %xm = arith.subf %v, %mb : tensor<1x6x12xf32>
+  %sq = arith.mulf %xm, %xm : tensor<1x6x12xf32>
+  %vs = linalg.reduce ins(%sq : tensor<1x6x12xf32>) outs(%f6 : tensor<6xf32>) dimensions = [0, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %var = arith.divf %vs, %n : tensor<6xf32>
+  %ve = arith.addf %var, %eps : tensor<6xf32>
+  %r = math.rsqrt %ve : tensor<6xf32>
+  %rb = linalg.broadcast ins(%r : tensor<6xf32>) outs(%ev : tensor<1x6x12xf32>) dimensions = [0, 2]
+  %nv = arith.mulf %xm, %rb : tensor<1x6x12xf32>
+  %back = tensor.collapse_shape %nv [[0, 1, 2]] : tensor<1x6x12xf32> into tensor<72xf32>
+  %y = tensor.expand_shape %back [[0, 1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<72xf32> into tensor<2x4x3x3xf32>
+  return %y : tensor<2x4x3x3xf32>
 }
