@@ -870,14 +870,36 @@ private:
         variance = variancePlusEps->args[1 - side];
         break;
       }
+    // The shift: `beta - mean * inv` or `-(mean * inv)` (TF), or
+    // `-mean * inv [+ beta]` (Keras 3).
     const Expr *meanTimesInv = nullptr, *beta = nullptr;
-    if (isOp(shift, "arith.subf")) {
+    bool negatedMean = false;
+    auto negatedProduct = [&](const Expr *e) {
+      if (isOp(e, "arith.negf") && isOp(e->args[0], "arith.mulf")) {
+        meanTimesInv = e->args[0];
+        return true;
+      }
+      if (isOp(e, "arith.mulf") &&
+          (isOp(e->args[0], "arith.negf") || isOp(e->args[1], "arith.negf"))) {
+        meanTimesInv = e;
+        negatedMean = true;
+        return true;
+      }
+      return false;
+    };
+    if (isOp(shift, "arith.subf") && isOp(shift->args[1], "arith.mulf")) {
       beta = shift->args[0];
       meanTimesInv = shift->args[1];
-    } else if (isOp(shift, "arith.negf")) {
-      meanTimesInv = shift->args[0];
+    } else if (isOp(shift, "arith.addf")) {
+      for (unsigned side : {0u, 1u})
+        if (negatedProduct(shift->args[side])) {
+          beta = shift->args[1 - side];
+          break;
+        }
+    } else {
+      negatedProduct(shift);
     }
-    if (!variance || !isOp(meanTimesInv, "arith.mulf"))
+    if (!variance || !meanTimesInv)
       return false;
     // From here on it looks like one: say why it is not.
     const Expr *mean = nullptr;
@@ -887,6 +909,8 @@ private:
         mean = meanTimesInv->args[side];
         break;
       }
+    if (mean && negatedMean)
+      mean = isOp(mean, "arith.negf") ? mean->args[0] : nullptr;
     if (!mean)
       return reject("the shift of a folded batch norm multiplies the mean by "
                     "another factor than the input");
@@ -904,10 +928,14 @@ private:
       m.bias = *bias;
     }
     const Expr *centered[] = {x, mean};
-    if (mean->kind != Expr::Kind::Leaf || variance->kind != Expr::Kind::Leaf)
-      return reject("the statistics of a folded batch norm are not running "
-                    "statistics");
-    return batchNormStatistics(centered, variance) && parametersFit();
+    if (mean->kind == Expr::Kind::Leaf && variance->kind == Expr::Kind::Leaf)
+      return batchNormStatistics(centered, variance) && parametersFit();
+    // Statistics computed here (Keras' layer and batch norms): the mean
+    // and the variance of x.
+    if (variance->type != computeType)
+      return reject("the statistics are computed in another type than the "
+                    "normalized value");
+    return layerNorm(x, mean, variance) && parametersFit();
   }
 
   /// `x - running_mean[c]` over the square root of `running_var[c] + eps`:
@@ -1073,7 +1101,9 @@ private:
         attempt([&] { return batchNormEval(centered, variance); }))
       return true;
     if (isOp(centered, "arith.subf") &&
-        attempt([&] { return layerNorm(centered, variance); }))
+        attempt([&] {
+          return layerNorm(centered->args[0], centered->args[1], variance);
+        }))
       return true;
     // A value centered by a statistic that is no layer norm is no RMS norm
     // of the difference either: say why the layer norm failed.
@@ -1105,8 +1135,7 @@ private:
 
   /// `centered = x - mean(x)` normalized by `variance`: the mean of the
   /// square of `centered`, or `E[x^2] - E[x]^2` (perhaps clamped at 0).
-  bool layerNorm(const Expr *centered, const Expr *variance) {
-    const Expr *x = centered->args[0], *mean = centered->args[1];
+  bool layerNorm(const Expr *x, const Expr *mean, const Expr *variance) {
     const Expr *meanSummand = meanOf(mean);
     if (!meanSummand)
       return false;
@@ -1139,7 +1168,13 @@ private:
       const Expr *base = squared(square);
       if (!base)
         return reject("the variance does not average a square");
-      if (!eq.underBinding(centered, base, summed, bound(sumOf(variance))))
+      // (jnp.var squares the absolute difference.)
+      if (isOp(base, "math.absf"))
+        base = base->args[0];
+      if (!isOp(base, "arith.subf") ||
+          !eq.underBinding(x, base->args[0], summed, bound(sumOf(variance))) ||
+          !eq.underBinding(mean, base->args[1], summed,
+                           bound(sumOf(variance))))
         return reject("the variance is not of the centered value");
       return centeredNormalizer(x, mean, variance);
     }

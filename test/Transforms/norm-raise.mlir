@@ -2274,3 +2274,191 @@ func.func @negative_batch_norm_view_splits_channels(%x: tensor<2x4x3x3xf32>) -> 
   %y = tensor.expand_shape %back [[0, 1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<72xf32> into tensor<2x4x3x3xf32>
   return %y : tensor<2x4x3x3xf32>
 }
+
+// -----
+
+// Keras 3's LayerNormalization: the folded form with the row's own
+// statistics, inv = rsqrt(var + eps) * gamma, y = x * inv + (-mean * inv +
+// beta).
+// CHECK-LABEL: func.func @keras_layer_norm
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<4x8xf32>, %[[G:[^:]*]]: tensor<8xf32>, %[[B:[^:]*]]: tensor<8xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.layer_norm %[[X]] scale(%[[G]] : tensor<8xf32>) bias(%[[B]] : tensor<8xf32>) {axis = 1 : i64, epsilon = 0.0010000000474974513 : f64} : tensor<4x8xf32>
+// CHECK-NEXT:    return %[[Y]]
+func.func @keras_layer_norm(%x: tensor<4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %d = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %d, %d : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %gb = linalg.broadcast ins(%g : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %bb = linalg.broadcast ins(%b : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %inv = arith.mulf %rb, %gb : tensor<4x8xf32>
+  %nm = arith.negf %mb : tensor<4x8xf32>
+  %res = arith.mulf %nm, %inv : tensor<4x8xf32>
+  %shift = arith.addf %res, %bb : tensor<4x8xf32>
+  %xi = arith.mulf %x, %inv : tensor<4x8xf32>
+  %y = arith.addf %xi, %shift : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Keras' BatchNormalization in training, NHWC: the batch moments over
+// [0, 1, 2] per channel, inv and the shift on [C] (tf.nn.batch_normalization:
+// beta - mean * inv).
+// CHECK-LABEL: func.func @keras_batch_norm_train
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3x3x4xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK:         %[[Y:[^,]*]], {{.*}} = norm.batch_norm train %[[X]], %[[G]], %[[B]], {{.*}} {channel_axis = 3 : i64, epsilon = 0.0010000000474974513 : f64}
+// CHECK-NEXT:    return %[[Y]]
+func.func @keras_batch_norm_train(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<18.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %s = linalg.reduce ins(%x : tensor<2x3x3x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0, 1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %d = arith.subf %x, %mb : tensor<2x3x3x4xf32>
+  %sq = arith.mulf %d, %d : tensor<2x3x3x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x3x3x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0, 1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %inv = arith.mulf %r, %g : tensor<4xf32>
+  %mi = arith.mulf %m, %inv : tensor<4xf32>
+  %shift = arith.subf %b, %mi : tensor<4xf32>
+  %ib = linalg.broadcast ins(%inv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %sb = linalg.broadcast ins(%shift : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %xi = arith.mulf %x, %ib : tensor<2x3x3x4xf32>
+  %y = arith.addf %xi, %sb : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+// -----
+
+// The folded form whose shift subtracts the mean of another tensor.
+// CHECK-LABEL: func.func @negative_folded_mean_of_another_value
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.addf: not a normalizer: the value is centered by the mean of another value
+func.func @negative_folded_mean_of_another_value(%x: tensor<4x8xf32>, %other: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %d = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %d, %d : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %so = linalg.reduce ins(%other : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %mo = arith.divf %so, %n : tensor<4xf32>
+  %mob = linalg.broadcast ins(%mo : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %nm = arith.negf %mob : tensor<4x8xf32>
+  %res = arith.mulf %nm, %rb : tensor<4x8xf32>
+  %xi = arith.mulf %x, %rb : tensor<4x8xf32>
+  %y = arith.addf %xi, %res : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// The variance of z - mean(x): not of the centered value.
+// CHECK-LABEL: func.func @negative_variance_of_another_centered_value
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: the variance is not of the centered value
+func.func @negative_variance_of_another_centered_value(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %zm = arith.subf %z, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %zm, %zm : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// The variance of x - mean(z): not of the centered value either.
+// CHECK-LABEL: func.func @negative_variance_centered_by_another_mean
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: arith.mulf: not a normalizer: the variance is not of the centered value
+func.func @negative_variance_centered_by_another_mean(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-5> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xm = arith.subf %x, %mb : tensor<4x8xf32>
+  %sz = linalg.reduce ins(%z : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %mz = arith.divf %sz, %n : tensor<4xf32>
+  %mzb = linalg.broadcast ins(%mz : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %xz = arith.subf %x, %mzb : tensor<4x8xf32>
+  %sq = arith.mulf %xz, %xz : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %y = arith.mulf %xm, %rb : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}

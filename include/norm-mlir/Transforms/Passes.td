@@ -239,7 +239,9 @@ def NormRaise : Pass<"norm-raise"> {
     `(x - m[c]) * rstd(v[c] + eps)` with `m` and `v` running statistics
     from outside (arguments, loads, constants) read per channel, and the
     folded form of Keras and XLA `x * inv + (beta - m * inv)` with
-    `inv = rsqrt(v + eps) * gamma`, are `norm.batch_norm eval`. A layer
+    `inv = rsqrt(v + eps) * gamma`, are `norm.batch_norm eval`; the folded
+    form with the batch's or row's own mean and variance (Keras 3's layer
+    and batch norms, `-m * inv + beta`) is read as the centered one. A layer
     norm over the dims [2, rank) of a view [N, G, ...] of x [N, C, ...]
     whose result is viewed back (torch-mlir's group norm), and a training
     batch norm without affine of a view [1, N G, ...] (ATen's instance

@@ -40,6 +40,8 @@
 // RUN: norm-run %s --entry=aten_instance_norm_view --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=aten_instance_norm_view --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=negative_batch_norm_view_splits_channels --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_batch_norm_train --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -128,6 +130,12 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @aten_instance_norm_view
 // CHECK-NEXT:    norm.group_norm {{.*}}num_groups = 4
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @keras_layer_norm
+// CHECK-NEXT:    norm.layer_norm
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @keras_batch_norm_train
+// CHECK:         norm.batch_norm train
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -1237,4 +1245,67 @@ func.func @negative_batch_norm_view_splits_channels(%x: tensor<2x4x3x3xf32>) -> 
   %back = tensor.collapse_shape %nv [[0, 1, 2]] : tensor<1x6x12xf32> into tensor<72xf32>
   %y = tensor.expand_shape %back [[0, 1, 2, 3]] output_shape [2, 4, 3, 3] : tensor<72xf32> into tensor<2x4x3x3xf32>
   return %y : tensor<2x4x3x3xf32>
+}
+
+// Keras' folded layer and batch norms with their own statistics.
+func.func @keras_layer_norm(%x: tensor<4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<8.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.reduce ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %d = arith.subf %x, %mb : tensor<4x8xf32>
+  %sq = arith.mulf %d, %d : tensor<4x8xf32>
+  %vs = linalg.reduce ins(%sq : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %rb = linalg.broadcast ins(%r : tensor<4xf32>) outs(%e : tensor<4x8xf32>) dimensions = [1]
+  %gb = linalg.broadcast ins(%g : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %bb = linalg.broadcast ins(%b : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %inv = arith.mulf %rb, %gb : tensor<4x8xf32>
+  %nm = arith.negf %mb : tensor<4x8xf32>
+  %res = arith.mulf %nm, %inv : tensor<4x8xf32>
+  %shift = arith.addf %res, %bb : tensor<4x8xf32>
+  %xi = arith.mulf %x, %inv : tensor<4x8xf32>
+  %y = arith.addf %xi, %shift : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+func.func @keras_batch_norm_train(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant dense<18.0> : tensor<4xf32>
+  %eps = arith.constant dense<1.0e-3> : tensor<4xf32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<2x3x3x4xf32>
+  %s = linalg.reduce ins(%x : tensor<2x3x3x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0, 1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %m = arith.divf %s, %n : tensor<4xf32>
+  %mb = linalg.broadcast ins(%m : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %d = arith.subf %x, %mb : tensor<2x3x3x4xf32>
+  %sq = arith.mulf %d, %d : tensor<2x3x3x4xf32>
+  %vs = linalg.reduce ins(%sq : tensor<2x3x3x4xf32>) outs(%f4 : tensor<4xf32>) dimensions = [0, 1, 2]
+    (%in: f32, %acc: f32) { %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32 }
+  %v = arith.divf %vs, %n : tensor<4xf32>
+  %ve = arith.addf %v, %eps : tensor<4xf32>
+  %r = math.rsqrt %ve : tensor<4xf32>
+  %inv = arith.mulf %r, %g : tensor<4xf32>
+  %mi = arith.mulf %m, %inv : tensor<4xf32>
+  %shift = arith.subf %b, %mi : tensor<4xf32>
+  %ib = linalg.broadcast ins(%inv : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %sb = linalg.broadcast ins(%shift : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
+  %xi = arith.mulf %x, %ib : tensor<2x3x3x4xf32>
+  %y = arith.addf %xi, %sb : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
 }
