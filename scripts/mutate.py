@@ -196,7 +196,7 @@ MUTATIONS = [
      "    Value toOdd = r; (void)chosen;"),
     # norm-raise
     ("raise: epsilon assumed", "lib/Transforms/Raise.cpp",
-     "          m.epsilon = variancePlusEps->args[side]->constant;",
+     "          m.epsilon = e->args[side]->constant;",
      "          m.epsilon = 1e-5;"),
     ("raise: count not checked", "lib/Transforms/Raise.cpp",
      "        : divides        ? divisor == double(count)",

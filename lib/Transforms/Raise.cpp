@@ -829,6 +829,17 @@ private:
     return channel;
   }
 
+  /// `v + eps` with eps a positive constant: returns v and sets epsilon.
+  const Expr *plusEpsilon(const Expr *e) {
+    if (isOp(e, "arith.addf"))
+      for (unsigned side : {1u, 0u})
+        if (isConst(e->args[side]) && e->args[side]->constant > 0) {
+          m.epsilon = e->args[side]->constant;
+          return e->args[1 - side];
+        }
+    return nullptr;
+  }
+
   /// Keras' and XLA's inference batch norm, folded per channel:
   /// `x * inv + (beta - mean * inv)` with `inv = rsqrt(var + eps) * gamma`
   /// (or without gamma; `-(mean * inv)` without beta), the same `inv` in
@@ -860,16 +871,9 @@ private:
           gamma = inv->args[1 - side];
           break;
         }
-    if (!rsqrt || !isOp(rsqrt->args[0], "arith.addf"))
+    if (!rsqrt)
       return false;
-    const Expr *variancePlusEps = rsqrt->args[0], *variance = nullptr;
-    for (unsigned side : {1u, 0u})
-      if (isConst(variancePlusEps->args[side]) &&
-          variancePlusEps->args[side]->constant > 0) {
-        m.epsilon = variancePlusEps->args[side]->constant;
-        variance = variancePlusEps->args[1 - side];
-        break;
-      }
+    const Expr *variance = plusEpsilon(rsqrt->args[0]);
     // The shift: `beta - mean * inv` or `-(mean * inv)` (TF), or
     // `-mean * inv [+ beta]` (Keras 3).
     const Expr *meanTimesInv = nullptr, *beta = nullptr;
@@ -1080,16 +1084,7 @@ private:
     if (!isOp(denominator, "math.rsqrt") && !isOp(denominator, "math.sqrt"))
       return false;
     // From here on it looks like a normalizer: say why it is not one.
-    const Expr *variancePlusEps = denominator->args[0];
-    const Expr *variance = nullptr;
-    if (isOp(variancePlusEps, "arith.addf"))
-      for (unsigned side : {1u, 0u})
-        if (isConst(variancePlusEps->args[side]) &&
-            variancePlusEps->args[side]->constant > 0) {
-          m.epsilon = variancePlusEps->args[side]->constant;
-          variance = variancePlusEps->args[1 - side];
-          break;
-        }
+    const Expr *variance = plusEpsilon(denominator->args[0]);
     if (!variance)
       return reject("no positive constant epsilon is added to the variance");
     if (centered->type != variance->type)
