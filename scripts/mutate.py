@@ -258,6 +258,11 @@ MUTATIONS = [
      "      if (!sameShapeAsInput(t)) {", "      if (false) {"),
     ("raise: update momenta not checked", "lib/Transforms/Raise.cpp",
      "        roundTo(1.0 - a, elementType) != b)", "        false)"),
+    ("raise: grouped view scale per group", "lib/Transforms/Raise.cpp",
+     "        if (!readsGroupedChannel(param))", "        if (false)"),
+    ("raise: grouped view of the wrong dim", "lib/Transforms/Raise.cpp",
+     "      if (llvm::is_contained(summed, d) == (d == rank - 2))",
+     "      if (llvm::is_contained(summed, d) == (d == rank - 1))"),
     ("raise: biased variance in the update", "lib/Transforms/Raise.cpp",
      "      if (f != roundTo(*unbiasedBy, elementType))\n        continue;", "      (void)f;"),
     # the float64 evaluator

@@ -638,6 +638,8 @@ struct Match {
   GroupNormOp groupNorm;
   /// The tensors whose dims count the summed elements at run time.
   SmallVector<Value> countTensors;
+  /// A group norm of a view [N, ..., G, C/G] of NHWC data.
+  bool groupedView = false;
   unsigned channel = 1;
 };
 
@@ -761,6 +763,12 @@ private:
           type.getElementType())
         return reject("a scale or bias has another element type than the "
                       "result (raising would change its rounding)");
+      if (isGroupedNHWC()) {
+        if (!readsGroupedChannel(param))
+          return reject("a scale or bias does not broadcast along the "
+                        "normalized dims");
+        continue;
+      }
       if (readsNormalizedDims(param))
         normalizedDims = true;
       else if (readsChannel(param))
@@ -779,6 +787,8 @@ private:
       m.perChannel = true;
       return true;
     }
+    if (isGroupedNHWC())
+      return true;
     m.perChannel = !m.batchNorm && (channel || isSpatialNHWC());
     if (m.perChannel)
       m.channel = *instanceChannel();
@@ -1209,6 +1219,7 @@ private:
       m.train = true;
       m.channel = *c;
     }
+    m.groupedView = isGroupedNHWC();
     return setInput(x);
   }
 
@@ -1271,7 +1282,8 @@ private:
     SmallVector<unsigned> &dims = binding.dims;
     if (summed.empty()) {
       summed = dims;
-      if (!isTrailing() && !isSpatialNHWC() && !allButChannel()) {
+      if (!isTrailing() && !isSpatialNHWC() && !allButChannel() &&
+          !isGroupedNHWC()) {
         reject("a statistic sums other dims than the trailing ones, all but "
                "a channel, or the spatial dims of NHWC");
         return nullptr;
@@ -1459,6 +1471,41 @@ private:
   bool isSpatialNHWC() const {
     return rank >= 3 && summed.size() == rank - 2 && summed.front() == 1 &&
            summed.back() == rank - 2;
+  }
+
+  /// The statistics sum every dim but the batch and dim rank - 2 of a view
+  /// [N, ..., G, C/G] of NHWC data: a group norm of the groups G (Keras'
+  /// GroupNormalization).
+  bool isGroupedNHWC() const {
+    if (rank < 4 || summed.size() != rank - 2)
+      return false;
+    for (unsigned d = 1; d < rank; ++d)
+      if (llvm::is_contained(summed, d) == (d == rank - 2))
+        return false;
+    return true;
+  }
+
+  /// A parameter of a grouped NHWC view, read at the group and the channel
+  /// in it (after unit dims read at 0): a [C] parameter viewed as [G, C/G].
+  bool readsGroupedChannel(const Expr *param) {
+    auto paramType = cast<RankedTensorType>(param->value.getType());
+    AffineMap access = param->access;
+    unsigned n = access.getNumResults();
+    if (access.getNumSymbols() != 0 || n < 2)
+      return false;
+    for (unsigned i = 0; i < n; ++i) {
+      AffineExpr r = access.getResult(i);
+      if (i + 2 < n) {
+        if (r != getAffineConstantExpr(0, ctx) || paramType.getDimSize(i) != 1)
+          return false;
+        continue;
+      }
+      unsigned d = rank - (n - i);
+      if (r != getAffineDimExpr(d, ctx) ||
+          paramType.getDimSize(i) != type.getDimSize(d))
+        return false;
+    }
+    return true;
   }
 
   /// The dim that the statistics do not sum when they sum all the others
@@ -1702,7 +1749,7 @@ static Value statisticResult(Operation *raised, bool mean) {
 /// space at exactly the kept dims in order, unit dims read at 0 between
 /// them (keepdim).
 static bool isWirable(Value v, const Match &m, RankedTensorType type) {
-  if (!v || (v != m.mean && v != m.rstd) || m.perChannel ||
+  if (!v || (v != m.mean && v != m.rstd) || m.perChannel || m.groupedView ||
       (m.batchNorm && !m.train) || (m.rms && v != m.rstd))
     return false;
   AffineMap access = v == m.mean ? m.meanAccess : m.rstdAccess;
@@ -1789,6 +1836,56 @@ static Operation *raise(Candidate &c) {
   };
   Type meanType = wiredType(m.mean), rstdType = wiredType(m.rstd);
   Operation *raised;
+  if (m.groupedView) {
+    // The view [N, ..., G, C/G] as [N, ..., C]: a group norm of its last
+    // dim, viewed as the producer's view; a view back of that (Keras')
+    // is the group norm.
+    unsigned r = type.getRank();
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d + 2 < r; ++d)
+      groups.push_back({d});
+    groups.push_back({r - 2, r - 1});
+    auto flatType = tensor::CollapseShapeOp::inferCollapsedType(type, groups);
+    Value input = m.input;
+    auto view = input.getDefiningOp<tensor::ExpandShapeOp>();
+    if (view && view.getSrcType() == flatType &&
+        view.getReassociationIndices() == groups)
+      input = view.getSrc();
+    else
+      input = tensor::CollapseShapeOp::create(b, loc, m.input, groups);
+    auto channelVector = [&](Value param) -> Value {
+      if (!param)
+        return param;
+      auto paramType = cast<RankedTensorType>(param.getType());
+      for (Value v = param; v.getDefiningOp<tensor::ExpandShapeOp>() ||
+                            v.getDefiningOp<tensor::CollapseShapeOp>();) {
+        v = v.getDefiningOp()->getOperand(0);
+        if (cast<RankedTensorType>(v.getType()).getRank() == 1)
+          return v;
+      }
+      ReassociationIndices all;
+      for (int64_t i = 0; i < paramType.getRank(); ++i)
+        all.push_back(i);
+      return tensor::CollapseShapeOp::create(
+          b, loc, param, ArrayRef<ReassociationIndices>{all});
+    };
+    auto gn = GroupNormOp::create(
+        b, loc, flatType, input, channelVector(m.scale), channelVector(m.bias),
+        b.getI64IntegerAttr(type.getDimSize(r - 2)), epsilon,
+        b.getI64IntegerAttr(r - 2), computeType);
+    Value viewed = tensor::ExpandShapeOp::create(b, loc, type, gn, groups);
+    root->getResult(0).replaceAllUsesWith(viewed);
+    for (Operation *user : llvm::make_early_inc_range(viewed.getUsers()))
+      if (auto back = dyn_cast<tensor::CollapseShapeOp>(user);
+          back && back.getResultType() == flatType &&
+          back.getReassociationIndices() == groups) {
+        back.getResult().replaceAllUsesWith(gn.getResult());
+        back->erase();
+      }
+    if (viewed.use_empty())
+      viewed.getDefiningOp()->erase();
+    return gn;
+  }
   if (m.batchNorm) {
     // The op takes a scale and a bias: ones and zeros where there are none.
     auto vectorType = RankedTensorType::get({type.getDimSize(m.channel)},
@@ -2058,6 +2155,9 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
                << ", compute_type is f32";
       if (c.match.groupNorm)
         remark << "; the per-channel scale and bias after it folded in";
+      else if (c.match.groupedView)
+        remark << "; of the view [N, ..., G, C/G], its last two dims "
+                  "collapsed";
       else if (c.match.perChannel)
         remark << "; an instance norm (num_groups = C)";
       if (c.match.expandedVariance)
@@ -2084,7 +2184,8 @@ static SmallVector<Operation *> raiseRound(func::FuncOp func,
   for (Candidate &c : accepted)
     if (!c.rejected)
       for (Value v : {c.match.scale, c.match.bias, c.match.runningMean,
-                      c.match.runningVar})
+                      c.match.runningVar,
+                      c.match.groupedView ? c.match.input : Value()})
         if (v && !llvm::any_of(accepted, [&](Candidate &other) {
               return !other.rejected && other.ops.contains(v.getDefiningOp());
             }))

@@ -2462,3 +2462,115 @@ func.func @negative_variance_centered_by_another_mean(%x: tensor<4x8xf32>, %z: t
   %y = arith.mulf %xm, %rb : tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+// Keras' GroupNormalization (NHWC, G = 2): x viewed as [N, H, W, G, C/G],
+// the moments over [1, 2, 4], the folded form with gamma and beta viewed
+// as [1, 1, 1, G, C/G], viewed back. A group norm of x over its last dim.
+// CHECK-LABEL: func.func @keras_group_norm_nhwc
+// CHECK-SAME:    %[[X:[^:]*]]: tensor<2x3x3x4xf32>, %[[G:[^:]*]]: tensor<4xf32>, %[[B:[^:]*]]: tensor<4xf32>
+// CHECK-NEXT:    %[[Y:.*]] = norm.group_norm %[[X]] scale(%[[G]] : tensor<4xf32>) bias(%[[B]] : tensor<4xf32>) {channel_axis = 3 : i64, epsilon = 0.0010000000474974513 : f64, num_groups = 2 : i64} : tensor<2x3x3x4xf32>
+// CHECK-NEXT:    return %[[Y]]
+// WHY: remark: norm-raise: raised to norm.group_norm; of the view [N, ..., G, C/G], its last two dims collapsed
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#st5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, 0, d3, 0)>
+#p5 = affine_map<(d0, d1, d2, d3, d4) -> (0, 0, 0, d3, d4)>
+func.func @keras_group_norm_nhwc(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 18.0 : f32
+  %eps = arith.constant 1.0e-3 : f32
+  %xr = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [2, 3, 3, 2, 2] : tensor<2x3x3x4xf32> into tensor<2x3x3x2x2xf32>
+  %gr = tensor.expand_shape %g [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 2] : tensor<4xf32> into tensor<1x1x1x2x2xf32>
+  %br = tensor.expand_shape %b [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 2] : tensor<4xf32> into tensor<1x1x1x2x2xf32>
+  %es = tensor.empty() : tensor<2x1x1x2x1xf32>
+  %fs = linalg.fill ins(%z : f32) outs(%es : tensor<2x1x1x2x1xf32>) -> tensor<2x1x1x2x1xf32>
+  %s = linalg.generic {indexing_maps = [#id5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr : tensor<2x3x3x2x2xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %m = linalg.generic {indexing_maps = [#id5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<2x1x1x2x1xf32>) outs(%es : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %q = arith.divf %in, %n : f32
+    linalg.yield %q : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %vs = linalg.generic {indexing_maps = [#id5, #st5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr, %m : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %mm: f32, %acc: f32):
+    %d = arith.subf %in, %mm : f32
+    %sq = arith.mulf %d, %d : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %e = tensor.empty() : tensor<2x3x3x2x2xf32>
+  %yr = linalg.generic {indexing_maps = [#id5, #st5, #st5, #p5, #p5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%xr, %m, %vs, %gr, %br : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>, tensor<2x1x1x2x1xf32>, tensor<1x1x1x2x2xf32>, tensor<1x1x1x2x2xf32>) outs(%e : tensor<2x3x3x2x2xf32>) {
+  ^bb0(%a: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %o: f32):
+    %v = arith.divf %vv, %n : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %inv = arith.mulf %r, %gg : f32
+    %nm = arith.negf %mm : f32
+    %res = arith.mulf %nm, %inv : f32
+    %sh = arith.addf %res, %bb : f32
+    %xi = arith.mulf %a, %inv : f32
+    %out = arith.addf %xi, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x3x3x2x2xf32>
+  %y = tensor.collapse_shape %yr [[0], [1], [2], [3, 4]] : tensor<2x3x3x2x2xf32> into tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+// -----
+
+// A grouped NHWC view whose gamma is per group ([G], read at d3 alone): no
+// scale of the group norm's channels.
+// CHECK-LABEL: func.func @negative_group_scale_per_group
+// CHECK-NOT:     norm.
+// WHY: remark: norm-raise: linalg.generic: not a normalizer: a scale or bias does not broadcast along the normalized dims
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#st5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, 0, d3, 0)>
+#p5 = affine_map<(d0, d1, d2, d3, d4) -> (0, 0, 0, d3, d4)>
+#g5 = affine_map<(d0, d1, d2, d3, d4) -> (0, 0, 0, d3, 0)>
+func.func @negative_group_scale_per_group(%x: tensor<2x3x3x4xf32>, %gg2: tensor<2xf32>, %b: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 18.0 : f32
+  %eps = arith.constant 1.0e-3 : f32
+  %xr = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [2, 3, 3, 2, 2] : tensor<2x3x3x4xf32> into tensor<2x3x3x2x2xf32>
+  %gr = tensor.expand_shape %gg2 [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 1] : tensor<2xf32> into tensor<1x1x1x2x1xf32>
+  %br = tensor.expand_shape %b [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 2] : tensor<4xf32> into tensor<1x1x1x2x2xf32>
+  %es = tensor.empty() : tensor<2x1x1x2x1xf32>
+  %fs = linalg.fill ins(%z : f32) outs(%es : tensor<2x1x1x2x1xf32>) -> tensor<2x1x1x2x1xf32>
+  %s = linalg.generic {indexing_maps = [#id5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr : tensor<2x3x3x2x2xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %m = linalg.generic {indexing_maps = [#id5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<2x1x1x2x1xf32>) outs(%es : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %q = arith.divf %in, %n : f32
+    linalg.yield %q : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %vs = linalg.generic {indexing_maps = [#id5, #st5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr, %m : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %mm: f32, %acc: f32):
+    %d = arith.subf %in, %mm : f32
+    %sq = arith.mulf %d, %d : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %e = tensor.empty() : tensor<2x3x3x2x2xf32>
+  %yr = linalg.generic {indexing_maps = [#id5, #st5, #st5, #g5, #p5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%xr, %m, %vs, %gr, %br : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>, tensor<2x1x1x2x1xf32>, tensor<1x1x1x2x1xf32>, tensor<1x1x1x2x2xf32>) outs(%e : tensor<2x3x3x2x2xf32>) {
+  ^bb0(%a: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %o: f32):
+    %v = arith.divf %vv, %n : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %inv = arith.mulf %r, %gg : f32
+    %nm = arith.negf %mm : f32
+    %res = arith.mulf %nm, %inv : f32
+    %sh = arith.addf %res, %bb : f32
+    %xi = arith.mulf %a, %inv : f32
+    %out = arith.addf %xi, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x3x3x2x2xf32>
+  %y = tensor.collapse_shape %yr [[0], [1], [2], [3, 4]] : tensor<2x3x3x2x2xf32> into tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}

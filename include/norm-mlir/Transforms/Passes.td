@@ -231,6 +231,9 @@ def NormRaise : Pass<"norm-raise"> {
       `num_groups = C`;
     - the spatial dims of NHWC, [1, rank - 1): `norm.group_norm` with
       `num_groups = C`, `channel_axis = rank - 1`;
+    - all dims but the batch and dim rank - 2 of a view [N, ..., G, C/G]
+      (Keras' GroupNormalization): `norm.group_norm` with G groups of the
+      view's last two dims collapsed, parameters read at both of them;
     - all dims but a channel (dim 1 or the last): `norm.batch_norm train`;
       its running-statistics update, where the producer writes it
       (`momentum * mean + (1 - momentum) * running_mean`, the variance

@@ -42,6 +42,8 @@
 // RUN: norm-run %s --entry=negative_batch_norm_view_splits_channels --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_layer_norm --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_batch_norm_train --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_group_norm_nhwc --random-inputs --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
+// RUN: norm-run %s --entry=keras_group_norm_nhwc --random-inputs --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=keras_folded_batch_norm --input=%t/xl.npy --input=%t/g.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy --check | FileCheck %s --check-prefix=PASS
 // RUN: norm-run %s --entry=xla_folded_batch_norm --input=%t/x4.npy --input=%t/m.npy --input=%t/v.npy --check --optimize=false --transform=norm-raise | FileCheck %s --check-prefix=PASS
@@ -136,6 +138,9 @@
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @keras_batch_norm_train
 // CHECK:         norm.batch_norm train
+// CHECK-NEXT:    return
+// CHECK-LABEL: func.func @keras_group_norm_nhwc
+// CHECK-NEXT:    norm.group_norm {{.*}}channel_axis = 3 : i64{{.*}}num_groups = 2
 // CHECK-NEXT:    return
 
 // The forms front ends write, each raised with the attributes read from the
@@ -1307,5 +1312,53 @@ func.func @keras_batch_norm_train(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b
   %sb = linalg.broadcast ins(%shift : tensor<4xf32>) outs(%e : tensor<2x3x3x4xf32>) dimensions = [0, 1, 2]
   %xi = arith.mulf %x, %ib : tensor<2x3x3x4xf32>
   %y = arith.addf %xi, %sb : tensor<2x3x3x4xf32>
+  return %y : tensor<2x3x3x4xf32>
+}
+
+// Keras' NHWC GroupNormalization (a [N, H, W, G, C/G] view).
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#st5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, 0, 0, d3, 0)>
+#p5 = affine_map<(d0, d1, d2, d3, d4) -> (0, 0, 0, d3, d4)>
+func.func @keras_group_norm_nhwc(%x: tensor<2x3x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x3x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 18.0 : f32
+  %eps = arith.constant 1.0e-3 : f32
+  %xr = tensor.expand_shape %x [[0], [1], [2], [3, 4]] output_shape [2, 3, 3, 2, 2] : tensor<2x3x3x4xf32> into tensor<2x3x3x2x2xf32>
+  %gr = tensor.expand_shape %g [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 2] : tensor<4xf32> into tensor<1x1x1x2x2xf32>
+  %br = tensor.expand_shape %b [[0, 1, 2, 3, 4]] output_shape [1, 1, 1, 2, 2] : tensor<4xf32> into tensor<1x1x1x2x2xf32>
+  %es = tensor.empty() : tensor<2x1x1x2x1xf32>
+  %fs = linalg.fill ins(%z : f32) outs(%es : tensor<2x1x1x2x1xf32>) -> tensor<2x1x1x2x1xf32>
+  %s = linalg.generic {indexing_maps = [#id5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr : tensor<2x3x3x2x2xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %a = arith.addf %in, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %m = linalg.generic {indexing_maps = [#id5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<2x1x1x2x1xf32>) outs(%es : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %q = arith.divf %in, %n : f32
+    linalg.yield %q : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %vs = linalg.generic {indexing_maps = [#id5, #st5, #st5], iterator_types = ["parallel", "reduction", "reduction", "parallel", "reduction"]} ins(%xr, %m : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>) outs(%fs : tensor<2x1x1x2x1xf32>) {
+  ^bb0(%in: f32, %mm: f32, %acc: f32):
+    %d = arith.subf %in, %mm : f32
+    %sq = arith.mulf %d, %d : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<2x1x1x2x1xf32>
+  %e = tensor.empty() : tensor<2x3x3x2x2xf32>
+  %yr = linalg.generic {indexing_maps = [#id5, #st5, #st5, #p5, #p5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%xr, %m, %vs, %gr, %br : tensor<2x3x3x2x2xf32>, tensor<2x1x1x2x1xf32>, tensor<2x1x1x2x1xf32>, tensor<1x1x1x2x2xf32>, tensor<1x1x1x2x2xf32>) outs(%e : tensor<2x3x3x2x2xf32>) {
+  ^bb0(%a: f32, %mm: f32, %vv: f32, %gg: f32, %bb: f32, %o: f32):
+    %v = arith.divf %vv, %n : f32
+    %ve = arith.addf %v, %eps : f32
+    %r = math.rsqrt %ve : f32
+    %inv = arith.mulf %r, %gg : f32
+    %nm = arith.negf %mm : f32
+    %res = arith.mulf %nm, %inv : f32
+    %sh = arith.addf %res, %bb : f32
+    %xi = arith.mulf %a, %inv : f32
+    %out = arith.addf %xi, %sh : f32
+    linalg.yield %out : f32
+  } -> tensor<2x3x3x2x2xf32>
+  %y = tensor.collapse_shape %yr [[0], [1], [2], [3, 4]] : tensor<2x3x3x2x2xf32> into tensor<2x3x3x4xf32>
   return %y : tensor<2x3x3x4xf32>
 }
