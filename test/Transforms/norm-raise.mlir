@@ -2574,3 +2574,37 @@ func.func @negative_group_scale_per_group(%x: tensor<2x3x3x4xf32>, %gg2: tensor<
   %y = tensor.collapse_shape %yr [[0], [1], [2], [3, 4]] : tensor<2x3x3x2x2xf32> into tensor<2x3x3x4xf32>
   return %y : tensor<2x3x3x4xf32>
 }
+
+// -----
+
+// Epsilon and 1/N as rank-0 tensors read through () maps (what
+// torch-mlir's scalar tensors lower to).
+// CHECK-LABEL: func.func @rank0_eps
+// CHECK-NEXT:    %[[Y:.*]] = norm.rms_norm %arg0 {axis = 1 : i64, epsilon = 9.9999999747524271E-7 : f64} : tensor<4x8xf32>
+// CHECK-NEXT:    return %[[Y]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#scalar = affine_map<(d0, d1) -> ()>
+func.func @rank0_eps(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %eps = arith.constant dense<1.0e-6> : tensor<f32>
+  %inv = arith.constant dense<0.125> : tensor<f32>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %f4 = linalg.fill ins(%z : f32) outs(%e4 : tensor<4xf32>) -> tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f4 : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %a = arith.addf %sq, %acc : f32
+    linalg.yield %a : f32
+  } -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row, #scalar, #scalar, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %s, %inv, %eps : tensor<4x8xf32>, tensor<4xf32>, tensor<f32>, tensor<f32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %ss: f32, %n: f32, %ep: f32, %o: f32):
+    %ms = arith.mulf %ss, %n : f32
+    %ve = arith.addf %ms, %ep : f32
+    %r = math.rsqrt %ve : f32
+    %out = arith.mulf %a, %r : f32
+    linalg.yield %out : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
