@@ -1774,6 +1774,26 @@ static bool isWirable(Value v, const Match &m, RankedTensorType type) {
   return next == kept.size();
 }
 
+/// The tensor of rank `rank` that `v` views through reshapes, if any.
+static Value unviewed(Value v, int64_t rank) {
+  while (v.getDefiningOp<tensor::ExpandShapeOp>() ||
+         v.getDefiningOp<tensor::CollapseShapeOp>()) {
+    v = v.getDefiningOp()->getOperand(0);
+    if (cast<RankedTensorType>(v.getType()).getRank() == rank)
+      return v;
+  }
+  return Value();
+}
+
+/// `v` as a vector: its dims (all unit but one) collapsed.
+static Value collapseAll(OpBuilder &b, Location loc, Value v) {
+  ReassociationIndices all;
+  for (int64_t i = 0; i < cast<RankedTensorType>(v.getType()).getRank(); ++i)
+    all.push_back(i);
+  return tensor::CollapseShapeOp::create(b, loc, v,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
 /// Builds the normalizer for `c` in place of its root; returns it.
 static Operation *raise(Candidate &c) {
   Operation *root = c.root;
@@ -1790,21 +1810,10 @@ static Operation *raise(Candidate &c) {
     bool perChannel = m.perChannel || m.batchNorm;
     int64_t normRank = perChannel ? 1 : type.getRank() - m.axis;
     // A view of a parameter of the op's shape (torch's unsqueeze): that.
-    for (Value v = param; v.getDefiningOp<tensor::ExpandShapeOp>() ||
-                          v.getDefiningOp<tensor::CollapseShapeOp>();) {
-      v = v.getDefiningOp()->getOperand(0);
-      auto vType = cast<RankedTensorType>(v.getType());
-      if (vType.getRank() == normRank &&
-          vType.getNumElements() == paramType.getNumElements())
-        return v;
-    }
-    if (perChannel && paramType.getRank() > 1) {
-      ReassociationIndices all;
-      for (int64_t i = 0; i < paramType.getRank(); ++i)
-        all.push_back(i);
-      return tensor::CollapseShapeOp::create(
-          b, loc, param, ArrayRef<ReassociationIndices>{all});
-    }
+    if (Value source = unviewed(param, normRank))
+      return source;
+    if (perChannel && paramType.getRank() > 1)
+      return collapseAll(b, loc, param);
     int64_t lead = paramType.getRank() - normRank;
     if (lead == 0)
       return param;
@@ -1856,18 +1865,8 @@ static Operation *raise(Candidate &c) {
     auto channelVector = [&](Value param) -> Value {
       if (!param)
         return param;
-      auto paramType = cast<RankedTensorType>(param.getType());
-      for (Value v = param; v.getDefiningOp<tensor::ExpandShapeOp>() ||
-                            v.getDefiningOp<tensor::CollapseShapeOp>();) {
-        v = v.getDefiningOp()->getOperand(0);
-        if (cast<RankedTensorType>(v.getType()).getRank() == 1)
-          return v;
-      }
-      ReassociationIndices all;
-      for (int64_t i = 0; i < paramType.getRank(); ++i)
-        all.push_back(i);
-      return tensor::CollapseShapeOp::create(
-          b, loc, param, ArrayRef<ReassociationIndices>{all});
+      Value source = unviewed(param, 1);
+      return source ? source : collapseAll(b, loc, param);
     };
     auto gn = GroupNormOp::create(
         b, loc, flatType, input, channelVector(m.scale), channelVector(m.bias),

@@ -38,6 +38,12 @@
 // PAD: norm-run: {{.*}}evaluator-ops.mlir: cannot evaluate 'tensor.pad': a padding value computed from the indices
 // PAD-NOT: {{.}}
 
+// An elided dense_resource (printed with --mlir-elide-resource-strings-if-larger)
+// has no data to evaluate.
+// RUN: %expect_exit 2 norm-run %S/Inputs/elided-resource.mlir --check 2>&1 | FileCheck %s --check-prefix=ELIDED
+// ELIDED: norm-run: {{.*}}elided-resource.mlir: cannot evaluate 'arith.constant': a dense_resource constant without data or of an element type of no whole bytes
+// ELIDED-NOT: {{.}}
+
 func.func @cmpf_predicates() -> (tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
                                  tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
                                  tensor<5xf32>, tensor<5xf32>, tensor<5xf32>, tensor<5xf32>,
