@@ -104,7 +104,10 @@ static bool tilesExactly(linalg::LinalgOp op) {
 /// normalizer and its neighbours instead of cloning the whole network into
 /// one loop. Users in other blocks (the f64 recomputation of statistics that
 /// overflowed, in an scf.if) read what the loop yields.
-static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root) {
+/// Producers that norm-library-calls makes calls of, with `keepLibraryOps`,
+/// are never absorbed.
+static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root,
+                                              bool keepLibraryOps) {
   llvm::SetVector<Operation *> cluster;
   cluster.insert(root);
   for (bool grown = true; grown;) {
@@ -114,6 +117,7 @@ static llvm::SetVector<Operation *> clusterOf(linalg::LinalgOp root) {
         auto producer = operand.getDefiningOp<linalg::LinalgOp>();
         if (!producer || cluster.contains(producer) ||
             !producer.hasPureTensorSemantics() ||
+            (keepLibraryOps && isLibraryContraction(producer)) ||
             producer->getBlock() != root->getBlock())
           continue;
         bool absorbed = llvm::all_of(producer->getUsers(), [&](Operation *u) {
@@ -441,7 +445,8 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     SmallVector<linalg::LinalgOp> roots;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op) &&
-          !op->getParentOfType<scf::ForallOp>())
+          !op->getParentOfType<scf::ForallOp>() &&
+          !(keepLibraryOps && isLibraryContraction(op)))
         roots.push_back(op);
     });
     // Consumers first: by the time a producer is reached it has been fused
@@ -580,7 +585,7 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions.setTileSizes(tileSizes).setLoopType(
         scf::SCFTilingOptions::LoopType::ForallOp);
-    llvm::SetVector<Operation *> cluster = clusterOf(root);
+    llvm::SetVector<Operation *> cluster = clusterOf(root, keepLibraryOps);
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp slice, OpResult producer, bool isDest) {
           return fuseWhenSliced(cluster, slice, producer, isDest);

@@ -87,6 +87,7 @@ static void addOutParams(OpPassManager &pm) {
 
 void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
                                       const NormCPUPipelineOptions &options) {
+  bool library = options.contractions == norm::Contractions::Library;
   // 0. TOSA input as upstream lowers it to linalg (nothing without TOSA).
   pm.addPass(createNormLowerTosa());
   // 1. The normalization rewrites.
@@ -111,6 +112,7 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
                               ? unsigned(options.vectorBits)
                               : norm::vectorBitsOf(options.targetFeatures);
     tileRows.tileBytes = options.tileBytes;
+    tileRows.keepLibraryOps = library;
     pm.addNestedPass<func::FuncOp>(createNormTileRows(tileRows));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -123,6 +125,11 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    ahead-of-time callers that reuse their buffers).
   if (options.outParams)
     addOutParams(pm);
+  //    Matmuls and convolutions become calls of oneDNN's primitives, on
+  //    strided views of their buffers (they are neither tiled nor fused
+  //    above: the library tiles them).
+  if (library)
+    pm.addPass(createNormLibraryCalls());
   //    A tile's small temporaries (its rows' statistics) live on the stack.
   //    (norm-tile-rows keeps a tile near 16 KiB).
   bufferization::PromoteBuffersToStackPassOptions toStack;

@@ -280,7 +280,19 @@ std::string runtimeArchive(const char *built) {
 }
 
 /// Links the object with the artifact's main and the runtime.
-void link(const std::string &object, const std::string &output, bool openmp) {
+/// Whether the host code calls the runtime's oneDNN matmuls and
+/// convolutions (norm-library-calls): the artifact then links them and
+/// libdnnl.so.2, which the loader finds in the system's library path.
+bool callsContractions(const llvm::Module &module) {
+  return llvm::any_of(module.functions(), [](const llvm::Function &f) {
+    return f.isDeclaration() &&
+           (f.getName().starts_with("_mlir_ciface_norm_rt_matmul_") ||
+            f.getName().starts_with("_mlir_ciface_norm_rt_conv2d_"));
+  });
+}
+
+void link(const std::string &object, const std::string &output, bool openmp,
+          bool contractions) {
   auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
   if (!cxx)
     fail(std::string("cannot find the linker driver '") + NORM_AOT_LINKER +
@@ -290,8 +302,14 @@ void link(const std::string &object, const std::string &output, bool openmp) {
     args.push_back(runtimeArchive(NORM_AOT_MAIN_CPU));
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME));
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
+    // (libomp first: oneDNN's GNU OpenMP calls then run on the kernels'
+    // thread pool.)
     if (openmp)
       args.push_back(NORM_AOT_LIBOMP);
+    if (contractions) {
+      args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CONTRACTIONS));
+      args.push_back(NORM_AOT_LIBDNNL);
+    }
   } else {
 #ifdef NORM_AOT_MAIN_CUDA
     args.push_back(runtimeArchive(NORM_AOT_MAIN_CUDA));
@@ -299,6 +317,7 @@ void link(const std::string &object, const std::string &output, bool openmp) {
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CUDA));
     args.push_back(NORM_AOT_LIBCUDA);
+    (void)contractions; // the GPU pipeline makes no library calls
 #else
     fail("--target=cuda: this build of norm-compile found no CUDA toolkit");
 #endif
@@ -398,6 +417,7 @@ int compileMain(int argc, char **argv) {
 
   // The object: next to the output for --emit=obj, a temporary otherwise.
   std::string object = output;
+  bool contractions = callsContractions(*llvmModule);
   if (emit == Emit::Exe) {
     SmallString<128> temp;
     if (std::error_code ec =
@@ -418,7 +438,7 @@ int compileMain(int argc, char **argv) {
     out.keep();
   }
   if (emit == Emit::Exe) {
-    link(object, output, host.openmp);
+    link(object, output, host.openmp, contractions);
     llvm::sys::fs::remove(object);
   }
   return 0;

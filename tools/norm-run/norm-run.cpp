@@ -13,6 +13,7 @@
 #include "norm-mlir/InitAll.h"
 #include "norm-mlir/Pipelines/Pipelines.h"
 #include "runtime/cpu/BlockCache.h"
+#include "runtime/cpu/Contractions.h"
 #include "runtime/cpu/CpuRuntime.h"
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
@@ -644,6 +645,11 @@ int runMain(int argc, char **argv) {
         reinterpret_cast<void *>(&norm_rt_size_mismatch));
     add("_mlir_ciface_norm_rt_all_reduce_stats_f64",
         reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f64));
+    rt::forEachContractionSymbol(
+        [](const char *symbol, void *address, void *context) {
+          (*static_cast<decltype(add) *>(context))(symbol, address);
+        },
+        &add);
     return map;
   });
   engine->initialize();

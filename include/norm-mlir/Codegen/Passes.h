@@ -19,6 +19,11 @@ namespace mlir::norm {
 
 #define GEN_PASS_REGISTRATION
 #include "norm-mlir/Codegen/Passes.h.inc"
+
+/// Whether norm-library-calls makes a library call of `op` (a linalg op on
+/// tensors or buffers): a matmul in any of its forms, or a 2-D convolution,
+/// of types the runtime takes.
+bool isLibraryContraction(Operation *op);
 } // namespace mlir::norm
 
 #endif // NORM_MLIR_CODEGEN_PASSES_H

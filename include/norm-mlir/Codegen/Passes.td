@@ -60,6 +60,9 @@ def NormTileRows : Pass<"norm-tile-rows", "::mlir::func::FuncOp"> {
            "Bytes of f32 row data per tile (the rows of a tile stay in L1/L2)">,
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"128",
            "Vector register width in bits (a power of two >= 32)">,
+    Option<"keepLibraryOps", "keep-library-ops", "bool", /*default=*/"false",
+           "Leave whole the matmuls and convolutions that norm-library-calls "
+           "makes library calls of: neither tiled nor fused into a tile">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
@@ -123,6 +126,46 @@ def NormResultsInPlace : Pass<"norm-results-in-place", "::mlir::func::FuncOp"> {
     other use and nothing but its deallocation touches `%a` after the copy.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def NormLibraryCalls : Pass<"norm-library-calls", "::mlir::ModuleOp"> {
+  let summary = "Matmuls and convolutions on buffers become calls of the "
+                "runtime's oneDNN primitives";
+  let description = [{
+    The contractions around the normalizers run at library speed: every
+    linalg op on buffers that is a matmul, in whatever form (`linalg.matmul`
+    with any indexing maps, `batch_matmul`, `matvec`, `vecmat`, `dot`, a
+    `linalg.generic` or `linalg.contract` whose body is exactly
+    `out + a * b`, the inputs extended to the accumulator's type or not),
+    and the 2-D convolutions `conv_2d_nchw_fchw`, `conv_2d_nhwc_hwcf` and
+    `conv_2d_nhwc_fhwc`, becomes a call of `norm_rt_matmul_<in>_<out>` or
+    `norm_rt_conv2d_<in>_<out>` (runtime/cpu/Contractions.h), which oneDNN
+    runs. The normalizers are not contractions, and stay generated code.
+
+    A matmul's operands are passed as rank-4 strided views in one order, a
+    [B1, B2, M, K], b [B1, B2, K, N], c [B1, B2, M, N], their strides
+    permuted from the op's indexing maps (a transposed weight is a view,
+    not a copy), a batch dim that an input does not index broadcast (size
+    1). Each dim of the loop nest must be one of these: one reduction dim
+    indexed by both inputs, parallel dims indexed by the output and at least
+    one input, at most four of them; an m (n) dim beyond the first is a
+    batch dim that b (a) broadcasts. Convolutions pass NCHW, FCHW (filter)
+    and NCHW views with their strides and dilations.
+
+    Types: f32 x f32 -> f32, bf16 x bf16 -> f32, and bf16 x bf16 -> bf16,
+    which accumulates in f32 and rounds once at the end (as every library
+    and PyTorch do; linalg's semantics round after every step, which no
+    front end means by a bf16 matmul). Anything else (f16, f64, integers,
+    mixed inputs, a body with anything more, a map that is not a projected
+    permutation, two reduction dims) stays as it is and becomes loops.
+
+    A call overwrites c when the op's init was just filled with +0.0 (the
+    fill is erased: no op between them touches memory), and accumulates
+    into it otherwise.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def NormHoistAllocas : Pass<"norm-hoist-allocas", "::mlir::func::FuncOp"> {

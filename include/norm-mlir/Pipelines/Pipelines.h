@@ -23,6 +23,9 @@ namespace mlir::norm {
 /// How the CPU pipeline rounds f32 to bf16.
 enum class Bf16Rounding { Exact, NativeFtz };
 
+/// How the CPU pipeline runs matmuls and convolutions.
+enum class Contractions { Library, Loops };
+
 /// Options of `norm-lower-to-llvm-cpu`.
 struct NormCPUPipelineOptions
     : public PassPipelineOptions<NormCPUPipelineOptions> {
@@ -40,6 +43,17 @@ struct NormCPUPipelineOptions
       llvm::cl::desc("Row kernels: tile over rows, fuse each normalizer's "
                      "reductions into the tile, vectorize (norm-tile-rows)"),
       llvm::cl::init(true)};
+  Option<Contractions> contractions{
+      *this, "contractions",
+      llvm::cl::desc("How matmuls and convolutions run (the normalizers are "
+                     "generated code either way)"),
+      llvm::cl::values(
+          clEnumValN(Contractions::Library, "library",
+                     "calls of oneDNN's matmul and convolution primitives "
+                     "(norm-library-calls; the code then links libdnnl)"),
+          clEnumValN(Contractions::Loops, "loops",
+                     "loop nests of their own (no library; scalar, slow)")),
+      llvm::cl::init(Contractions::Library)};
   Option<int64_t> tileBytes{
       *this, "tile-bytes",
       llvm::cl::desc("Bytes of f32 row data per tile of the row kernels"),

@@ -1,0 +1,412 @@
+//===- Contractions.cpp - Matmuls and convolutions through oneDNN ---------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// oneDNN primitives for the views of Contractions.h, created once per
+// shape, strides and types and cached (creating one costs tens of
+// microseconds; a decode step's matmuls take a few). Convolution filters
+// are reordered to the layout oneDNN's kernel asks for on every call: they
+// are arguments, and may change between calls.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/Contractions.h"
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace {
+/// A rank-4 strided view, its offset applied, its unit dims' strides those
+/// of a dense layout (oneDNN reads a unit dim's stride when it decides
+/// whether an operand is transposed).
+struct View {
+  char *data;
+  dnnl_data_type_t type;
+  dnnl_dims_t sizes = {};
+  dnnl_dims_t strides = {};
+
+  size_t elementBytes() const { return type == dnnl_f32 ? 4 : 2; }
+  int64_t elements() const {
+    return sizes[0] * sizes[1] * sizes[2] * sizes[3];
+  }
+  char *at(int64_t i, int64_t j, int64_t k, int64_t l) const {
+    return data + (i * strides[0] + j * strides[1] + k * strides[2] +
+                   l * strides[3]) *
+                      int64_t(elementBytes());
+  }
+  dnnl_memory_desc_t desc() const;
+};
+
+template <typename T>
+View viewOf(StridedMemRefType<T, 4> *m, dnnl_data_type_t type) {
+  View v{reinterpret_cast<char *>(m->data + m->offset), type};
+  for (int d = 0; d < 4; ++d) {
+    v.sizes[d] = m->sizes[d];
+    v.strides[d] = m->strides[d];
+  }
+  int64_t inner = 1;
+  for (int d = 3; d >= 0; --d) {
+    if (v.sizes[d] == 1)
+      v.strides[d] = inner;
+    inner = v.strides[d] * v.sizes[d];
+  }
+  return v;
+}
+
+[[noreturn]] void fatal(const char *what, dnnl_status_t status) {
+  std::fprintf(stderr, "norm-mlir runtime: oneDNN: %s failed (status %d)\n",
+               what, int(status));
+  std::exit(3);
+}
+
+void check(dnnl_status_t status, const char *what) {
+  if (status != dnnl_success)
+    fatal(what, status);
+}
+
+dnnl_memory_desc_t View::desc() const {
+  dnnl_memory_desc_t md;
+  check(dnnl_memory_desc_init_by_strides(&md, 4, sizes, type, strides),
+        "a memory descriptor");
+  return md;
+}
+
+float bf16ToF32(uint16_t h) {
+  uint32_t u = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+uint16_t f32ToBf16(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u)
+    return uint16_t((u >> 16) | 0x40); // a quiet NaN
+  u += 0x7fffu + ((u >> 16) & 1u);   // to nearest, ties to even
+  return uint16_t(u >> 16);
+}
+
+float load(const View &v, const char *p) {
+  if (v.type == dnnl_f32) {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  uint16_t h;
+  std::memcpy(&h, p, 2);
+  return bf16ToF32(h);
+}
+
+void store(const View &v, char *p, float f) {
+  if (v.type == dnnl_f32) {
+    std::memcpy(p, &f, 4);
+    return;
+  }
+  uint16_t h = f32ToBf16(f);
+  std::memcpy(p, &h, 2);
+}
+
+template <typename Fn> void forEach(const View &v, Fn fn) {
+  for (int64_t i = 0; i < v.sizes[0]; ++i)
+    for (int64_t j = 0; j < v.sizes[1]; ++j)
+      for (int64_t k = 0; k < v.sizes[2]; ++k)
+        for (int64_t l = 0; l < v.sizes[3]; ++l)
+          fn(v.at(i, j, k, l), ((i * v.sizes[1] + j) * v.sizes[2] + k) *
+                                       v.sizes[3] +
+                                   l);
+}
+
+/// A dense row-major f32 copy of `v` (its values when `copy`).
+struct DenseF32 {
+  std::vector<float> values;
+  View view;
+
+  DenseF32(const View &v, bool copy)
+      : values(size_t(v.elements())), view{reinterpret_cast<char *>(values.data()),
+                                         dnnl_f32} {
+    int64_t stride = 1;
+    for (int d = 3; d >= 0; --d) {
+      view.sizes[d] = v.sizes[d];
+      view.strides[d] = stride;
+      stride *= v.sizes[d];
+    }
+    if (copy)
+      forEach(v, [&](const char *p, int64_t i) { values[i] = load(v, p); });
+  }
+  void storeTo(const View &v) const {
+    forEach(v, [&](char *p, int64_t i) { store(v, p, values[i]); });
+  }
+};
+
+enum class Kind : int64_t { matmul, conv2d };
+
+/// What a cached primitive runs on: the convolution's filter, when oneDNN
+/// wants another layout, goes through a reorder into `filter` first.
+struct Primitive {
+  dnnl_primitive_t primitive = nullptr;
+  dnnl_memory_t src = nullptr, weights = nullptr, dst = nullptr;
+  dnnl_primitive_t reorder = nullptr;
+  dnnl_memory_t userWeights = nullptr;
+  std::vector<char> filter;
+};
+
+struct Library {
+  dnnl_engine_t engine = nullptr;
+  dnnl_stream_t stream = nullptr;
+  std::mutex mutex;
+  /// Shapes, strides and types to their primitive; nullptr where oneDNN
+  /// has none (then the dense f32 form runs).
+  std::map<std::vector<int64_t>, Primitive *> cache;
+
+  Library() {
+    check(dnnl_engine_create(&engine, dnnl_cpu, 0), "the CPU engine");
+    check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags),
+          "a stream");
+  }
+};
+
+Library &library() {
+  static Library *lib = new Library(); // never destroyed: kernels may run late
+  return *lib;
+}
+
+std::vector<int64_t> keyOf(Kind kind, const View *views, const int64_t *params,
+                           int numParams) {
+  std::vector<int64_t> key = {int64_t(kind)};
+  for (int i = 0; i < 3; ++i) {
+    key.push_back(views[i].type);
+    key.insert(key.end(), views[i].sizes, views[i].sizes + 4);
+    key.insert(key.end(), views[i].strides, views[i].strides + 4);
+  }
+  key.insert(key.end(), params, params + numParams);
+  return key;
+}
+
+dnnl_memory_t memoryFor(Library &lib, const dnnl_memory_desc_t *md) {
+  dnnl_memory_t m;
+  check(dnnl_memory_create(&m, md, lib.engine, DNNL_MEMORY_NONE), "a memory");
+  return m;
+}
+
+/// The primitive of `kind` for `views` (a, b, c), or nullptr where oneDNN
+/// has no implementation of it. params: accumulate, then the convolution's
+/// strides and dilations.
+Primitive *create(Library &lib, Kind kind, const View *views,
+                  const int64_t *params) {
+  dnnl_memory_desc_t src = views[0].desc(), dst = views[2].desc();
+  dnnl_memory_desc_t userWeights = views[1].desc(), weights = userWeights;
+  dnnl_primitive_attr_t attr;
+  check(dnnl_primitive_attr_create(&attr), "attributes");
+  if (params[0]) {
+    dnnl_post_ops_t ops;
+    check(dnnl_post_ops_create(&ops), "post-ops");
+    check(dnnl_post_ops_append_sum(ops, 1.0f), "a sum post-op");
+    check(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops");
+    dnnl_post_ops_destroy(ops);
+  }
+  dnnl_primitive_desc_t pd = nullptr;
+  dnnl_status_t status;
+  if (kind == Kind::matmul) {
+    dnnl_matmul_desc_t desc;
+    status = dnnl_matmul_desc_init(&desc, &src, &weights, nullptr, &dst);
+    if (status == dnnl_success)
+      status = dnnl_primitive_desc_create(&pd, &desc, attr, lib.engine, nullptr);
+  } else {
+    // The filter in the layout the kernel likes; the input trimmed to the
+    // rows and columns the output reads, so that no padding is implied.
+    dnnl_memory_desc_t anyWeights;
+    check(dnnl_memory_desc_init_by_tag(&anyWeights, 4, views[1].sizes,
+                                       views[1].type, dnnl_format_tag_any),
+          "a memory descriptor");
+    dnnl_dims_t strides = {params[1], params[2]};
+    dnnl_dims_t dilations = {params[3] - 1, params[4] - 1};
+    dnnl_dims_t zero = {0, 0};
+    dnnl_convolution_desc_t desc;
+    status = dnnl_dilated_convolution_forward_desc_init(
+        &desc, dnnl_forward_inference, dnnl_convolution_direct, &src,
+        &anyWeights, nullptr, &dst, strides, dilations, zero, zero);
+    if (status == dnnl_success)
+      status = dnnl_primitive_desc_create(&pd, &desc, attr, lib.engine, nullptr);
+    if (status == dnnl_success)
+      weights = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  }
+  dnnl_primitive_attr_destroy(attr);
+  if (status != dnnl_success)
+    return nullptr;
+
+  auto *p = new Primitive();
+  check(dnnl_primitive_create(&p->primitive, pd), "a primitive");
+  dnnl_primitive_desc_destroy(pd);
+  p->src = memoryFor(lib, &src);
+  p->weights = memoryFor(lib, &weights);
+  p->dst = memoryFor(lib, &dst);
+  if (!dnnl_memory_desc_equal(&weights, &userWeights)) {
+    dnnl_primitive_desc_t rpd;
+    check(dnnl_reorder_primitive_desc_create(&rpd, &userWeights, lib.engine,
+                                             &weights, lib.engine, nullptr),
+          "a filter reorder");
+    check(dnnl_primitive_create(&p->reorder, rpd), "a filter reorder");
+    dnnl_primitive_desc_destroy(rpd);
+    p->userWeights = memoryFor(lib, &userWeights);
+    p->filter.resize(dnnl_memory_desc_get_size(&weights));
+    check(dnnl_memory_set_data_handle(p->weights, p->filter.data()),
+          "the filter's memory");
+  }
+  return p;
+}
+
+void execute(Library &lib, Primitive *p, const View *views) {
+  if (p->reorder) {
+    check(dnnl_memory_set_data_handle(p->userWeights, views[1].data),
+          "a memory handle");
+    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, p->userWeights},
+                              {DNNL_ARG_TO, p->weights}};
+    check(dnnl_primitive_execute(p->reorder, lib.stream, 2, args),
+          "the filter reorder");
+  } else {
+    check(dnnl_memory_set_data_handle(p->weights, views[1].data),
+          "a memory handle");
+  }
+  check(dnnl_memory_set_data_handle(p->src, views[0].data), "a memory handle");
+  check(dnnl_memory_set_data_handle(p->dst, views[2].data), "a memory handle");
+  dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, p->src},
+                            {DNNL_ARG_WEIGHTS, p->weights},
+                            {DNNL_ARG_DST, p->dst}};
+  check(dnnl_primitive_execute(p->primitive, lib.stream, 3, args),
+        "a primitive");
+  check(dnnl_stream_wait(lib.stream), "the stream");
+}
+
+Primitive *cached(Library &lib, Kind kind, const View *views,
+                  const int64_t *params, int numParams) {
+  std::vector<int64_t> key = keyOf(kind, views, params, numParams);
+  auto it = lib.cache.find(key);
+  if (it != lib.cache.end())
+    return it->second;
+  Primitive *p = create(lib, kind, views, params);
+  lib.cache.emplace(std::move(key), p);
+  return p;
+}
+
+/// Runs `kind` on views (a, b, c); where oneDNN has nothing for these types
+/// or strides, on dense f32 copies.
+void run(Kind kind, View a, View b, View c, const int64_t *params,
+         int numParams) {
+  // Nothing to write, or nothing summed: c is c, or zeros.
+  int64_t summed = kind == Kind::matmul ? a.sizes[3]
+                                        : b.sizes[1] * b.sizes[2] * b.sizes[3];
+  if (c.elements() == 0)
+    return;
+  if (summed == 0) {
+    if (!params[0])
+      forEach(c, [&](char *p, int64_t) { store(c, p, 0.0f); });
+    return;
+  }
+  if (kind == Kind::conv2d) {
+    // The rows and columns that the output reads.
+    for (int d = 2; d < 4; ++d)
+      a.sizes[d] = (c.sizes[d] - 1) * params[d - 1] +
+                   (b.sizes[d] - 1) * params[d + 1] + 1;
+  }
+  Library &lib = library();
+  std::lock_guard<std::mutex> lock(lib.mutex);
+  View views[3] = {a, b, c};
+  if (Primitive *p = cached(lib, kind, views, params, numParams))
+    return execute(lib, p, views);
+  DenseF32 da(a, true), db(b, true), dc(c, params[0] != 0);
+  View dense[3] = {da.view, db.view, dc.view};
+  Primitive *p = cached(lib, kind, dense, params, numParams);
+  if (!p)
+    fatal(kind == Kind::matmul ? "a dense f32 matmul" : "a dense f32 convolution",
+          dnnl_unimplemented);
+  execute(lib, p, dense);
+  dc.storeTo(c);
+}
+
+template <typename A, typename C>
+void matmul(StridedMemRefType<A, 4> *a, StridedMemRefType<A, 4> *b,
+            StridedMemRefType<C, 4> *c, int32_t accumulate) {
+  constexpr dnnl_data_type_t ta = sizeof(A) == 4 ? dnnl_f32 : dnnl_bf16;
+  constexpr dnnl_data_type_t tc = sizeof(C) == 4 ? dnnl_f32 : dnnl_bf16;
+  int64_t params[] = {accumulate != 0};
+  run(Kind::matmul, viewOf(a, ta), viewOf(b, ta), viewOf(c, tc), params, 1);
+}
+
+template <typename A, typename C>
+void conv2d(StridedMemRefType<A, 4> *input, StridedMemRefType<A, 4> *filter,
+            StridedMemRefType<C, 4> *output, int64_t strideH, int64_t strideW,
+            int64_t dilationH, int64_t dilationW, int32_t accumulate) {
+  constexpr dnnl_data_type_t ta = sizeof(A) == 4 ? dnnl_f32 : dnnl_bf16;
+  constexpr dnnl_data_type_t tc = sizeof(C) == 4 ? dnnl_f32 : dnnl_bf16;
+  int64_t params[] = {accumulate != 0, strideH, strideW, dilationH, dilationW};
+  run(Kind::conv2d, viewOf(input, ta), viewOf(filter, ta), viewOf(output, tc),
+      params, 5);
+}
+} // namespace
+
+extern "C" {
+void _mlir_ciface_norm_rt_matmul_f32_f32(StridedMemRefType<float, 4> *a,
+                                         StridedMemRefType<float, 4> *b,
+                                         StridedMemRefType<float, 4> *c,
+                                         int32_t accumulate) {
+  matmul(a, b, c, accumulate);
+}
+void _mlir_ciface_norm_rt_matmul_bf16_f32(StridedMemRefType<uint16_t, 4> *a,
+                                          StridedMemRefType<uint16_t, 4> *b,
+                                          StridedMemRefType<float, 4> *c,
+                                          int32_t accumulate) {
+  matmul(a, b, c, accumulate);
+}
+void _mlir_ciface_norm_rt_matmul_bf16_bf16(StridedMemRefType<uint16_t, 4> *a,
+                                           StridedMemRefType<uint16_t, 4> *b,
+                                           StridedMemRefType<uint16_t, 4> *c,
+                                           int32_t accumulate) {
+  matmul(a, b, c, accumulate);
+}
+void _mlir_ciface_norm_rt_conv2d_f32_f32(StridedMemRefType<float, 4> *input,
+                                         StridedMemRefType<float, 4> *filter,
+                                         StridedMemRefType<float, 4> *output,
+                                         int64_t strideH, int64_t strideW,
+                                         int64_t dilationH, int64_t dilationW,
+                                         int32_t accumulate) {
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
+         accumulate);
+}
+void _mlir_ciface_norm_rt_conv2d_bf16_f32(StridedMemRefType<uint16_t, 4> *input,
+                                          StridedMemRefType<uint16_t, 4> *filter,
+                                          StridedMemRefType<float, 4> *output,
+                                          int64_t strideH, int64_t strideW,
+                                          int64_t dilationH, int64_t dilationW,
+                                          int32_t accumulate) {
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
+         accumulate);
+}
+void _mlir_ciface_norm_rt_conv2d_bf16_bf16(StridedMemRefType<uint16_t, 4> *input,
+                                           StridedMemRefType<uint16_t, 4> *filter,
+                                           StridedMemRefType<uint16_t, 4> *output,
+                                           int64_t strideH, int64_t strideW,
+                                           int64_t dilationH, int64_t dilationW,
+                                           int32_t accumulate) {
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
+         accumulate);
+}
+}
+
+void norm::rt::forEachContractionSymbol(
+    void (*add)(const char *name, void *address, void *context),
+    void *context) {
+#define NORM_RT_SYMBOL(fn) add(#fn, reinterpret_cast<void *>(&fn), context)
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_matmul_f32_f32);
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_matmul_bf16_f32);
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_matmul_bf16_bf16);
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_conv2d_f32_f32);
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_conv2d_bf16_f32);
+  NORM_RT_SYMBOL(_mlir_ciface_norm_rt_conv2d_bf16_bf16);
+#undef NORM_RT_SYMBOL
+}
