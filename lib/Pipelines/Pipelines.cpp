@@ -96,6 +96,9 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   //    linalg on tensors, statistics in compute_type (two-pass variance).
   pm.addPass(createConvertNormToLinalg());
   addStageVerifier(pm, "convert-norm-to-linalg");
+  //    Softmax (and linalg's other aggregate ops) as the linalg ops it is
+  //    made of.
+  pm.addPass(createNormDecomposeAggregates());
   // 3. Elementwise arith/math on tensors (residual adds, activations) become
   //    linalg.generic too, so one bufferization handles everything.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -175,6 +178,10 @@ void mlir::norm::buildNormCPUPipeline(OpPassManager &pm,
   math::MathExtendToSupportedTypesOptions extendMath;
   extendMath.extraTypeStrs = {"f16"};
   pm.addPass(math::createMathExtendToSupportedTypes(extendMath));
+  //    f32 exp, expm1, tanh and erf (GELU, SiLU, softmax) as inlined
+  //    polynomials, vectors kept (LLVM would call libm per element).
+  if (options.approximateMath)
+    pm.addPass(createNormApproximateMath());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"bf16"};
   emulate.targetTypeStr = "f32";
@@ -237,6 +244,7 @@ void mlir::norm::buildNormNVVMPipeline(OpPassManager &pm,
   toLinalg.overflowFallback = false;
   pm.addPass(createConvertNormToLinalg(toLinalg));
   addStageVerifier(pm, "convert-norm-to-gpu and convert-norm-to-linalg");
+  pm.addPass(createNormDecomposeAggregates());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

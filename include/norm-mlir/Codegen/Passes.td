@@ -168,6 +168,41 @@ def NormLibraryCalls : Pass<"norm-library-calls", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def NormDecomposeAggregates : Pass<"norm-decompose-aggregates"> {
+  let summary = "linalg.softmax and the other aggregate ops on tensors "
+                "become the linalg ops they are made of";
+  let description = [{
+    Every op with linalg's `AggregatedOpInterface` on tensors (linalg.softmax:
+    a max reduction, `exp(x - max)`, a sum, a division) is replaced by its
+    upstream decomposition, which the rest of the pipeline tiles,
+    vectorizes and lowers like any linalg op. Without it one softmax
+    anywhere in a module fails the whole lowering.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def NormApproximateMath : Pass<"norm-approximate-math"> {
+  let summary = "exp, expm1, tanh and erf in f32 as inlined polynomials";
+  let description = [{
+    LLVM has no vector exp, tanh or erf for x86: a vectorized GELU, SiLU or
+    softmax would call libm once per element (a vector op unrolled into
+    scalar calls), and a scalar loop of calls never vectorizes. This pass
+    rewrites `math.exp`, `math.expm1`, `math.tanh` and `math.erf` on f32 and
+    vectors of f32 into upstream's polynomial approximations
+    (`populateMathPolynomialApproximationPatterns`): a few FMAs per element,
+    in registers. bf16/f16 math has been extended to f32 before
+    (math-extend-to-supported-types); f64 (the statistics' fallback) is left
+    to libm. The approximations are within the f32 tolerance of the tests
+    (1e-5 relative; test/Integration/CPU/activations.mlir).
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def NormHoistAllocas : Pass<"norm-hoist-allocas", "::mlir::func::FuncOp"> {
   let summary = "Allocate a loop's static stack buffers once, before the loop";
   let description = [{

@@ -54,6 +54,11 @@ struct NormCPUPipelineOptions
           clEnumValN(Contractions::Loops, "loops",
                      "loop nests of their own (no library; scalar, slow)")),
       llvm::cl::init(Contractions::Library)};
+  Option<bool> approximateMath{
+      *this, "approximate-math",
+      llvm::cl::desc("f32 exp, expm1, tanh and erf as inlined polynomials "
+                     "(norm-approximate-math); false calls libm"),
+      llvm::cl::init(true)};
   Option<int64_t> tileBytes{
       *this, "tile-bytes",
       llvm::cl::desc("Bytes of f32 row data per tile of the row kernels"),
