@@ -14,8 +14,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -211,21 +214,168 @@ Value canonicalView(OpBuilder &b, Location loc, Value memref,
                                            meta.getOffset(), sizes, strides);
 }
 
-/// Erases the fill of `init` with +0.0 that precedes `op` with nothing
-/// touching memory in between; whether there was one.
-bool eraseZeroFill(Operation *op, Value init) {
-  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-      if (fill.getOutputs()[0] != init ||
-          !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
-        return false;
-      fill.erase();
-      return true;
-    }
-    if (!isMemoryEffectFree(prev))
-      return false;
+Value viewedValue(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// The allocation or argument whose memory `v` views: through views, and
+/// through a memref iteration argument of scf.for that every iteration
+/// yields back (a view of), to its init.
+Value rootOf(Value v) {
+  while (true) {
+    v = viewedValue(v);
+    auto arg = dyn_cast<BlockArgument>(v);
+    auto loop = arg ? dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()) : nullptr;
+    if (!loop || arg.getArgNumber() == 0)
+      return v;
+    unsigned i = arg.getArgNumber() - 1;
+    if (viewedValue(loop.getYieldedValues()[i]) != arg)
+      return v;
+    v = loop.getInitArgs()[i];
   }
+}
+
+bool isAllocation(Value v) {
+  return v.getDefiningOp<memref::AllocOp>() || v.getDefiningOp<memref::AllocaOp>();
+}
+
+/// Whether the memory of two roots (rootOf) may overlap: distinct
+/// allocations share none, nor do an allocation and a function argument;
+/// anything else (two arguments, a root of unknown origin) may.
+bool mayAlias(Value a, Value b) {
+  if (a == b)
+    return true;
+  auto isArgument = [](Value v) {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && isa<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  };
+  return !((isAllocation(a) && (isAllocation(b) || isArgument(b))) ||
+           (isAllocation(b) && isArgument(a)));
+}
+
+/// Whether `op` (or an op nested in it) may read, or with `writesOnly`
+/// write, memory of `root`.
+bool touches(Operation *op, Value root, bool writesOnly) {
+  auto aliases = [&](Value v) { return mayAlias(rootOf(v), root); };
+  auto direct = [&](Operation *o) {
+    if (o->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return false; // its nested ops are visited
+    // The runtime's contractions (made earlier by this pass) read their
+    // first two views and write the third.
+    if (auto call = dyn_cast<func::CallOp>(o);
+        call && (call.getCallee().starts_with("norm_rt_matmul_") ||
+                 call.getCallee().starts_with("norm_rt_conv2d_"))) {
+      auto views = call.getOperands().take_front(3);
+      return aliases(views[2]) ||
+             (!writesOnly && (aliases(views[0]) || aliases(views[1])));
+    }
+    auto iface = dyn_cast<MemoryEffectOpInterface>(o);
+    if (!iface)
+      return true;
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    iface.getEffects(effects);
+    return llvm::any_of(effects, [&](MemoryEffects::EffectInstance &e) {
+      if (isa<MemoryEffects::Allocate>(e.getEffect()) ||
+          (writesOnly && !isa<MemoryEffects::Write>(e.getEffect())))
+        return false;
+      return !e.getValue() || aliases(e.getValue());
+    });
+  };
+  return op->walk([&](Operation *o) {
+           return direct(o) ? WalkResult::interrupt() : WalkResult::advance();
+         }).wasInterrupted();
+}
+
+/// Whether any op strictly between `from` and `to` (one block) touches
+/// `root`.
+bool touchedBetween(Operation *from, Operation *to, Value root, bool writesOnly) {
+  for (Operation *op = from->getNextNode(); op && op != to; op = op->getNextNode())
+    if (touches(op, root, writesOnly))
+      return true;
   return false;
+}
+
+/// Whether `op` fills all of `buffer` with +0.0: linalg.fill, or a linalg
+/// op without inputs whose body yields a +0.0 from outside (tensor.pad's
+/// bufferized padding).
+bool isZeroFillOf(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs()[0] == buffer &&
+           matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInputs() != 0 ||
+      linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getDpsInits()[0] != buffer ||
+      linalgOp.getNumReductionLoops() != 0 ||
+      !linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0)).isIdentity())
+    return false;
+  auto yield = cast<linalg::YieldOp>(linalgOp.getBlock()->getTerminator());
+  Value v = yield.getOperand(0);
+  return v.getParentRegion() != &op->getRegion(0) &&
+         matchPattern(v, m_PosZeroFloat());
+}
+
+/// The op that last wrote `init` before `op`, when it left +0.0 everywhere:
+/// a zero fill of it, or a copy into it of a buffer that held zeros, with
+/// nothing writing its memory in between; nullptr otherwise.
+Operation *zeroingWriter(Operation *op, Value init) {
+  Value root = rootOf(init);
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto copy = dyn_cast<memref::CopyOp>(prev);
+        copy && copy.getTarget() == init)
+      return zeroingWriter(copy, copy.getSource()) ? copy : nullptr;
+    if (isZeroFillOf(prev, init))
+      return prev;
+    if (touches(prev, root, /*writesOnly=*/true))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+/// A convolution's input that is a zero-padded copy of another buffer (as
+/// tensor.pad bufferizes): an allocation filled with +0.0, the buffer
+/// copied into a unit-stride subview of it, read by the convolution alone.
+struct PaddedInput {
+  Value source;
+  SmallVector<int64_t> low; // per dim of the input
+  SmallVector<Operation *> ops; // the fill, the copy, the subview
+};
+
+FailureOr<PaddedInput> matchPadded(Operation *conv, Value input) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getType().hasStaticShape())
+    return failure();
+  Operation *fill = nullptr;
+  memref::SubViewOp sub;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == conv)
+      continue;
+    if (!fill && isZeroFillOf(user, input)) {
+      fill = user;
+      continue;
+    }
+    auto s = dyn_cast<memref::SubViewOp>(user);
+    if (sub || !s)
+      return failure();
+    sub = s;
+  }
+  if (!fill || !sub || !sub->hasOneUse() || !sub.hasUnitStride() ||
+      sub.getType().getRank() != alloc.getType().getRank() ||
+      !sub.getType().hasStaticShape() ||
+      ShapedType::isDynamicShape(sub.getStaticOffsets()))
+    return failure();
+  auto copy = dyn_cast<memref::CopyOp>(*sub->user_begin());
+  if (!copy || copy.getTarget() != sub.getResult())
+    return failure();
+  Block *block = conv->getBlock();
+  if (fill->getBlock() != block || copy->getBlock() != block ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(conv) ||
+      touchedBetween(copy, conv, rootOf(copy.getSource()), /*writesOnly=*/true))
+    return failure();
+  return PaddedInput{copy.getSource(), llvm::to_vector(sub.getStaticOffsets()),
+                     {copy, sub, fill}};
 }
 
 struct NormLibraryCallsPass
@@ -254,17 +404,52 @@ struct NormLibraryCallsPass
     SmallVector<Value> args;
     Value operands[3] = {op.getDpsInputs()[0], op.getDpsInputs()[1],
                          op.getDpsInits()[0]};
+    SmallVector<int64_t> params = plan.convParams;
+    SmallVector<Operation *> dead;
+    if (!params.empty()) {
+      // A zero-padded input: the convolution pads (H and W only).
+      int64_t padH = 0, padW = 0;
+      if (FailureOr<PaddedInput> padded = matchPadded(op, operands[0]);
+          succeeded(padded)) {
+        const Positions &p = plan.operands[0];
+        int64_t shape[4];
+        auto sourceType = cast<MemRefType>(padded->source.getType());
+        for (int d = 0; d < 4; ++d)
+          shape[d] = sourceType.getDimSize(*p[d]);
+        auto allocType = cast<MemRefType>(operands[0].getType());
+        bool onlySpatial = padded->low[*p[0]] == 0 && padded->low[*p[1]] == 0 &&
+                           allocType.getDimSize(*p[0]) == shape[0] &&
+                           allocType.getDimSize(*p[1]) == shape[1];
+        if (onlySpatial) {
+          padH = padded->low[*p[2]];
+          padW = padded->low[*p[3]];
+          operands[0] = padded->source;
+          dead = padded->ops;
+        }
+      }
+      params.append({padH, padW});
+    }
     for (auto [operand, positions] : llvm::zip(operands, plan.operands))
       args.push_back(canonicalView(b, loc, operand, positions));
-    for (int64_t param : plan.convParams)
+    for (int64_t param : params)
       args.push_back(arith::ConstantIntOp::create(b, loc, param, 64));
-    bool accumulate = !eraseZeroFill(op, operands[2]);
-    args.push_back(arith::ConstantIntOp::create(b, loc, accumulate, 32));
+    // Overwrite an init that holds zeros; the fill or copy that zeroed it
+    // goes when nothing else reads it before.
+    Operation *zeroing = zeroingWriter(op, operands[2]);
+    if (zeroing && !touchedBetween(zeroing, op, rootOf(operands[2]),
+                                   /*writesOnly=*/false))
+      dead.push_back(zeroing);
+    args.push_back(arith::ConstantIntOp::create(b, loc, zeroing == nullptr, 32));
     FailureOr<func::FuncOp> callee = declare(op, plan.callee, args);
     if (failed(callee))
       return failure();
     func::CallOp::create(b, loc, *callee, args);
+    Value padded = op.getDpsInputs()[0];
     op->erase();
+    for (Operation *o : dead)
+      o->erase();
+    if (auto alloc = padded.getDefiningOp<memref::AllocOp>(); alloc && alloc->use_empty())
+      alloc->erase();
     return success();
   }
 

@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -146,14 +147,20 @@ struct DenseF32 {
 
 enum class Kind : int64_t { matmul, conv2d };
 
-/// What a cached primitive runs on: the convolution's filter, when oneDNN
-/// wants another layout, goes through a reorder into `filter` first.
+/// An operand of a cached primitive: the memory the primitive reads or
+/// writes and, where oneDNN's kernel wants another layout than the user's
+/// strides, a buffer in that layout with the reorders to and from it.
+struct Operand {
+  dnnl_memory_t memory = nullptr; // the primitive's
+  dnnl_memory_t user = nullptr;   // the caller's, when reordered
+  dnnl_primitive_t toKernel = nullptr, fromKernel = nullptr;
+  std::vector<char> buffer;
+};
+
 struct Primitive {
   dnnl_primitive_t primitive = nullptr;
-  dnnl_memory_t src = nullptr, weights = nullptr, dst = nullptr;
-  dnnl_primitive_t reorder = nullptr;
-  dnnl_memory_t userWeights = nullptr;
-  std::vector<char> filter;
+  Operand operands[3]; // src, weights, dst
+  bool accumulate = false;
 };
 
 struct Library {
@@ -194,13 +201,45 @@ dnnl_memory_t memoryFor(Library &lib, const dnnl_memory_desc_t *md) {
   return m;
 }
 
+dnnl_primitive_t reorder(Library &lib, const dnnl_memory_desc_t *from,
+                         const dnnl_memory_desc_t *to) {
+  dnnl_primitive_desc_t pd;
+  check(dnnl_reorder_primitive_desc_create(&pd, from, lib.engine, to,
+                                           lib.engine, nullptr),
+        "a reorder");
+  dnnl_primitive_t r;
+  check(dnnl_primitive_create(&r, pd), "a reorder");
+  dnnl_primitive_desc_destroy(pd);
+  return r;
+}
+
+/// The operand `kernel` of a primitive whose caller passes `user`.
+void setUp(Library &lib, Operand &o, const dnnl_memory_desc_t &user,
+           const dnnl_memory_desc_t &kernel, bool in, bool out) {
+  o.memory = memoryFor(lib, &kernel);
+  if (dnnl_memory_desc_equal(&user, &kernel))
+    return;
+  o.user = memoryFor(lib, &user);
+  o.buffer.resize(dnnl_memory_desc_get_size(&kernel));
+  check(dnnl_memory_set_data_handle(o.memory, o.buffer.data()),
+        "a memory handle");
+  if (in)
+    o.toKernel = reorder(lib, &user, &kernel);
+  if (out)
+    o.fromKernel = reorder(lib, &kernel, &user);
+}
+
 /// The primitive of `kind` for `views` (a, b, c), or nullptr where oneDNN
 /// has no implementation of it. params: accumulate, then the convolution's
-/// strides and dilations.
+/// strides, dilations, padding before and after (H, W each). A
+/// convolution's operands take the layouts its fastest kernel wants
+/// (NCHW data goes through oneDNN's blocked layouts, as PyTorch's does),
+/// reordered on every call; a matmul's are the user's strides.
 Primitive *create(Library &lib, Kind kind, const View *views,
                   const int64_t *params) {
-  dnnl_memory_desc_t src = views[0].desc(), dst = views[2].desc();
-  dnnl_memory_desc_t userWeights = views[1].desc(), weights = userWeights;
+  dnnl_memory_desc_t user[3] = {views[0].desc(), views[1].desc(),
+                                views[2].desc()};
+  dnnl_memory_desc_t kernel[3] = {user[0], user[1], user[2]};
   dnnl_primitive_attr_t attr;
   check(dnnl_primitive_attr_create(&attr), "attributes");
   if (params[0]) {
@@ -214,72 +253,64 @@ Primitive *create(Library &lib, Kind kind, const View *views,
   dnnl_status_t status;
   if (kind == Kind::matmul) {
     dnnl_matmul_desc_t desc;
-    status = dnnl_matmul_desc_init(&desc, &src, &weights, nullptr, &dst);
+    status = dnnl_matmul_desc_init(&desc, &user[0], &user[1], nullptr, &user[2]);
     if (status == dnnl_success)
       status = dnnl_primitive_desc_create(&pd, &desc, attr, lib.engine, nullptr);
   } else {
-    // The filter in the layout the kernel likes; the input trimmed to the
-    // rows and columns the output reads, so that no padding is implied.
-    dnnl_memory_desc_t anyWeights;
-    check(dnnl_memory_desc_init_by_tag(&anyWeights, 4, views[1].sizes,
-                                       views[1].type, dnnl_format_tag_any),
-          "a memory descriptor");
+    dnnl_memory_desc_t any[3];
+    for (int i = 0; i < 3; ++i)
+      check(dnnl_memory_desc_init_by_tag(&any[i], 4, views[i].sizes,
+                                         views[i].type, dnnl_format_tag_any),
+            "a memory descriptor");
     dnnl_dims_t strides = {params[1], params[2]};
     dnnl_dims_t dilations = {params[3] - 1, params[4] - 1};
-    dnnl_dims_t zero = {0, 0};
+    dnnl_dims_t low = {params[5], params[6]}, high = {params[7], params[8]};
     dnnl_convolution_desc_t desc;
     status = dnnl_dilated_convolution_forward_desc_init(
-        &desc, dnnl_forward_inference, dnnl_convolution_direct, &src,
-        &anyWeights, nullptr, &dst, strides, dilations, zero, zero);
+        &desc, dnnl_forward_inference, dnnl_convolution_direct, &any[0],
+        &any[1], nullptr, &any[2], strides, dilations, low, high);
     if (status == dnnl_success)
       status = dnnl_primitive_desc_create(&pd, &desc, attr, lib.engine, nullptr);
-    if (status == dnnl_success)
-      weights = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    if (status == dnnl_success) {
+      kernel[0] = *dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0);
+      kernel[1] = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+      kernel[2] = *dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0);
+    }
   }
   dnnl_primitive_attr_destroy(attr);
   if (status != dnnl_success)
     return nullptr;
 
   auto *p = new Primitive();
+  p->accumulate = params[0] != 0;
   check(dnnl_primitive_create(&p->primitive, pd), "a primitive");
   dnnl_primitive_desc_destroy(pd);
-  p->src = memoryFor(lib, &src);
-  p->weights = memoryFor(lib, &weights);
-  p->dst = memoryFor(lib, &dst);
-  if (!dnnl_memory_desc_equal(&weights, &userWeights)) {
-    dnnl_primitive_desc_t rpd;
-    check(dnnl_reorder_primitive_desc_create(&rpd, &userWeights, lib.engine,
-                                             &weights, lib.engine, nullptr),
-          "a filter reorder");
-    check(dnnl_primitive_create(&p->reorder, rpd), "a filter reorder");
-    dnnl_primitive_desc_destroy(rpd);
-    p->userWeights = memoryFor(lib, &userWeights);
-    p->filter.resize(dnnl_memory_desc_get_size(&weights));
-    check(dnnl_memory_set_data_handle(p->weights, p->filter.data()),
-          "the filter's memory");
-  }
+  setUp(lib, p->operands[0], user[0], kernel[0], true, false);
+  setUp(lib, p->operands[1], user[1], kernel[1], true, false);
+  setUp(lib, p->operands[2], user[2], kernel[2], p->accumulate, true);
   return p;
 }
 
 void execute(Library &lib, Primitive *p, const View *views) {
-  if (p->reorder) {
-    check(dnnl_memory_set_data_handle(p->userWeights, views[1].data),
+  auto run = [&](dnnl_primitive_t r, dnnl_memory_t from, dnnl_memory_t to) {
+    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    check(dnnl_primitive_execute(r, lib.stream, 2, args), "a reorder");
+  };
+  for (int i = 0; i < 3; ++i) {
+    Operand &o = p->operands[i];
+    check(dnnl_memory_set_data_handle(o.user ? o.user : o.memory,
+                                      views[i].data),
           "a memory handle");
-    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, p->userWeights},
-                              {DNNL_ARG_TO, p->weights}};
-    check(dnnl_primitive_execute(p->reorder, lib.stream, 2, args),
-          "the filter reorder");
-  } else {
-    check(dnnl_memory_set_data_handle(p->weights, views[1].data),
-          "a memory handle");
+    if (o.toKernel)
+      run(o.toKernel, o.user, o.memory);
   }
-  check(dnnl_memory_set_data_handle(p->src, views[0].data), "a memory handle");
-  check(dnnl_memory_set_data_handle(p->dst, views[2].data), "a memory handle");
-  dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, p->src},
-                            {DNNL_ARG_WEIGHTS, p->weights},
-                            {DNNL_ARG_DST, p->dst}};
+  dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, p->operands[0].memory},
+                            {DNNL_ARG_WEIGHTS, p->operands[1].memory},
+                            {DNNL_ARG_DST, p->operands[2].memory}};
   check(dnnl_primitive_execute(p->primitive, lib.stream, 3, args),
         "a primitive");
+  if (Operand &o = p->operands[2]; o.fromKernel)
+    run(o.fromKernel, o.memory, o.user);
   check(dnnl_stream_wait(lib.stream), "the stream");
 }
 
@@ -308,11 +339,20 @@ void run(Kind kind, View a, View b, View c, const int64_t *params,
       forEach(c, [&](char *p, int64_t) { store(c, p, 0.0f); });
     return;
   }
+  int64_t convParams[9];
   if (kind == Kind::conv2d) {
-    // The rows and columns that the output reads.
-    for (int d = 2; d < 4; ++d)
-      a.sizes[d] = (c.sizes[d] - 1) * params[d - 1] +
-                   (b.sizes[d] - 1) * params[d + 1] + 1;
+    // The padding after the input: what the output reads beyond it (the
+    // input trimmed where it reads less).
+    std::copy(params, params + 9, convParams);
+    for (int d = 2; d < 4; ++d) {
+      int64_t reads = (c.sizes[d] - 1) * params[d - 1] +
+                      (b.sizes[d] - 1) * params[d + 1] + 1 - params[d + 3];
+      if (reads < 1)
+        fatal("a convolution that reads only padding", dnnl_invalid_arguments);
+      convParams[d + 5] = std::max<int64_t>(reads - a.sizes[d], 0);
+      a.sizes[d] = std::min(a.sizes[d], reads);
+    }
+    params = convParams;
   }
   Library &lib = library();
   std::lock_guard<std::mutex> lock(lib.mutex);
@@ -341,12 +381,15 @@ void matmul(StridedMemRefType<A, 4> *a, StridedMemRefType<A, 4> *b,
 template <typename A, typename C>
 void conv2d(StridedMemRefType<A, 4> *input, StridedMemRefType<A, 4> *filter,
             StridedMemRefType<C, 4> *output, int64_t strideH, int64_t strideW,
-            int64_t dilationH, int64_t dilationW, int32_t accumulate) {
+            int64_t dilationH, int64_t dilationW, int64_t padH, int64_t padW,
+            int32_t accumulate) {
   constexpr dnnl_data_type_t ta = sizeof(A) == 4 ? dnnl_f32 : dnnl_bf16;
   constexpr dnnl_data_type_t tc = sizeof(C) == 4 ? dnnl_f32 : dnnl_bf16;
-  int64_t params[] = {accumulate != 0, strideH, strideW, dilationH, dilationW};
+  int64_t params[] = {accumulate != 0, strideH, strideW, dilationH,
+                      dilationW,           padH,    padW,    0,
+                      0};
   run(Kind::conv2d, viewOf(input, ta), viewOf(filter, ta), viewOf(output, tc),
-      params, 5);
+      params, 9);
 }
 } // namespace
 
@@ -374,27 +417,30 @@ void _mlir_ciface_norm_rt_conv2d_f32_f32(StridedMemRefType<float, 4> *input,
                                          StridedMemRefType<float, 4> *output,
                                          int64_t strideH, int64_t strideW,
                                          int64_t dilationH, int64_t dilationW,
+                                         int64_t padH, int64_t padW,
                                          int32_t accumulate) {
-  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
-         accumulate);
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW, padH,
+         padW, accumulate);
 }
 void _mlir_ciface_norm_rt_conv2d_bf16_f32(StridedMemRefType<uint16_t, 4> *input,
                                           StridedMemRefType<uint16_t, 4> *filter,
                                           StridedMemRefType<float, 4> *output,
                                           int64_t strideH, int64_t strideW,
                                           int64_t dilationH, int64_t dilationW,
+                                          int64_t padH, int64_t padW,
                                           int32_t accumulate) {
-  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
-         accumulate);
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW, padH,
+         padW, accumulate);
 }
 void _mlir_ciface_norm_rt_conv2d_bf16_bf16(StridedMemRefType<uint16_t, 4> *input,
                                            StridedMemRefType<uint16_t, 4> *filter,
                                            StridedMemRefType<uint16_t, 4> *output,
                                            int64_t strideH, int64_t strideW,
                                            int64_t dilationH, int64_t dilationW,
+                                           int64_t padH, int64_t padW,
                                            int32_t accumulate) {
-  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW,
-         accumulate);
+  conv2d(input, filter, output, strideH, strideW, dilationH, dilationW, padH,
+         padW, accumulate);
 }
 }
 

@@ -11,8 +11,10 @@
 // whatever the IR's maps and layouts were (the pass permutes the strides):
 //   matmul: a [B1, B2, M, K], b [B1, B2, K, N], c [B1, B2, M, N]; a batch
 //           dim of size 1 in a or b is broadcast;
-//   conv2d: input [N, C, H, W], filter [F, C, KH, KW], output [N, F, OH, OW]
-//           (no padding: linalg's convolutions read a padded tensor).
+//   conv2d: input [N, C, H, W], filter [F, C, KH, KW], output [N, F, OH, OW],
+//           the input padded with padH rows and padW columns of zeros
+//           before (and as many after as the output reads: the pass folds
+//           the zero-padded copy that tensor.pad bufferizes to).
 // c (output) is overwritten, or accumulated into when `accumulate` is
 // nonzero (linalg's semantics, when the pass cannot prove it zero-filled).
 // bf16 operands accumulate in f32; a bf16 c is rounded once, to nearest
@@ -47,18 +49,21 @@ void _mlir_ciface_norm_rt_conv2d_f32_f32(StridedMemRefType<float, 4> *input,
                                          StridedMemRefType<float, 4> *output,
                                          int64_t strideH, int64_t strideW,
                                          int64_t dilationH, int64_t dilationW,
+                                         int64_t padH, int64_t padW,
                                          int32_t accumulate);
 void _mlir_ciface_norm_rt_conv2d_bf16_f32(StridedMemRefType<uint16_t, 4> *input,
                                           StridedMemRefType<uint16_t, 4> *filter,
                                           StridedMemRefType<float, 4> *output,
                                           int64_t strideH, int64_t strideW,
                                           int64_t dilationH, int64_t dilationW,
+                                          int64_t padH, int64_t padW,
                                           int32_t accumulate);
 void _mlir_ciface_norm_rt_conv2d_bf16_bf16(StridedMemRefType<uint16_t, 4> *input,
                                            StridedMemRefType<uint16_t, 4> *filter,
                                            StridedMemRefType<uint16_t, 4> *output,
                                            int64_t strideH, int64_t strideW,
                                            int64_t dilationH, int64_t dilationW,
+                                           int64_t padH, int64_t padW,
                                            int32_t accumulate);
 }
 

@@ -32,7 +32,7 @@
 // UNTILED-LABEL: llvm.func @block
 // UNTILED-NOT:   omp.
 // UNTILED:       llvm.call @aligned_alloc
-// UNTILED:       llvm.call @erff
+// UNTILED-NOT:   llvm.call @erff
 // UNTILED:       llvm.call @free
 // NODEALLOC-LABEL: llvm.func @block
 // NODEALLOC-NOT:   llvm.call @free

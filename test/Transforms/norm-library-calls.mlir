@@ -136,8 +136,10 @@ func.func @batched_rows_shared_weight(%x: memref<2x8x16xf32>, %w: memref<16x4xf3
 // CHECK:         %[[SW:.*]] = arith.constant 1 : i64
 // CHECK:         %[[DH:.*]] = arith.constant 1 : i64
 // CHECK:         %[[DW:.*]] = arith.constant 3 : i64
-// CHECK:         call @norm_rt_conv2d_f32_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %{{.*}})
-// CHECK:       func.func private @norm_rt_conv2d_f32_f32({{.*}}, i64, i64, i64, i64, i32) attributes {llvm.emit_c_interface}
+// CHECK:         %[[PH:.*]] = arith.constant 0 : i64
+// CHECK:         %[[PW:.*]] = arith.constant 0 : i64
+// CHECK:         call @norm_rt_conv2d_f32_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[PH]], %[[PW]], %{{.*}})
+// CHECK:       func.func private @norm_rt_conv2d_f32_f32({{.*}}, i64, i64, i64, i64, i64, i64, i32) attributes {llvm.emit_c_interface}
 func.func @conv_nhwc_hwcf(%x: memref<1x9x12x3xf32>, %w: memref<3x3x3x8xf32>, %y: memref<1x4x6x8xf32>) {
   linalg.conv_2d_nhwc_hwcf {strides = dense<[2, 1]> : tensor<2xi64>, dilations = dense<[1, 3]> : tensor<2xi64>}
     ins(%x, %w : memref<1x9x12x3xf32>, memref<3x3x3x8xf32>) outs(%y : memref<1x4x6x8xf32>)
@@ -300,3 +302,109 @@ func.func @negative_tensors(%a: tensor<8x16xf32>, %b: tensor<16x4xf32>, %c: tens
   return %r : tensor<8x4xf32>
 }
 
+
+// -----
+
+// tensor.pad of the input, bufferized: a zero-filled allocation (a linalg.map
+// yielding +0.0) with the input copied into its middle. The convolution
+// reads the unpadded input and pads it itself (2 rows and 1 column before);
+// the fill, copy and allocation go.
+// CHECK-LABEL: func.func @conv_padded_input
+// CHECK-NOT:     memref.alloc
+// CHECK-NOT:     linalg.map
+// CHECK-NOT:     memref.copy
+// CHECK:         %[[X:.*]], %{{.*}}, %[[XS:.*]]:4, %[[XT:.*]]:4 = memref.extract_strided_metadata %arg0
+// CHECK:         %[[PH:.*]] = arith.constant 2 : i64
+// CHECK:         %[[PW:.*]] = arith.constant 1 : i64
+// CHECK:         call @norm_rt_conv2d_f32_f32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[PH]], %[[PW]], %{{.*}})
+func.func @conv_padded_input(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x10x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x3x12x10xf32>
+  linalg.map outs(%p : memref<1x3x12x10xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %s = memref.subview %p[0, 0, 2, 1] [1, 3, 8, 8] [1, 1, 1, 1] : memref<1x3x12x10xf32> to memref<1x3x8x8xf32, strided<[360, 120, 10, 1], offset: 21>>
+  memref.copy %x, %s : memref<1x3x8x8xf32> to memref<1x3x8x8xf32, strided<[360, 120, 10, 1], offset: 21>>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x3x12x10xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x10x8xf32>)
+  return
+}
+
+// -----
+
+// Near-misses of the padded input: the padded buffer read by another op, a
+// padding of another value, and the input written between the copy and
+// the convolution: the padded buffer is what the convolution reads.
+// CHECK-LABEL: func.func @negative_padded_inputs
+// CHECK-COUNT-3: memref.copy %arg0
+// CHECK-NOT:     memref.extract_strided_metadata %arg0
+// CHECK:         return
+func.func @negative_padded_inputs(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x8x8xf32>, %r: memref<1x3x10x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %i = arith.constant 0 : index
+  %p = memref.alloc() : memref<1x3x10x10xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x3x10x10xf32>)
+  %s = memref.subview %p[0, 0, 1, 1] [1, 3, 8, 8] [1, 1, 1, 1] : memref<1x3x10x10xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  memref.copy %x, %s : memref<1x3x8x8xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x3x10x10xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  memref.copy %p, %r : memref<1x3x10x10xf32> to memref<1x3x10x10xf32>
+  %q = memref.alloc() : memref<1x3x10x10xf32>
+  linalg.fill ins(%one : f32) outs(%q : memref<1x3x10x10xf32>)
+  %t = memref.subview %q[0, 0, 1, 1] [1, 3, 8, 8] [1, 1, 1, 1] : memref<1x3x10x10xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  memref.copy %x, %t : memref<1x3x8x8xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+    ins(%q, %w : memref<1x3x10x10xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  %u = memref.alloc() : memref<1x3x10x10xf32>
+  linalg.fill ins(%zero : f32) outs(%u : memref<1x3x10x10xf32>)
+  %v = memref.subview %u[0, 0, 1, 1] [1, 3, 8, 8] [1, 1, 1, 1] : memref<1x3x10x10xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  memref.copy %x, %v : memref<1x3x8x8xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+  memref.store %one, %x[%i, %i, %i, %i] : memref<1x3x8x8xf32>
+  linalg.conv_2d_nchw_fchw {strides = dense<1> : tensor<2xi64>, dilations = dense<1> : tensor<2xi64>}
+    ins(%u, %w : memref<1x3x10x10xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  return
+}
+
+// -----
+
+// A zero fill shared by two matmuls, as bufferization leaves it: the first
+// init is a copy of the zeros (the copy goes), the second the zeros
+// themselves (then nothing reads them first: the fill goes too). Both
+// overwrite: the first call does not write the second's init.
+// CHECK-LABEL: func.func @shared_zero_fill
+// CHECK-NOT:     linalg.fill
+// CHECK-NOT:     memref.copy
+// CHECK:         %[[Z:.*]] = arith.constant 0 : i32
+// CHECK:         call @norm_rt_matmul_f32_f32({{.*}}, %[[Z]])
+// CHECK:         %[[Z2:.*]] = arith.constant 0 : i32
+// CHECK:         call @norm_rt_matmul_f32_f32({{.*}}, %[[Z2]])
+func.func @shared_zero_fill(%a: memref<8x16xf32>, %b: memref<16x4xf32>) -> (memref<8x4xf32>, memref<8x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.alloc() : memref<8x4xf32>
+  linalg.fill ins(%zero : f32) outs(%f : memref<8x4xf32>)
+  %c = memref.alloc() : memref<8x4xf32>
+  memref.copy %f, %c : memref<8x4xf32> to memref<8x4xf32>
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x4xf32>) outs(%c : memref<8x4xf32>)
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x4xf32>) outs(%f : memref<8x4xf32>)
+  return %c, %f : memref<8x4xf32>, memref<8x4xf32>
+}
+
+// -----
+
+// The first matmul writes the buffer whose zeros the second would read:
+// the second accumulates.
+// CHECK-LABEL: func.func @negative_zeros_overwritten
+// CHECK:         %[[Z:.*]] = arith.constant 0 : i32
+// CHECK:         call @norm_rt_matmul_f32_f32({{.*}}, %[[Z]])
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK:         call @norm_rt_matmul_f32_f32({{.*}}, %[[ONE]])
+func.func @negative_zeros_overwritten(%a: memref<8x16xf32>, %b: memref<16x4xf32>) -> memref<8x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %f = memref.alloc() : memref<8x4xf32>
+  linalg.fill ins(%zero : f32) outs(%f : memref<8x4xf32>)
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x4xf32>) outs(%f : memref<8x4xf32>)
+  linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x4xf32>) outs(%f : memref<8x4xf32>)
+  return %f : memref<8x4xf32>
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Whole programs (bench/programs/gen_programs.py) through norm-mlir's CPU
+# pipeline against PyTorch eager (bench/programs/torch_programs.py, Debian's
+# python3-torch) on the same threads, and against the same program without
+# the norm rewrites (--optimize=false: no raising, fusion or folding).
+# ROUNDS alternations of the three, the best median of each; the table
+# rows are markdown. GFLOP/s counts the matmuls' and convolutions' FLOPs
+# (gen_programs.py --flops) over the whole program's time.
+#
+# usage: bash bench/programs/run.sh [BUILD_DIR] [ROUNDS] [PROGRAM...]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-build}
+rounds=${2:-3}
+shift $(($# > 2 ? 2 : $#))
+run="$build/bin/norm-run"
+threads=${OMP_NUM_THREADS:-2}
+python=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$python" "$here/gen_programs.py" > "$work/programs.mlir"
+"$python" "$here/gen_programs.py" --flops > "$work/flops.txt"
+programs=("$@")
+if [ ${#programs[@]} -eq 0 ]; then
+  programs=($(cut -d' ' -f1 "$work/flops.txt"))
+fi
+have_torch=1
+"$python" -c "import torch" 2>/dev/null || have_torch=0
+
+ours() { # entry runs [norm-run options] -> median ms
+  local entry=$1 runs=$2
+  shift 2
+  "$run" "$work/programs.mlir" --entry="$entry" --random-inputs --bench="$runs" \
+    --num-threads="$threads" "$@" | sed -n 's/^bench: .* median \([0-9.]*\) ms.*/\1/p'
+}
+best() { printf '%s\n' "$@" | sed '/^$/d' | sort -g | head -1; }
+
+printf '| program | dtype | PyTorch (ms) | norm-mlir (ms) | without norm passes (ms) | vs PyTorch | vs without | GFLOP/s |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for p in "${programs[@]}"; do
+  runs=10
+  case $p in llama_prefill) runs=3 ;; esac
+  dtype=f32
+  case $p in llama_*) dtype=bf16 ;; esac
+  t_ours=() t_off=() t_torch=()
+  for ((r = 0; r < rounds; r++)); do
+    t_ours+=("$(ours "$p" "$runs")")
+    t_off+=("$(ours "$p" "$runs" --optimize=false)")
+    if [ $have_torch = 1 ]; then
+      t_torch+=("$("$python" "$here/torch_programs.py" "$threads" "$runs" "$p" | cut -d' ' -f2)")
+    fi
+  done
+  o=$(best "${t_ours[@]}")
+  f=$(best "${t_off[@]}")
+  t=-
+  [ $have_torch = 1 ] && t=$(best "${t_torch[@]}")
+  flops=$(awk -v p="$p" '$1 == p { print $2 }' "$work/flops.txt")
+  awk -v p="$p" -v d="$dtype" -v t="$t" -v o="$o" -v f="$f" -v fl="$flops" 'BEGIN {
+    vs = (t == "-") ? "-" : sprintf("%.2fx", t / o)
+    printf "| %s | %s | %s | %.3f | %.3f | %s | %.2fx | %.0f |\n", p, d, t, o, f, vs, f / o, fl / o / 1e6
+  }'
+done
