@@ -38,11 +38,12 @@ best() { printf '%s\n' "$@" | sed '/^$/d' | sort -g | head -1; }
 
 printf '| program | dtype | PyTorch (ms) | norm-mlir (ms) | without norm passes (ms) | vs PyTorch | vs without | GFLOP/s |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
+declare -A mine
 for p in "${programs[@]}"; do
   runs=10
   case $p in llama_prefill) runs=3 ;; esac
   dtype=f32
-  case $p in llama_*) dtype=bf16 ;; esac
+  case $p in llama_* | proj_*) dtype=bf16 ;; esac
   t_ours=() t_off=() t_torch=()
   for ((r = 0; r < rounds; r++)); do
     t_ours+=("$(ours "$p" "$runs")")
@@ -55,9 +56,23 @@ for p in "${programs[@]}"; do
   f=$(best "${t_off[@]}")
   t=-
   [ $have_torch = 1 ] && t=$(best "${t_torch[@]}")
+  mine[$p]=$o
   flops=$(awk -v p="$p" '$1 == p { print $2 }' "$work/flops.txt")
   awk -v p="$p" -v d="$dtype" -v t="$t" -v o="$o" -v f="$f" -v fl="$flops" 'BEGIN {
     vs = (t == "-") ? "-" : sprintf("%.2fx", t / o)
     printf "| %s | %s | %s | %.3f | %.3f | %s | %.2fx | %.0f |\n", p, d, t, o, f, vs, f / o, fl / o / 1e6
   }'
 done
+
+# What a normalizer costs next to the projection it precedes or follows.
+if [ -n "${mine[proj_bare_prefill]:-}" ]; then
+  printf '\n| projection (bf16) | bare matmul (ms) | RMSNorm + matmul | matmul + QK-norm |\n'
+  printf '|---|---|---|---|\n'
+  for phase in prefill decode; do
+    b=${mine[proj_bare_$phase]:-}
+    [ -z "$b" ] && continue
+    awk -v ph="$phase" -v b="$b" -v r="${mine[proj_rmsnorm_$phase]:-0}" -v q="${mine[proj_qknorm_$phase]:-0}" 'BEGIN {
+      printf "| %s | %.3f | %.3f (%.2fx) | %.3f (%.2fx) |\n", ph, b, r, r / b, q, q / b
+    }'
+  done
+fi

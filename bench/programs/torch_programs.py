@@ -125,6 +125,23 @@ def resnet():
     return run
 
 
+def projection(rows, norm):
+    k, n, h = g.PROJ
+    bf = torch.bfloat16
+    x = torch.randn(rows, k).to(bf)
+    w = (torch.randn(n, k) / k ** 0.5).to(bf)
+    gk, gh = torch.randn(k).to(bf), torch.randn(n // h).to(bf)
+
+    def run():
+        if norm == "pre":
+            return F.linear(rms(x, gk), w)
+        y = F.linear(x, w)
+        if norm == "qk":
+            y = rms(y.view(rows, h, n // h), gh).reshape(rows, n)
+        return y
+    return run
+
+
 PROGRAMS = {
     "bert_block": lambda: encoder(g.BERT, True),
     "llama_prefill": lambda: llama(False),
@@ -133,7 +150,9 @@ PROGRAMS = {
     "unet_resblock_nchw": lambda: unet(False),
     "unet_resblock_nhwc": lambda: unet(True),
     "resnet_block": resnet,
-}
+} | {f"proj_{kind}_{phase}": (lambda rows=rows, norm=norm: projection(rows, norm))
+     for phase, rows in g.PROJ_ROWS.items()
+     for kind, norm in (("bare", None), ("rmsnorm", "pre"), ("qknorm", "qk"))}
 
 
 def main():

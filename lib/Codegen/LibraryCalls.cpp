@@ -214,24 +214,47 @@ Value canonicalView(OpBuilder &b, Location loc, Value memref,
                                            meta.getOffset(), sizes, strides);
 }
 
-Value viewedValue(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
+/// Whether `v` is `target` up to views and scf.for loops that pass their
+/// iteration argument through (yield it, or a view of it, back).
+bool passesThrough(Value v, Value target) {
+  while (v != target) {
+    if (auto view = v.getDefiningOp<ViewLikeOpInterface>()) {
+      v = view.getViewSource();
+      continue;
+    }
+    auto result = dyn_cast<OpResult>(v);
+    auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
+    if (!loop)
+      return false;
+    unsigned i = result.getResultNumber();
+    if (!passesThrough(loop.getYieldedValues()[i], loop.getRegionIterArgs()[i]))
+      return false;
+    v = loop.getInitArgs()[i];
+  }
+  return true;
 }
 
 /// The allocation or argument whose memory `v` views: through views, and
-/// through a memref iteration argument of scf.for that every iteration
-/// yields back (a view of), to its init.
+/// through the iteration arguments and results of scf.for loops that pass
+/// them through, to their init.
 Value rootOf(Value v) {
   while (true) {
-    v = viewedValue(v);
-    auto arg = dyn_cast<BlockArgument>(v);
-    auto loop = arg ? dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()) : nullptr;
-    if (!loop || arg.getArgNumber() == 0)
-      return v;
-    unsigned i = arg.getArgNumber() - 1;
-    if (viewedValue(loop.getYieldedValues()[i]) != arg)
+    if (auto view = v.getDefiningOp<ViewLikeOpInterface>()) {
+      v = view.getViewSource();
+      continue;
+    }
+    scf::ForOp loop;
+    unsigned i = 0;
+    if (auto result = dyn_cast<OpResult>(v)) {
+      loop = dyn_cast<scf::ForOp>(result.getOwner());
+      i = result.getResultNumber();
+    } else if (auto arg = dyn_cast<BlockArgument>(v);
+               arg && arg.getArgNumber() > 0) {
+      loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+      i = arg.getArgNumber() - 1;
+    }
+    if (!loop ||
+        !passesThrough(loop.getYieldedValues()[i], loop.getRegionIterArgs()[i]))
       return v;
     v = loop.getInitArgs()[i];
   }

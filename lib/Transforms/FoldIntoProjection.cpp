@@ -67,8 +67,16 @@ struct FoldNormIntoMatmuls : OpRewritePattern<NormOp> {
         return rewriter.notifyMatchFailure(
             norm, "the matmul accumulates in another type than the "
                   "normalizer's compute_type");
-      if (constantWeightsOnly && !getConstantFloatValues(p->weight))
-        return rewriter.notifyMatchFailure(norm, "a weight is not constant");
+      // The folded weight must be a constant: scaling W by a runtime gamma
+      // would read and write all of W on every call, which costs more than
+      // normalizing x wherever x has fewer rows than W (decode) and never
+      // saves a pass over memory.
+      if (constantWeightsOnly &&
+          (!getConstantFloatValues(p->weight) ||
+           (norm.getScale() && !getConstantFloatValues(norm.getScale())) ||
+           (iface.getBias() && !getConstantFloatValues(iface.getBias()))))
+        return rewriter.notifyMatchFailure(
+            norm, "a weight, the scale or the bias is not constant");
       projections.push_back(*p);
     }
 

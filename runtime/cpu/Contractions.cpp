@@ -40,7 +40,8 @@ struct View {
                    l * strides[3]) *
                       int64_t(elementBytes());
   }
-  dnnl_memory_desc_t desc() const;
+  /// The descriptor of the view without its first `skip` (unit) dims.
+  dnnl_memory_desc_t desc(int skip = 0) const;
 };
 
 template <typename T>
@@ -70,9 +71,10 @@ void check(dnnl_status_t status, const char *what) {
     fatal(what, status);
 }
 
-dnnl_memory_desc_t View::desc() const {
+dnnl_memory_desc_t View::desc(int skip) const {
   dnnl_memory_desc_t md;
-  check(dnnl_memory_desc_init_by_strides(&md, 4, sizes, type, strides),
+  check(dnnl_memory_desc_init_by_strides(&md, 4 - skip, sizes + skip, type,
+                                         strides + skip),
         "a memory descriptor");
   return md;
 }
@@ -213,6 +215,11 @@ dnnl_primitive_t reorder(Library &lib, const dnnl_memory_desc_t *from,
   return r;
 }
 
+bool isUnitDim(const View *views, int dim) {
+  return views[0].sizes[dim] == 1 && views[1].sizes[dim] == 1 &&
+         views[2].sizes[dim] == 1;
+}
+
 /// The operand `kernel` of a primitive whose caller passes `user`.
 void setUp(Library &lib, Operand &o, const dnnl_memory_desc_t &user,
            const dnnl_memory_desc_t &kernel, bool in, bool out) {
@@ -237,8 +244,14 @@ void setUp(Library &lib, Operand &o, const dnnl_memory_desc_t &user,
 /// reordered on every call; a matmul's are the user's strides.
 Primitive *create(Library &lib, Kind kind, const View *views,
                   const int64_t *params) {
-  dnnl_memory_desc_t user[3] = {views[0].desc(), views[1].desc(),
-                                views[2].desc()};
+  // A matmul's batch dims that are 1 everywhere are dropped: oneDNN's
+  // fastest (brgemm) kernels take 2-D matrices, not 1 x 1 x M x K.
+  int skip = 0;
+  while (kind == Kind::matmul && skip < 2 &&
+         isUnitDim(views, skip))
+    ++skip;
+  dnnl_memory_desc_t user[3] = {views[0].desc(skip), views[1].desc(skip),
+                                views[2].desc(skip)};
   dnnl_memory_desc_t kernel[3] = {user[0], user[1], user[2]};
   dnnl_primitive_attr_t attr;
   check(dnnl_primitive_attr_create(&attr), "attributes");

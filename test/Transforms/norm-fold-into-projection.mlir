@@ -242,3 +242,25 @@ func.func @negative_f32_accumulator_not_truncated(%x: tensor<4x8xbf16>, %w: tens
   %y = linalg.matmul ins(%n, %w : tensor<4x8xbf16>, tensor<8x16xbf16>) outs(%f : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// A constant weight but a runtime gamma: the default folds (W scaled at run
+// time); constant-weights-only does not, since scaling W on every call
+// reads and writes all of it, more than normalizing x when x has fewer
+// rows (a decode step) and never less.
+// CHECK-LABEL: func.func @runtime_scale_constant_weight
+// CHECK:         norm.norm_project rms
+// CONST-LABEL: func.func @runtime_scale_constant_weight
+// CONST:         norm.rms_norm
+// CONST:         linalg.matmul
+// CONST-NOT:     norm.norm_project
+func.func @runtime_scale_constant_weight(%x: tensor<4x2xf32>, %g: tensor<2xf32>) -> tensor<4x2xf32> {
+  %w = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %n = norm.rms_norm %x scale(%g : tensor<2xf32>) : tensor<4x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %y = linalg.matmul ins(%n, %w : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -191,7 +191,9 @@ def NormFoldIntoProjection : Pass<"norm-fold-into-projection"> {
   }];
   let options = [
     Option<"constantWeightsOnly", "constant-weights-only", "bool", "false",
-           "Fold only where every weight is a constant (no runtime scaling)">,
+           "Fold only where the weights, the scale and the bias are "
+           "constants, so that the folded weights are too (no runtime "
+           "scaling of W: norm-optimize's setting)">,
     Option<"skipNarrowRounding", "skip-narrow-rounding", "bool", "false",
            "Fold bf16/f16 normalizers too, whose normalized activations the "
            "unfused program rounds and the folded one does not">,
