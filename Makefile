@@ -73,12 +73,15 @@ demo: build docs
 PYTHON ?= /usr/bin/python3
 BENCH_RAW = bench/results/cpu-raw.json
 bench: build
+	@bash scripts/install-deps.sh --bench
 	cmake --build $(BUILD_DIR) --target norm-bench-cpu
 	$(BUILD_DIR)/bench/norm-bench-cpu --benchmark_repetitions=5 \
 	  --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 \
 	  --benchmark_out=$(BENCH_RAW) --benchmark_out_format=json
 	$(PYTHON) bench/cpu/report.py $(BENCH_RAW) bench/results bench/README.md
 	bash bench/compile_time.sh $(BUILD_DIR)
+	@echo "== whole programs against PyTorch eager (bench/programs)"
+	bash bench/programs/run.sh $(BUILD_DIR) 3
 
 $(SANITIZE_DIR)/build.ninja: | deps
 	cmake -S . -B $(SANITIZE_DIR) $(CMAKE_FLAGS) -DNORM_SANITIZE=ON \

@@ -14,6 +14,11 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib libdnnl-dev
 )
+# `--bench` adds what only the benchmarks need: PyTorch, the baseline of the
+# whole-program benchmarks (bench/programs).
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-torch)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

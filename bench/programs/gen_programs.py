@@ -13,8 +13,9 @@ and linalg on tensors, the way a front end hands a block to norm-mlir.
   vit_block      pre-LN encoder block, f32, 197 tokens, exact GELU
   unet_resblock_nchw / unet_resblock_nhwc  GroupNorm(32) + SiLU + conv3x3,
                  twice, plus the input, f32
-  resnet_block   conv3x3 + BatchNorm (eval, folded by norm-fold-batch-norm)
-                 + ReLU, twice, plus the input, then ReLU, f32
+  resnet_block   conv3x3 + BatchNorm (eval) + ReLU, twice, plus the input,
+                 then ReLU, f32; filters and batch-norm parameters are
+                 constants, so norm-fold-batch-norm folds each BN into its conv
   proj_{bare,rmsnorm,qknorm}_{prefill,decode}  one bf16 projection [M, 4096]
                  x [4096, 4096], bare, after an RMSNorm of x, or with QK-norm
                  (RMSNorm per head of 128) of its output: what the norm costs
@@ -29,6 +30,8 @@ programs are written at sizes the float64 evaluation checks in seconds
 usage: gen_programs.py [--tiny] > programs.mlir
        gen_programs.py [--tiny] --flops    matmul + conv FLOPs per program
 """
+import random
+import struct
 import sys
 
 TINY = "--tiny" in sys.argv[1:]
@@ -71,6 +74,13 @@ class Fn:
         v = f"%{name}"
         self.shapes[v] = list(shape)
         self.args.append(f"{v}: {ty(shape, dtype or self.dtype)}")
+        return v
+
+    def constant(self, shape, values):
+        """An f32 constant (hex: a deployed model's weights)."""
+        v = self.fresh(shape)
+        data = struct.pack(f"<{len(values)}f", *values).hex().upper()
+        self.emit(f'{v} = arith.constant dense<"0x{data}"> : {ty(shape, self.dtype)}')
         return v
 
     def t(self, v, dtype=None):
@@ -345,11 +355,23 @@ def unet_resblock(name, nhwc):
 
 
 def resnet_block(name):
+    """Inference: the filters and the batch norms' parameters and running
+    statistics are constants (a deployed model), so norm-fold-batch-norm
+    folds each batch norm into the convolution before it."""
     n, c, hh, ww = RESNET
     f = Fn(name, "f32")
+    rng = random.Random(0)
     x = f.arg("x", [n, c, hh, ww])
-    w1, w2 = f.arg("w1", [c, c, 3, 3]), f.arg("w2", [c, c, 3, 3])
-    params = [tuple(f.arg(f"{p}{i}", [c]) for p in ("g", "b", "m", "v")) for i in (1, 2)]
+
+    def filt():
+        scale = (9 * c) ** -0.5
+        return f.constant([c, c, 3, 3], [rng.gauss(0, scale) for _ in range(c * c * 9)])
+
+    def params():
+        return (f.constant([c], [rng.gauss(1, 0.1) for _ in range(c)]),
+                f.constant([c], [rng.gauss(0, 0.1) for _ in range(c)]),
+                f.constant([c], [rng.gauss(0, 0.1) for _ in range(c)]),
+                f.constant([c], [rng.uniform(0.5, 1.5) for _ in range(c)]))
 
     def bn(v, g, b, m, var):
         y, nm, nv = f.fresh(f.shapes[v]), f.fresh([c]), f.fresh([c])
@@ -357,8 +379,8 @@ def resnet_block(name):
                f": {f.t(v)}, params {f.t(g)}, stats {f.t(m)}")
         return y
 
-    hid = f.relu(bn(f.conv3x3(x, w1, False), *params[0]))
-    y = f.relu(f.add(x, bn(f.conv3x3(hid, w2, False), *params[1])))
+    hid = f.relu(bn(f.conv3x3(x, filt(), False), *params()))
+    y = f.relu(f.add(x, bn(f.conv3x3(hid, filt(), False), *params())))
     return f.text([y])
 
 

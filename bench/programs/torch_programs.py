@@ -119,6 +119,7 @@ def resnet():
     def bn(z, gm, bt, m, v):
         return F.batch_norm(z, m, v, gm, bt, training=False, eps=EPS)
 
+    # (Eager PyTorch does not fold the batch norms into the convolutions.)
     def run():
         hid = F.relu(bn(F.conv2d(x, w1, padding=1), *p[0]))
         return F.relu(x + bn(F.conv2d(hid, w2, padding=1), *p[1]))

@@ -11,6 +11,7 @@
 #include "norm-mlir/Dialect/NormOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -20,6 +21,38 @@ namespace mlir::norm {
 #include "norm-mlir/Transforms/Passes.h.inc"
 
 namespace {
+/// The operands of a same-shape add that produces `sum`: `arith.addf` on
+/// tensors, or the elementwise `linalg.generic` front ends write for it
+/// (two inputs and the init read at the identity, all loops parallel, the
+/// body exactly `yield in0 + in1`, every type the sum's). The op itself, or
+/// nullptr.
+Operation *matchResidualAdd(Value sum, Value &a, Value &b) {
+  if (auto add = sum.getDefiningOp<arith::AddFOp>()) {
+    a = add.getLhs();
+    b = add.getRhs();
+    return add;
+  }
+  auto generic = sum.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic->getNumResults() != 1 ||
+      generic.getNumDpsInputs() != 2 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return nullptr;
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || body->getOperations().size() != 2 ||
+      !((add.getLhs() == body->getArgument(0) &&
+         add.getRhs() == body->getArgument(1)) ||
+        (add.getLhs() == body->getArgument(1) &&
+         add.getRhs() == body->getArgument(0))))
+    return nullptr;
+  a = generic.getDpsInputs()[0];
+  b = generic.getDpsInputs()[1];
+  return generic;
+}
+
 /// Fuses `NormOp(addf(a, b))` into `FusedOp(a, b)`; `build` creates the
 /// fused op from the add's operands and the normalizer.
 template <typename NormOp, typename FusedOp>
@@ -28,11 +61,13 @@ struct FuseAddIntoNorm : OpRewritePattern<NormOp> {
 
   LogicalResult matchAndRewrite(NormOp norm,
                                 PatternRewriter &rewriter) const override {
-    auto add = norm.getInput().template getDefiningOp<arith::AddFOp>();
+    Value a, b;
+    Operation *add = matchResidualAdd(norm.getInput(), a, b);
     if (!add)
-      return rewriter.notifyMatchFailure(norm, "input is not an arith.addf");
-    if (add.getLhs().getType() != norm.getInput().getType() ||
-        add.getRhs().getType() != norm.getInput().getType())
+      return rewriter.notifyMatchFailure(
+          norm, "input is not an arith.addf or an elementwise add generic");
+    if (a.getType() != norm.getInput().getType() ||
+        b.getType() != norm.getInput().getType())
       return rewriter.notifyMatchFailure(norm, "not a same-shape residual");
     if (norm->getNumResults() != 1)
       return rewriter.notifyMatchFailure(norm, "statistics results are used");
@@ -43,8 +78,8 @@ struct FuseAddIntoNorm : OpRewritePattern<NormOp> {
       if (user != norm && !dominance.properlyDominates(norm, user))
         return rewriter.notifyMatchFailure(norm, "the sum is used before");
 
-    auto fused = buildFused(rewriter, norm, add.getLhs(), add.getRhs());
-    rewriter.replaceAllUsesWith(add.getResult(), fused.getSum());
+    auto fused = buildFused(rewriter, norm, a, b);
+    rewriter.replaceAllUsesWith(add->getResult(0), fused.getSum());
     rewriter.replaceOp(norm, fused.getResult());
     rewriter.eraseOp(add);
     return success();

@@ -83,3 +83,60 @@ func.func @negative_sum_used_before(%x: tensor<4x64xf32>, %f: tensor<4x64xf32>) 
   %y = norm.layer_norm %s : tensor<4x64xf32>
   return %y, %e : tensor<4x64xf32>, tensor<4x64xf32>
 }
+
+// -----
+
+// The residual add as front ends write it, an elementwise generic (either
+// operand order in the body): fused like arith.addf.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @generic_residual_add
+// CHECK-SAME:    %[[X:.*]]: tensor<4x64xf32>, %[[F:.*]]: tensor<4x64xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[Y:.*]], %[[S:.*]] = norm.add_rms_norm %[[X]], %[[F]]
+// CHECK:         return %[[Y]], %[[S]]
+func.func @generic_residual_add(%x: tensor<4x64xf32>, %f: tensor<4x64xf32>, %g: tensor<64xf32>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %e = tensor.empty() : tensor<4x64xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %f : tensor<4x64xf32>, tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %b, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %y = norm.rms_norm %s scale(%g : tensor<64xf32>) : tensor<4x64xf32>
+  return %y, %s : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// Generics that are not a same-shape add: a broadcast (bias) map, a body
+// that adds the init, and a subtraction.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @negative_generic_adds
+// CHECK-COUNT-3: linalg.generic
+// CHECK-NOT:     norm.add_layer_norm
+func.func @negative_generic_adds(%x: tensor<4x64xf32>, %f: tensor<4x64xf32>, %b: tensor<64xf32>) -> (tensor<4x64xf32>, tensor<4x64xf32>, tensor<4x64xf32>) {
+  %e = tensor.empty() : tensor<4x64xf32>
+  %s0 = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<4x64xf32>, tensor<64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.addf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %y0 = norm.layer_norm %s0 : tensor<4x64xf32>
+  %s1 = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %f : tensor<4x64xf32>, tensor<4x64xf32>) outs(%f : tensor<4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.addf %p, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %y1 = norm.layer_norm %s1 : tensor<4x64xf32>
+  %s2 = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %f : tensor<4x64xf32>, tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.subf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %y2 = norm.layer_norm %s2 : tensor<4x64xf32>
+  return %y0, %y1, %y2 : tensor<4x64xf32>, tensor<4x64xf32>, tensor<4x64xf32>
+}

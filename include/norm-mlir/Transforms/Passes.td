@@ -91,8 +91,12 @@ def NormFuseResidualAdd : Pass<"norm-fuse-residual-add"> {
     writes the normalized result and the sum in one pass. The sum stays
     available to every other user of the add, so the pattern chains across
     consecutive blocks: the next block's residual add consumes this block's
-    sum. It does not fire for adds whose type differs from the normalizer's
-    input (broadcasts, casts), nor for a normalizer that returns mean/rstd.
+    sum. The add is `arith.addf` on tensors or the elementwise
+    `linalg.generic` that front ends write for it (identity maps, parallel
+    loops, the body exactly `in0 + in1`). It does not fire for adds whose
+    type differs from the normalizer's input (broadcasts, casts), for a
+    generic with any other map or body, nor for a normalizer that returns
+    mean/rstd.
 
     Before:
     ```mlir
