@@ -39,6 +39,16 @@ ls "$out/programs"/*.mlir | xargs -P "$(nproc)" -I{} sh -c \
   'name=$(basename {} .mlir); "$0" {} --target=cuda --pipeline-options="chip=$1" -o "$2/bench/$name"' \
   "$bin/norm-compile" "$chip" "$out"
 
+# Whole programs (bench/programs/gen_programs.py: BERT, LLaMA prefill and
+# decode, ViT, UNet, ResNet blocks), their matmuls the tiled kernel of
+# norm-gpu-offload; named program_NAME among the benchmarks.
+python3 "$root/bench/programs/gen_programs.py" > "$out/programs/whole.mlir"
+for name in bert_block llama_prefill llama_decode vit_block \
+            unet_resblock_nchw unet_resblock_nhwc resnet_block; do
+  echo "$name"
+done | xargs -P "$(nproc)" -I{} "$bin/norm-compile" "$out/programs/whole.mlir" \
+  --target=cuda --entry={} --pipeline-options="chip=$chip" -o "$out/bench/program_{}"
+
 cp "$root/bench/gpu/run.sh" "$root/bench/gpu/torch_bench.py" \
    "$root/bench/gpu/gen_programs.py" "$out/"
 size=$(du -sm "$out" | cut -f1)

@@ -90,7 +90,13 @@ def NormGPUOffload : Pass<"norm-gpu-offload", "::mlir::ModuleOp"> {
     over 1024 iterations or more, such as batch norm's per-channel sums)
     becomes CTAs whose threads stride over the reduced iterations and sum
     through shuffles and shared memory: one CTA per output, or several with
-    an atomic add when there are too few outputs to fill the device. Every
+    an atomic add when there are too few outputs to fill the device. A
+    contraction with one M, N and K dim on static shapes (a matmul in any
+    operand layout, a batch matmul; M, N and K at least 16) becomes a
+    shared-memory tiled kernel: a 16x16-thread CTA per 64x64 output tile
+    and batch, 64x16 slices of both operands staged in shared memory per
+    K step, 4x4 accumulators per thread in registers, the op's own body as
+    the multiply-accumulate (K in order). Every
     other linalg op and `memref.copy` left on the host becomes a parallel
     loop nest (parallel dims first) and each outermost nest one `gpu.launch`
     of 256-thread CTAs over its iterations, linearized row-major so that

@@ -282,6 +282,249 @@ static LogicalResult launchBlockReduction(RewriterBase &rewriter,
   return success();
 }
 
+/// The operand dim of `map`'s results that has unit stride in `buffer` (the
+/// last one when the layout does not say), as a loop dim of the op.
+static unsigned contiguousLoopDim(Value buffer, AffineMap map) {
+  auto type = llvm::cast<MemRefType>(buffer.getType());
+  unsigned result = map.getNumResults() - 1;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (succeeded(type.getStridesAndOffset(strides, offset)))
+    for (auto [r, stride] : llvm::enumerate(strides))
+      if (stride == 1)
+        result = r;
+  return map.getDimPosition(result);
+}
+
+/// Lowers a contraction with one M, one N and one K dim (a matmul in any
+/// operand layout, a batch matmul, a generic whose maps say so) on static
+/// shapes of at least a tile's side to a shared-memory tiled kernel, the
+/// textbook SGEMM: one 256-thread CTA per 64 x 64 tile of the output (and
+/// per batch), K in steps of 16. Each step the CTA stages the 64 x 16 slice
+/// of A and the 16 x 64 slice of B in shared memory (each thread four
+/// elements of each, neighbouring threads reading along the operand's
+/// unit-stride dim; rows padded by one element against bank conflicts),
+/// then each thread accumulates its 4 x 4 outputs, strided by 16 so that a
+/// warp reads neighbouring elements of B, in registers. The op's own body
+/// is the multiply-accumulate, so every element type and cast it has is
+/// kept, and K runs in order as in the loop nest: the same sums, not a
+/// reassociation. Out-of-range rows and columns load zeros and are not
+/// stored; the last K step stops at K. Fails (the op then becomes a loop
+/// nest) for anything else, or for a side shorter than 16 (a decode
+/// step's few rows: one thread per output reads the weight as fast).
+static LogicalResult launchTiledContraction(RewriterBase &rewriter,
+                                            linalg::LinalgOp op) {
+  constexpr int64_t kTile = 64, kStep = 16, kThreadsSide = 16;
+  constexpr int64_t kPerThread = kTile / kThreadsSide;
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 ||
+      !llvm::all_of(op->getOperandTypes(), llvm::IsaPred<MemRefType>) ||
+      !op.getBlock()->getOps<linalg::IndexOp>().empty() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return failure();
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1 ||
+      dims->batch.size() + 3 != op.getNumLoops() ||
+      op.getNumReductionLoops() != 1 ||
+      op.getIteratorTypesArray()[dims->k[0]] !=
+          utils::IteratorType::reduction)
+    return failure();
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic))
+    return failure();
+  unsigned mDim = dims->m[0], nDim = dims->n[0], kDim = dims->k[0];
+  int64_t m = ranges[mDim], n = ranges[nDim], k = ranges[kDim];
+  if (m < kStep || n < kStep || k < kStep)
+    return failure();
+  SmallVector<int64_t> batchSizes;
+  int64_t batch = 1;
+  for (unsigned d : dims->batch) {
+    batchSizes.push_back(ranges[d]);
+    batch *= ranges[d];
+  }
+
+  Location loc = op.getLoc();
+  OpBuilder &b = rewriter;
+  rewriter.setInsertionPoint(op);
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+  OpOperand *out = op.getDpsInitOperand(0);
+  auto elementOf = [](OpOperand *operand) {
+    return llvm::cast<MemRefType>(operand->get().getType()).getElementType();
+  };
+  // Tiles as [k][m] and [k][n], one element of padding per row.
+  auto tileType = [&](OpOperand *operand) {
+    return MemRefType::get(
+        {kStep, kTile + 1}, elementOf(operand), MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(b.getContext(),
+                                   gpu::AddressSpace::Workgroup));
+  };
+  Value one = c(1);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, c(llvm::divideCeil(n, kTile)), c(llvm::divideCeil(m, kTile)),
+      c(batch), c(kThreadsSide), c(kThreadsSide), one, nullptr, nullptr, {},
+      {tileType(lhs), tileType(rhs)});
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value tileA = launch.getWorkgroupAttributions()[0];
+  Value tileB = launch.getWorkgroupAttributions()[1];
+  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
+  Value tid = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, ty, c(kThreadsSide)), tx);
+  Value mBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                      c(kTile));
+  Value nBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                      c(kTile));
+  // The loop ivs of the op (dims an operand does not use stay 0).
+  SmallVector<Value> ivs(op.getNumLoops(), c(0));
+  for (auto [d, iv] :
+       llvm::zip(dims->batch, delinearize(b, loc, launch.getBlockIds().z,
+                                          constants(b, loc, batchSizes))))
+    ivs[d] = iv;
+  auto inRange = [&](Value v, int64_t bound) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v,
+                                 c(bound));
+  };
+  // `operand` at the op's loop ivs `at`, or `fallback` where `valid` is
+  // false.
+  auto loadOr = [&](OpOperand *operand, ArrayRef<Value> at, Value valid,
+                    Value fallback) -> Value {
+    auto ifOp = scf::IfOp::create(
+        b, loc, valid,
+        [&](OpBuilder &tb, Location tl) {
+          auto indices = affine::expandAffineMap(
+              tb, tl, op.getMatchingIndexingMap(operand), at);
+          scf::YieldOp::create(
+              tb, tl,
+              ValueRange{memref::LoadOp::create(tb, tl, operand->get(),
+                                                *indices)});
+        },
+        [&](OpBuilder &eb, Location el) {
+          scf::YieldOp::create(eb, el, fallback);
+        });
+    return ifOp.getResult(0);
+  };
+  auto zeroOf = [&](Type type) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  };
+
+  // Initial accumulators: the outputs as they are.
+  SmallVector<Value> rows, cols;
+  for (int64_t i = 0; i < kPerThread; ++i) {
+    rows.push_back(arith::AddIOp::create(
+        b, loc, mBase,
+        arith::AddIOp::create(b, loc, ty, c(i * kThreadsSide))));
+    cols.push_back(arith::AddIOp::create(
+        b, loc, nBase,
+        arith::AddIOp::create(b, loc, tx, c(i * kThreadsSide))));
+  }
+  Type accType = elementOf(out);
+  SmallVector<Value> init;
+  for (Value row : rows)
+    for (Value col : cols) {
+      SmallVector<Value> at = ivs;
+      at[mDim] = row;
+      at[nDim] = col;
+      Value valid = arith::AndIOp::create(b, loc, inRange(row, m),
+                                          inRange(col, n));
+      init.push_back(loadOr(out, at, valid, zeroOf(accType)));
+    }
+
+  // Stages the [kStep x kTile] slice of `operand` (whose other dim is
+  // `tileDim` starting at `base`) from K offset `k0` into `tile`.
+  auto stage = [&](OpBuilder &sb, OpOperand *operand, unsigned tileDim,
+                   int64_t tileBound, Value base, Value k0, Value tile) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(sb.getInsertionBlock(), sb.getInsertionPoint());
+    bool kFastest = contiguousLoopDim(operand->get(),
+                                      op.getMatchingIndexingMap(operand)) ==
+                    kDim;
+    Value zero = zeroOf(elementOf(operand));
+    for (int64_t r = 0; r < kTile * kStep / (kThreadsSide * kThreadsSide);
+         ++r) {
+      Value e = arith::AddIOp::create(
+          b, loc, tid, c(r * kThreadsSide * kThreadsSide));
+      int64_t kkSide = kFastest ? kStep : kTile;
+      Value minor = arith::RemUIOp::create(b, loc, e, c(kkSide));
+      Value major = arith::DivUIOp::create(b, loc, e, c(kkSide));
+      Value kk = kFastest ? minor : major, tt = kFastest ? major : minor;
+      SmallVector<Value> at = ivs;
+      at[kDim] = arith::AddIOp::create(b, loc, k0, kk);
+      at[tileDim] = arith::AddIOp::create(b, loc, base, tt);
+      Value valid = arith::AndIOp::create(b, loc, inRange(at[kDim], k),
+                                          inRange(at[tileDim], tileBound));
+      memref::StoreOp::create(b, loc, loadOr(operand, at, valid, zero), tile,
+                              ValueRange{kk, tt});
+    }
+  };
+
+  Block *body = op.getBlock();
+  auto outer = scf::ForOp::create(
+      b, loc, c(0), c(k), c(kStep), init,
+      [&](OpBuilder &ob, Location ol, Value k0, ValueRange accs) {
+        stage(ob, lhs, mDim, m, mBase, k0, tileA);
+        stage(ob, rhs, nDim, n, nBase, k0, tileB);
+        gpu::BarrierOp::create(ob, ol);
+        Value steps = k % kStep == 0
+                          ? c(kStep)
+                          : arith::MinUIOp::create(
+                                ob, ol, c(kStep),
+                                arith::SubIOp::create(ob, ol, c(k), k0));
+        auto inner = scf::ForOp::create(
+            ob, ol, c(0), steps, one, accs,
+            [&](OpBuilder &ib, Location il, Value kk, ValueRange acc) {
+              SmallVector<Value> as, bs;
+              for (int64_t i = 0; i < kPerThread; ++i) {
+                Value within = c(i * kThreadsSide);
+                as.push_back(memref::LoadOp::create(
+                    ib, il, tileA,
+                    ValueRange{kk, arith::AddIOp::create(ib, il, ty, within)}));
+                bs.push_back(memref::LoadOp::create(
+                    ib, il, tileB,
+                    ValueRange{kk, arith::AddIOp::create(ib, il, tx, within)}));
+              }
+              SmallVector<Value> next;
+              for (int64_t i = 0; i < kPerThread; ++i)
+                for (int64_t j = 0; j < kPerThread; ++j) {
+                  IRMapping mapping;
+                  mapping.map(body->getArgument(0), as[i]);
+                  mapping.map(body->getArgument(1), bs[j]);
+                  mapping.map(body->getArgument(2), acc[i * kPerThread + j]);
+                  for (Operation &inner : body->without_terminator())
+                    ib.clone(inner, mapping);
+                  next.push_back(mapping.lookupOrDefault(
+                      body->getTerminator()->getOperand(0)));
+                }
+              scf::YieldOp::create(ib, il, next);
+            });
+        gpu::BarrierOp::create(ob, ol);
+        scf::YieldOp::create(ob, ol, inner.getResults());
+      });
+
+  for (auto [i, row] : llvm::enumerate(rows))
+    for (auto [j, col] : llvm::enumerate(cols)) {
+      Value valid = arith::AndIOp::create(b, loc, inRange(row, m),
+                                          inRange(col, n));
+      auto ifOp = scf::IfOp::create(b, loc, valid);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      SmallVector<Value> at = ivs;
+      at[mDim] = row;
+      at[nDim] = col;
+      auto indices = affine::expandAffineMap(
+          b, loc, op.getMatchingIndexingMap(out), at);
+      memref::StoreOp::create(b, loc, outer.getResult(i * kPerThread + j),
+                              out->get(), *indices);
+    }
+  gpu::TerminatorOp::create(b, loc);
+  rewriter.eraseOp(op);
+  return success();
+}
+
 /// Moves `op` into a gpu.launch of one thread.
 static void launchSingleThread(RewriterBase &rewriter, Operation *op) {
   Location loc = op->getLoc();
@@ -362,6 +605,9 @@ struct NormGPUOffloadPass
         if (succeeded(launchBlockReduction(rewriter, norm::GPUTarget::nvidia(),
                                            generic)))
           continue;
+      if (succeeded(launchTiledContraction(rewriter,
+                                           cast<linalg::LinalgOp>(op))))
+        continue;
       auto linalgOp = parallelDimsFirst(rewriter, cast<linalg::LinalgOp>(op));
       // A nest with no parallel loop (a full reduction, a 0-d op) runs on
       // one thread.

@@ -11,8 +11,20 @@
 // RUN: norm-compile %t/qk.mlir --target=cuda --emit=ptx -o %t/qk.ptx
 // RUN: %ptxas -arch=sm_90 -v %t/qk.ptx -o %t/qk.cubin 2>&1 | FileCheck %s
 
+// RUN: norm-compile %t/linear.mlir --target=cuda --emit=ptx -o %t/linear.ptx
+// (Two kernels, the copy of the init into the result and the matmul, each
+// its own PTX module in the one file: ptxas takes them one at a time.)
+// RUN: awk '/^\.version/ { n++ } { print > ("%t/part" n ".ptx") }' %t/linear.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/part1.ptx -o %t/part1.cubin 2>&1 | FileCheck %s --check-prefix=TILED
+
 // CHECK: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // CHECK-NOT: bytes spill
+
+// The tiled matmul (norm-gpu-offload) keeps its 4x4 accumulators in
+// registers and stages its tiles in 2 x 16 x 65 bf16 of shared memory.
+// TILED: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+// TILED: 4160 bytes smem
+// TILED-NOT: bytes spill
 
 //--- ln.mlir
 func.func @ln(%x: tensor<4096x8192xf32>, %g: tensor<8192xf32>, %b: tensor<8192xf32>)
@@ -37,4 +49,15 @@ func.func @rms(%x: tensor<65536x1024xf32>, %w: tensor<1024xf32>) -> tensor<65536
 func.func @qk(%q: tensor<262144x128xbf16>, %w: tensor<128xbf16>) -> tensor<262144x128xbf16> {
   %y = norm.rms_norm %q scale(%w : tensor<128xbf16>) : tensor<262144x128xbf16>
   return %y : tensor<262144x128xbf16>
+}
+//--- linear.mlir
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+func.func @linear(%a: tensor<512x4096xbf16>, %w: tensor<4096x4096xbf16>,
+                  %init: tensor<512x4096xf32>) -> tensor<512x4096xf32> {
+  %y = linalg.matmul indexing_maps = [#x, #w, #y]
+         ins(%a, %w : tensor<512x4096xbf16>, tensor<4096x4096xbf16>)
+         outs(%init : tensor<512x4096xf32>) -> tensor<512x4096xf32>
+  return %y : tensor<512x4096xf32>
 }

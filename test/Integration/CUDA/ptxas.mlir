@@ -41,4 +41,8 @@
 // CHECK:         gpu.launch_func
 // CHECK-LABEL: llvm.func @pre_ln_block(
 // CHECK:         gpu.launch_func
+// CHECK-LABEL: llvm.func @rms_norm_linear_bf16(
+// CHECK:         gpu.launch_func
+// CHECK-LABEL: llvm.func @batch_matmul(
+// CHECK:         gpu.launch_func
 // CHECK:     gpu.binary @{{.*}}  [#gpu.object<#nvvm.target<O = 3, chip = "[[CHIP]]", features = "+ptx80">, properties = {{{.*}}}, bin = "\7FELF

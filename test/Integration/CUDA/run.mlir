@@ -18,6 +18,8 @@
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=project_norm --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=norm_project --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=batch_stats_apply --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=rms_norm_linear_bf16 --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=batch_matmul --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=pre_ln_block --random-inputs --check | FileCheck %s
 
 // CHECK: check: PASS

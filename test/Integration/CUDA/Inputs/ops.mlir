@@ -131,3 +131,31 @@ func.func @pre_ln_block(%x: tensor<8x256xf32>, %g: tensor<256xf32>)
   }
   return %h : tensor<8x256xf32>
 }
+
+// Matmuls around the normalizers (the tiled contraction kernel of
+// norm-gpu-offload): sizes that are not multiples of the 64x64 tile or of
+// the K step, PyTorch's x @ W^T in bf16 with an f32 accumulator, a batch.
+#lin_x = affine_map<(m, n, k) -> (m, k)>
+#lin_w = affine_map<(m, n, k) -> (n, k)>
+#lin_y = affine_map<(m, n, k) -> (m, n)>
+func.func @rms_norm_linear_bf16(%x: tensor<67x40xbf16>, %g: tensor<40xbf16>,
+                                %w: tensor<70x40xbf16>) -> tensor<67x70xf32> {
+  %n = norm.rms_norm %x scale(%g : tensor<40xbf16>) : tensor<67x40xbf16>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<67x70xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<67x70xf32>) -> tensor<67x70xf32>
+  %y = linalg.matmul indexing_maps = [#lin_x, #lin_w, #lin_y]
+         ins(%n, %w : tensor<67x40xbf16>, tensor<70x40xbf16>)
+         outs(%init : tensor<67x70xf32>) -> tensor<67x70xf32>
+  return %y : tensor<67x70xf32>
+}
+
+func.func @batch_matmul(%a: tensor<2x33x48xf32>, %b: tensor<2x48x65xf32>)
+    -> tensor<2x33x65xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x33x65xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x33x65xf32>) -> tensor<2x33x65xf32>
+  %c = linalg.batch_matmul ins(%a, %b : tensor<2x33x48xf32>, tensor<2x48x65xf32>)
+         outs(%init : tensor<2x33x65xf32>) -> tensor<2x33x65xf32>
+  return %c : tensor<2x33x65xf32>
+}
