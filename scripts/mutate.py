@@ -84,6 +84,18 @@ MUTATIONS = [
      "  if (!isZeroFill(init))\n    return fail(\"the matmul accumulates into data, not a zero fill\");",
      ""),
     # norm-fuse-residual-add
+    ("residual-add: generic body may add the init", "lib/Transforms/FuseResidualAdd.cpp",
+     "add.getRhs() == body->getArgument(1)) ||", "add.getRhs() == body->getArgument(2)) ||"),
+    ("residual-add: generic with any maps", "lib/Transforms/FuseResidualAdd.cpp",
+     "                    [](AffineMap m) { return m.isIdentity(); }))\n    return nullptr;\n  Block *body",
+     "                    [](AffineMap m) { return true; }))\n    return nullptr;\n  Block *body"),
+    # norm-gpu-offload's tiled contraction
+    ("gpu-matmul: operands always staged K-fastest", "lib/Conversion/NormToGPU/GPUOffload.cpp",
+     "                    kDim;\n    Value zero", "                    kDim || true;\n    Value zero"),
+    ("gpu-matmul: ragged K runs the full step", "lib/Conversion/NormToGPU/GPUOffload.cpp",
+     "Value steps = k % kStep == 0", "Value steps = k % kStep != 99"),
+    ("gpu-matmul: decode-sized rows tiled", "lib/Conversion/NormToGPU/GPUOffload.cpp",
+     "if (m < kStep || n < kStep || k < kStep)", "if (n < kStep || k < kStep)"),
     ("residual-add: the sum's users read the normalized value", "lib/Transforms/FuseResidualAdd.cpp",
      "rewriter.replaceAllUsesWith(add.getResult(), fused.getSum());",
      "rewriter.replaceAllUsesWith(add.getResult(), fused.getResult());"),

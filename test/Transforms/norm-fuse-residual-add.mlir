@@ -140,3 +140,23 @@ func.func @negative_generic_adds(%x: tensor<4x64xf32>, %f: tensor<4x64xf32>, %b:
   %y2 = norm.layer_norm %s2 : tensor<4x64xf32>
   return %y0, %y1, %y2 : tensor<4x64xf32>, tensor<4x64xf32>, tensor<4x64xf32>
 }
+
+// -----
+
+// Same types, but the generic reads one summand transposed: not a residual.
+#id3 = affine_map<(d0, d1) -> (d0, d1)>
+#tr3 = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-LABEL: func.func @negative_generic_transposed_add
+// CHECK:         linalg.generic
+// CHECK-NOT:     norm.add_layer_norm
+func.func @negative_generic_transposed_add(%x: tensor<64x64xf32>, %f: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %s = linalg.generic {indexing_maps = [#id3, #tr3, #id3], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %f : tensor<64x64xf32>, tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %r = arith.addf %p, %q : f32
+    linalg.yield %r : f32
+  } -> tensor<64x64xf32>
+  %y = norm.layer_norm %s : tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
