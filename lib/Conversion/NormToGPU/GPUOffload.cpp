@@ -422,17 +422,22 @@ static LogicalResult launchTiledContraction(RewriterBase &rewriter,
         b, loc, nBase,
         arith::AddIOp::create(b, loc, tx, c(i * kThreadsSide))));
   }
-  Type accType = elementOf(out);
-  SmallVector<Value> init;
+  // Per output of the thread (row-major over its 4 x 4): the op's loop
+  // ivs there and whether it is inside the output.
+  SmallVector<SmallVector<Value>> outputAt;
+  SmallVector<Value> outputValid;
   for (Value row : rows)
     for (Value col : cols) {
-      SmallVector<Value> at = ivs;
-      at[mDim] = row;
-      at[nDim] = col;
-      Value valid = arith::AndIOp::create(b, loc, inRange(row, m),
-                                          inRange(col, n));
-      init.push_back(loadOr(out, at, valid, zeroOf(accType)));
+      outputAt.push_back(ivs);
+      outputAt.back()[mDim] = row;
+      outputAt.back()[nDim] = col;
+      outputValid.push_back(arith::AndIOp::create(b, loc, inRange(row, m),
+                                                  inRange(col, n)));
     }
+  Value accZero = zeroOf(elementOf(out));
+  SmallVector<Value> init;
+  for (auto [at, valid] : llvm::zip(outputAt, outputValid))
+    init.push_back(loadOr(out, at, valid, accZero));
 
   // Stages the [kStep x kTile] slice of `operand` (whose other dim is
   // `tileDim` starting at `base`) from K offset `k0` into `tile`.
@@ -505,21 +510,15 @@ static LogicalResult launchTiledContraction(RewriterBase &rewriter,
         scf::YieldOp::create(ob, ol, inner.getResults());
       });
 
-  for (auto [i, row] : llvm::enumerate(rows))
-    for (auto [j, col] : llvm::enumerate(cols)) {
-      Value valid = arith::AndIOp::create(b, loc, inRange(row, m),
-                                          inRange(col, n));
-      auto ifOp = scf::IfOp::create(b, loc, valid);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      SmallVector<Value> at = ivs;
-      at[mDim] = row;
-      at[nDim] = col;
-      auto indices = affine::expandAffineMap(
-          b, loc, op.getMatchingIndexingMap(out), at);
-      memref::StoreOp::create(b, loc, outer.getResult(i * kPerThread + j),
-                              out->get(), *indices);
-    }
+  for (auto [at, valid, acc] :
+       llvm::zip(outputAt, outputValid, outer.getResults())) {
+    auto ifOp = scf::IfOp::create(b, loc, valid);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    auto indices = affine::expandAffineMap(
+        b, loc, op.getMatchingIndexingMap(out), at);
+    memref::StoreOp::create(b, loc, acc, out->get(), *indices);
+  }
   gpu::TerminatorOp::create(b, loc);
   rewriter.eraseOp(op);
   return success();
