@@ -8,6 +8,7 @@
 #include "norm-mlir/Conversion/Passes.h"
 #include "norm-mlir/Codegen/Passes.h"
 #include "norm-mlir/Transforms/Passes.h"
+#include "norm-mlir/Parse.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -63,7 +64,7 @@ OwningOpRef<ModuleOp> mlir::norm::parseModuleFile(const std::string &file,
   if (!buffer)
     fail(file + ": " + error);
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseModule(sourceMgr, &context);
   if (!module)
     fail(file + ": the module does not parse or verify (see above)");
   return module;

@@ -48,6 +48,14 @@
 // VERIFY: error: 'norm.layer_norm' op 'epsilon' must be finite and > 0
 // VERIFY: norm-run: {{.*}}does-not-verify.mlir: the module does not parse or verify (see above)
 
+// Forms on which linalg.matmul's upstream verifier crashes: one error each.
+// RUN: %expect_exit 2 norm-run %S/Inputs/matmul-bad-maps.mlir --random-inputs 2>&1 | FileCheck %s --check-prefix=MAPS
+// RUN: %expect_exit 2 norm-compile %S/Inputs/matmul-bad-maps.mlir -o %t/bad-maps 2>&1 | FileCheck %s --check-prefix=MAPS
+// MAPS: matmul-bad-maps.mlir:4:8: error: 'linalg.matmul' op expected one affine map with results per operand (3) in 'indexing_maps', got [affine_map<(d0, d1, d2) -> (d0, d2)>]
+// MAPS: matmul-bad-maps.mlir:9:8: error: 'linalg.matmul' op expected one affine map with results per operand (3) in 'indexing_maps', got []
+// MAPS: matmul-bad-maps.mlir:14:8: error: 'linalg.matmul' op expected one affine map with results per operand (3) in 'indexing_maps', got [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> ()>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+// MAPS: {{.*}}matmul-bad-maps.mlir: the module does not parse or verify (see above)
+
 // RUN: %expect_exit 2 norm-run %t/no-such-module.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: norm-run: {{.*}}no-such-module.mlir: {{.*}}o such file or directory
 
