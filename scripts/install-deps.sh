@@ -13,6 +13,7 @@ PACKAGES=(
   cmake ninja-build ccache make
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib libdnnl-dev
+  libopenmpi-dev openmpi-bin
 )
 # `--bench` adds what only the benchmarks need: PyTorch, the baseline of the
 # whole-program benchmarks (bench/programs).

@@ -2,6 +2,7 @@
 # lit configuration of norm-mlir's regression tests.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -52,6 +53,14 @@ try:
         config.available_features.add("cuda")
 except OSError:
     pass
+
+# SyncBN on MPI (feature "mpi"): norm-run built with MPI and an mpirun to
+# start its ranks; %mpirun oversubscribes the 2 cores and runs as root too.
+mpirun = shutil.which("mpirun")
+if config.norm_mpi.upper() in ("ON", "1", "TRUE", "YES") and mpirun:
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun", mpirun + " --allow-run-as-root --oversubscribe --bind-to none"))
 
 # The host converts f32 to bf16 in one instruction (AVX512-BF16), so
 # bf16-rounding=native-ftz can run here.

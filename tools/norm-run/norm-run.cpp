@@ -15,6 +15,9 @@
 #include "runtime/cpu/BlockCache.h"
 #include "runtime/cpu/Contractions.h"
 #include "runtime/cpu/CpuRuntime.h"
+#ifdef NORM_HAVE_MPI
+#include "runtime/mpi/MpiRuntime.h"
+#endif
 #include "runtime/npy/Npy.h"
 #include "runtime/reference/Metrics.h"
 #include "test/lib/TestPasses.h"
@@ -74,6 +77,7 @@ namespace rt = ::norm::rt;
 namespace {
 enum class Target { CPU, CUDA };
 
+
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
                                cl::Required,
                                cl::cat(mlir::norm::toolCategory()));
@@ -91,8 +95,14 @@ cl::list<std::string> inputFiles("input",
                                           "in order"),
                                  cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> outputDir("output-dir",
-                               cl::desc("Write result0.npy, result1.npy, ..."),
+                               cl::desc("Write result0.npy, result1.npy, ... "
+                                        "(under mpirun: to DIR/rank{r}/)"),
                                cl::cat(mlir::norm::toolCategory()));
+cl::list<std::string> syncGroups(
+    "sync-group",
+    cl::desc("NAME:SIZE: under mpirun, sync_group NAME is every block of SIZE "
+             "consecutive ranks ('world', every rank, needs no definition)"),
+    cl::cat(mlir::norm::toolCategory()));
 cl::opt<std::string> writeReference(
     "write-reference",
     cl::desc("Write the inputs (argN.npy) and the float64 evaluation of the "
@@ -465,6 +475,52 @@ rt::Tensor toTensor(const rt::Array &array) {
   return rt::Tensor{array.shape, rt::toDoubles(array)};
 }
 
+/// Whether mpirun started this process (Open MPI's or a PMI launcher's
+/// environment): then it is one rank of a group and never runs alone.
+bool launchedByMpi() {
+  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(var))
+      return true;
+  return false;
+}
+bool underMpi = false;
+
+/// Under mpirun: `{rank}` in --input names is this rank, outputs go to
+/// DIR/rank{r}/, the --sync-group blocks are defined. Without MPI in the
+/// build, a rank alone would normalize with its shard's statistics only.
+void setUpRanks() {
+  if (!underMpi) {
+    if (launchedByMpi())
+      fail("started by mpirun, but this norm-run was built without MPI: "
+           "each rank would use only its own shard's statistics");
+    if (!syncGroups.empty())
+      fail("--sync-group goes with mpirun");
+    return;
+  }
+#ifdef NORM_HAVE_MPI
+  namespace mpi = ::norm::rt::mpi;
+  std::string rank = std::to_string(mpi::rank());
+  for (std::string &path : inputFiles)
+    for (size_t at; (at = path.find("{rank}")) != std::string::npos;)
+      path.replace(at, 6, rank);
+  if (!outputDir.empty())
+    outputDir = outputDir + "/rank" + rank;
+  for (const std::string &group : syncGroups) {
+    size_t colon = group.rfind(':');
+    int size = 0;
+    if (colon == std::string::npos || colon == 0 ||
+        llvm::StringRef(group).drop_front(colon + 1).getAsInteger(10, size) ||
+        size <= 0)
+      fail("--sync-group=" + group + ": expected NAME:SIZE, SIZE > 0");
+    mpi::defineGroup(group.substr(0, colon), size);
+  }
+  if (check && mpi::size() > 1)
+    fail("--check under mpirun with more than one rank is not supported: "
+         "the float64 evaluation would see one shard, not the whole batch "
+         "(compare with a single-process run of the whole batch)");
+#endif
+}
+
 int runMain(int argc, char **argv) {
   std::string parseErrors;
   llvm::raw_string_ostream errs(parseErrors);
@@ -477,6 +533,7 @@ int runMain(int argc, char **argv) {
     // (unknown options, missing file name) come back here.
     fail(errs.str().substr(0, errs.str().find('\n')));
   }
+  setUpRanks();
   if (target == Target::CUDA) {
     // Before anything else: a machine without a GPU gets one clear line.
     void *driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
@@ -734,15 +791,35 @@ int runMain(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#ifdef NORM_HAVE_MPI
+  // A rank that fails aborts them all: the others may be waiting for it in
+  // a collective.
+  if (launchedByMpi()) {
+    ::norm::rt::mpi::init(&argc, &argv, "norm-run");
+    underMpi = true;
+  }
+  auto finish = [](int code, const std::string &message) {
+    if (underMpi && !message.empty())
+      ::norm::rt::mpi::abort(message);
+    if (!message.empty())
+      llvm::errs() << "norm-run: " << message << "\n";
+    if (underMpi)
+      ::norm::rt::mpi::finalize();
+    return code;
+  };
+#else
+  auto finish = [](int code, const std::string &message) {
+    if (!message.empty())
+      llvm::errs() << "norm-run: " << message << "\n";
+    return code;
+  };
+#endif
   try {
-    return runMain(argc, argv);
+    return finish(runMain(argc, argv), "");
   } catch (const Failure &f) {
-    if (!f.message.empty())
-      llvm::errs() << "norm-run: " << f.message << "\n";
-    return f.code;
+    return finish(f.code, f.message);
   } catch (const std::exception &e) {
     // The runtime's errors (.npy files) already name the file.
-    llvm::errs() << "norm-run: " << e.what() << "\n";
-    return 2;
+    return finish(2, e.what());
   }
 }

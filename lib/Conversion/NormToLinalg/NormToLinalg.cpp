@@ -901,8 +901,44 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
       p.givenMean = norm.getRunningMean();
       p.givenVariance = norm.getRunningVar();
     }
-    NormalizationValues v = normalize(rewriter, loc, p, overflowFallback);
     Type ct = p.computeType;
+    Value groupCount;
+    if (train && norm.getSyncGroup()) {
+      // SyncBN: this member's (count, mean, M2) per channel, merged over the
+      // group (Chan's formula, never sums of squares), then applied as given
+      // statistics; mean and biased variance are 0 for a channel without
+      // values, as in a single process.
+      int64_t rank = rankOf(p.data);
+      int64_t axis = positiveAxis(norm.getChannelAxis(), rank);
+      auto statsType = RankedTensorType::get(
+          {llvm::cast<RankedTensorType>(p.data.getType()).getDimSize(axis)},
+          ct);
+      auto local = BatchStatsOp::create(
+          rewriter, loc, statsType, statsType, statsType, p.data, p.mask,
+          axis, TypeAttr::get(ct));
+      auto group = AllReduceStatsOp::create(
+          rewriter, loc, statsType, statsType, statsType,
+          *norm.getSyncGroup(), local.getCount(), local.getMean(),
+          local.getM2());
+      groupCount = group.getTotalCount();
+      auto ifCounted = [&](Value stat, bool divide) {
+        return buildMap(
+            rewriter, loc, {groupCount, stat}, ct,
+            [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+              Value zero = floatConstant(nb, nloc, ct, 0.0);
+              Value counted = arith::CmpFOp::create(
+                  nb, nloc, arith::CmpFPredicate::OGT, a[0], zero);
+              Value value =
+                  divide ? arith::DivFOp::create(nb, nloc, a[1], a[0]) : a[1];
+              return arith::SelectOp::create(nb, nloc, counted, value, zero);
+            });
+      };
+      p.givenMean = ifCounted(group.getTotalMean(), false);
+      p.givenVariance = ifCounted(group.getTotalM2(), true);
+    }
+    NormalizationValues v = normalize(rewriter, loc, p, overflowFallback);
+    if (groupCount)
+      v.count = groupCount;
     Value newMean = norm.getRunningMean(), newVar = norm.getRunningVar();
     if (train) {
       // running <- (1 - m) running + m stat, with the unbiased variance

@@ -116,6 +116,28 @@ func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf
 
 // -----
 
+// A batch norm with a sync_group: the local (count, mean, M2) per channel in
+// f64, the group's merge (the runtime call), mean and M2 / count where the
+// group has values, then the apply; the running statistics use the merged
+// count.
+// CHECK-LABEL: func.func @sync_batch_norm
+// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<4xf64>)
+// CHECK:         call @norm_rt_all_reduce_stats_f32
+// CHECK:         linalg.generic
+// CHECK:           arith.cmpf ogt
+// CHECK:           arith.divf
+// CHECK:           arith.select
+// CHECK:         return
+func.func @sync_batch_norm(%x: tensor<6x4x10xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>,
+                           %m: tensor<4xf32>, %v: tensor<4xf32>)
+    -> (tensor<6x4x10xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v {sync_group = "dp"}
+      : tensor<6x4x10xf32>, params tensor<4xf32>, stats tensor<4xf32>
+  return %y, %nm, %nv : tensor<6x4x10xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
 // More than 8192 values per statistic: f64
 // accumulators from the start, and no overflow check.
 // CHECK-LABEL: func.func @long_rows_f64_accumulators

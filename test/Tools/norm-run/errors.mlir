@@ -56,6 +56,9 @@
 // MAPS: matmul-bad-maps.mlir:14:8: error: 'linalg.matmul' op expected one affine map with results per operand (3) in 'indexing_maps', got [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> ()>, affine_map<(d0, d1, d2) -> (d0, d1)>]
 // MAPS: {{.*}}matmul-bad-maps.mlir: the module does not parse or verify (see above)
 
+// RUN: %expect_exit 2 norm-run %s --random-inputs --sync-group=dp:2 2>&1 | FileCheck %s --check-prefix=SYNC
+// SYNC: norm-run: --sync-group goes with mpirun
+
 // RUN: %expect_exit 2 norm-run %t/no-such-module.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: norm-run: {{.*}}no-such-module.mlir: {{.*}}o such file or directory
 

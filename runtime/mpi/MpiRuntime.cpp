@@ -1,0 +1,121 @@
+//===- MpiRuntime.cpp - norm.all_reduce_stats on MPI ----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// One allgather of (count, mean, m2) and a merge in rank order, not
+// MPI_Allreduce with a user-defined Chan operation: MPI does not promise that
+// an allreduce combines in the same order on every rank (Open MPI's
+// algorithms differ by message size and rank count), and Chan's merge is not
+// associative in floating point, so ranks could disagree in the last bits.
+// The gather moves p * 3C doubles to each rank instead of 3C per tree step;
+// for batch norm's C <= a few thousand channels that is a few kB per rank.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/mpi/MpiRuntime.h"
+#include "runtime/cpu/CpuRuntime.h"
+
+#include <mpi.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+namespace {
+std::string programName = "error";
+std::map<std::string, MPI_Comm> groups;
+
+void check(int status, const char *call) {
+  if (status == MPI_SUCCESS)
+    return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(status, text, &length);
+  norm::rt::mpi::abort(std::string(call) + " failed: " +
+                       std::string(text, length));
+}
+} // namespace
+
+void norm::rt::mpi::init(int *argc, char ***argv, const char *program) {
+  programName = program;
+  if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+    std::fprintf(stderr, "%s: MPI_Init failed\n", program);
+    std::exit(2);
+  }
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  groups["world"] = MPI_COMM_WORLD;
+  setAllReduceStats(&allReduceStats);
+}
+
+void norm::rt::mpi::defineGroup(const std::string &name, int size) {
+  if (size <= 0)
+    abort("sync group '" + name + "': the size must be > 0, got " +
+          std::to_string(size));
+  MPI_Comm comm;
+  check(MPI_Comm_split(MPI_COMM_WORLD, rank() / size, rank(), &comm),
+        "MPI_Comm_split");
+  MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
+  groups[name] = comm;
+}
+
+int norm::rt::mpi::rank() {
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+int norm::rt::mpi::size() {
+  int s = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &s);
+  return s;
+}
+
+void norm::rt::mpi::abort(const std::string &message) {
+  std::fprintf(stderr, "%s: rank %d: %s\n", programName.c_str(), rank(),
+               message.c_str());
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 2);
+  std::exit(2); // (MPI_Abort does not return)
+}
+
+void norm::rt::mpi::finalize() { MPI_Finalize(); }
+
+void norm::rt::mpi::allReduceStats(const char *group, int64_t groupLength,
+                                   double *count, double *mean, double *m2,
+                                   int64_t channels) {
+  std::string name(group, groupLength);
+  auto it = groups.find(name);
+  if (it == groups.end())
+    abort("unknown sync_group '" + name +
+          "' (defined: world, and those of --sync-group=NAME:SIZE)");
+  MPI_Comm comm = it->second;
+  int members = 1;
+  check(MPI_Comm_size(comm, &members), "MPI_Comm_size");
+  // Every member's triples, channel-major within a member.
+  std::vector<double> mine(3 * channels), all(3 * channels * members);
+  for (int64_t c = 0; c < channels; ++c) {
+    mine[3 * c] = count[c];
+    mine[3 * c + 1] = mean[c];
+    mine[3 * c + 2] = m2[c];
+  }
+  check(MPI_Allgather(mine.data(), static_cast<int>(3 * channels), MPI_DOUBLE,
+                      all.data(), static_cast<int>(3 * channels), MPI_DOUBLE,
+                      comm),
+        "MPI_Allgather");
+  for (int64_t c = 0; c < channels; ++c) {
+    double n = 0, mu = 0, s = 0;
+    for (int r = 0; r < members; ++r) {
+      const double *t = &all[3 * (r * channels + c)];
+      double nb = t[0], total = n + nb;
+      if (nb == 0)
+        continue;
+      double d = t[1] - mu;
+      mu += d * (nb / total);
+      s += t[2] + d * d * (n * nb / total);
+      n = total;
+    }
+    count[c] = n;
+    mean[c] = mu;
+    m2[c] = s;
+  }
+}
