@@ -27,6 +27,9 @@
 #ifdef NORM_AOT_CUDA
 #include "runtime/cuda/CudaRuntime.h"
 #endif
+#ifdef NORM_AOT_MPI
+#include "runtime/mpi/MpiRuntime.h"
+#endif
 
 #include <algorithm>
 #include <array>
@@ -237,6 +240,7 @@ int run(int argc, char **argv) {
   bool random = false;
   uint64_t seed = 0;
   double rtol = -1, atol = -1;
+  std::vector<std::string> syncGroups;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto is = [&](const char *name) {
@@ -258,6 +262,10 @@ int run(int argc, char **argv) {
       rtol = parseNumber(a, "--rtol");
     else if (is("--atol"))
       atol = parseNumber(a, "--atol");
+#ifdef NORM_AOT_MPI
+    else if (is("--sync-group"))
+      syncGroups.push_back(optionValue(a, "--sync-group"));
+#endif
     else if (a == "--help" || a == "-h") {
       std::printf("%s: runs '%s', compiled ahead of time by norm-compile\n"
                   "  --input=A.npy ...    one per argument, in order\n"
@@ -265,12 +273,28 @@ int run(int argc, char **argv) {
                   "  --output-dir=DIR     writes result0.npy, ...\n"
                   "  --expected=E.npy ... float64 expected results "
                   "(norm-run --write-reference) [--rtol=R] [--atol=A]\n"
-                  "  --bench=N            N timed runs: median, GB/s\n",
+                  "  --bench=N            N timed runs: median, GB/s\n"
+#ifdef NORM_AOT_MPI
+                  "under mpirun: {rank} in --input names, DIR/rank{r}/ "
+                  "outputs, --sync-group=NAME:SIZE\n"
+#endif
+                  ,
                   argv[0], entry.c_str());
       return 0;
     } else
       usage("unknown argument '" + a + "' (see --help)");
   }
+#ifdef NORM_AOT_MPI
+  if (::norm::rt::launchedByMpi()) {
+    namespace mpi = ::norm::rt::mpi;
+    mpi::setUpRank(inputs, outputDir, syncGroups);
+    if (!expected.empty() && mpi::size() > 1)
+      usage("--expected under mpirun with more than one rank is not "
+            "supported: the expected results are of the whole batch");
+  } else if (!syncGroups.empty()) {
+    usage("--sync-group goes with mpirun");
+  }
+#endif
 
   // Host arrays of the arguments: loaded, or made up.
   std::vector<rt::Array> args;
@@ -410,6 +434,10 @@ int run(int argc, char **argv) {
   }
 
   if (!outputDir.empty()) {
+    // Every missing directory on the way (DIR/rank{r} under mpirun).
+    for (size_t at = outputDir.find('/', 1); at != std::string::npos;
+         at = outputDir.find('/', at + 1))
+      mkdir(outputDir.substr(0, at).c_str(), 0777);
     mkdir(outputDir.c_str(), 0777);
     size_t r = 0;
     for (size_t i = 0; i < specs.size(); ++i)
@@ -455,6 +483,29 @@ int run(int argc, char **argv) {
 int main(int argc, char **argv) {
   const char *self = argc > 0 ? argv[0] : "artifact";
   ::norm::rt::setProgramName(self);
+#ifdef NORM_AOT_MPI
+  // A rank that fails aborts them all: the others may be waiting for it in
+  // a collective.
+  bool underMpi = ::norm::rt::launchedByMpi();
+  if (underMpi)
+    ::norm::rt::mpi::init(&argc, &argv, self);
+  auto failed = [&](const std::string &message) {
+    if (underMpi)
+      ::norm::rt::mpi::abort(message);
+    std::fprintf(stderr, "%s: %s\n", self, message.c_str());
+    return 2;
+  };
+  try {
+    int code = run(argc, argv);
+    if (underMpi)
+      ::norm::rt::mpi::finalize();
+    return code;
+  } catch (const Usage &u) {
+    return failed(u.message);
+  } catch (const std::exception &e) {
+    return failed(e.what());
+  }
+#else
   try {
     return run(argc, argv);
   } catch (const Usage &u) {
@@ -463,4 +514,5 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "%s: %s\n", self, e.what());
   }
   return 2;
+#endif
 }

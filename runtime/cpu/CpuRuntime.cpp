@@ -20,8 +20,18 @@ std::string programName;
 template <typename T>
 void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
                StridedMemRefType<T, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
-  if (!allReduceStats)
+  if (!allReduceStats) {
+    if (norm::rt::launchedByMpi()) {
+      std::fprintf(stderr,
+                   "%s: started by mpirun, but built without MPI: the "
+                   "statistics of sync_group '%.*s' cannot be merged\n",
+                   programName.empty() ? "error" : programName.c_str(),
+                   static_cast<int>(group->sizes[0]),
+                   reinterpret_cast<const char *>(group->data + group->offset));
+      std::exit(2);
+    }
     return; // one member: the group's statistics are this member's
+  }
   int64_t channels = count->sizes[0];
   std::vector<double> n(channels), mu(channels), s(channels);
   auto at = [](StridedMemRefType<T, 1> *m, int64_t i) -> T & {
@@ -43,6 +53,13 @@ void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
 } // namespace
 
 void norm::rt::setAllReduceStats(AllReduceStatsFn fn) { allReduceStats = fn; }
+
+bool norm::rt::launchedByMpi() {
+  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(var))
+      return true;
+  return false;
+}
 
 void norm::rt::setProgramName(const char *name) { programName = name; }
 

@@ -46,7 +46,13 @@ using AllReduceStatsFn = void (*)(const char *group, int64_t groupLength,
                                   int64_t channels);
 
 /// Installs the collective (nullptr restores the single-process identity).
+/// Without one, a process that mpirun started exits with an error at the
+/// first collective instead of using its own shard's statistics alone.
 void setAllReduceStats(AllReduceStatsFn fn);
+
+/// Whether mpirun started this process (Open MPI's or a PMI launcher's
+/// environment).
+bool launchedByMpi();
 
 /// The words of norm_rt_size_mismatch's line (its arguments, the same
 /// meaning), for a tool that makes the same check itself.

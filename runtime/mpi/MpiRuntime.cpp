@@ -58,6 +58,27 @@ void norm::rt::mpi::defineGroup(const std::string &name, int size) {
   groups[name] = comm;
 }
 
+void norm::rt::mpi::setUpRank(std::vector<std::string> &inputs,
+                              std::string &outputDir,
+                              const std::vector<std::string> &groups) {
+  std::string me = std::to_string(rank());
+  for (std::string &path : inputs)
+    for (size_t at; (at = path.find("{rank}")) != std::string::npos;)
+      path.replace(at, 6, me);
+  if (!outputDir.empty())
+    outputDir += "/rank" + me;
+  for (const std::string &group : groups) {
+    size_t colon = group.rfind(':');
+    char *end = nullptr;
+    long size = colon == std::string::npos
+                    ? 0
+                    : std::strtol(group.c_str() + colon + 1, &end, 10);
+    if (colon == 0 || size <= 0 || *end != '\0' || size > 1 << 30)
+      abort("--sync-group=" + group + ": expected NAME:SIZE, SIZE > 0");
+    defineGroup(group.substr(0, colon), static_cast<int>(size));
+  }
+}
+
 int norm::rt::mpi::rank() {
   int r = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &r);

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace norm::rt::mpi {
 /// MPI_Init, errors returned rather than fatal, and norm.all_reduce_stats
@@ -23,6 +24,13 @@ void init(int *argc, char ***argv, const char *program);
 /// (colour rank / size of MPI_Comm_split); "world" is always defined. A
 /// collective: every rank must make the same calls in the same order.
 void defineGroup(const std::string &name, int size);
+
+/// What norm-run and artifacts do for a rank once its options are read:
+/// `{rank}` in `inputs` becomes this rank, `outputDir` (when given) becomes
+/// DIR/rank{r}, and every "NAME:SIZE" of `groups` is defined (defineGroup).
+/// A malformed group is abort()ed.
+void setUpRank(std::vector<std::string> &inputs, std::string &outputDir,
+               const std::vector<std::string> &groups);
 
 int rank();
 int size();

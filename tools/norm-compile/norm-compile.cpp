@@ -291,17 +291,43 @@ bool callsContractions(const llvm::Module &module) {
   });
 }
 
+/// Whether the program merges statistics across processes (SyncBN).
+bool callsCollectives(const llvm::Module &module) {
+  return llvm::any_of(module.functions(), [](const llvm::Function &f) {
+    return f.isDeclaration() &&
+           f.getName().starts_with("_mlir_ciface_norm_rt_all_reduce_stats_");
+  });
+}
+
 void link(const std::string &object, const std::string &output, bool openmp,
-          bool contractions) {
+          bool contractions, bool collectives) {
   auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
   if (!cxx)
     fail(std::string("cannot find the linker driver '") + NORM_AOT_LINKER +
          "'");
   std::vector<std::string> args = {*cxx, object, "-o", output};
   if (target == Target::CPU) {
+#ifdef NORM_AOT_MAIN_CPU_MPI
+    // The main that starts MPI under mpirun, and the collective on MPI; a
+    // build without MPI links the single-process identity (which refuses
+    // to run under mpirun).
+    if (collectives) {
+      args.push_back(runtimeArchive(NORM_AOT_MAIN_CPU_MPI));
+      args.push_back(runtimeArchive(NORM_AOT_RUNTIME_MPI));
+    } else {
+      args.push_back(runtimeArchive(NORM_AOT_MAIN_CPU));
+    }
+#else
     args.push_back(runtimeArchive(NORM_AOT_MAIN_CPU));
+#endif
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME));
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
+#ifdef NORM_AOT_MAIN_CPU_MPI
+    if (collectives)
+      for (StringRef lib : llvm::split(StringRef(NORM_AOT_LIBMPI), ';'))
+        if (!lib.empty())
+          args.push_back(lib.str());
+#endif
     // (libomp first: oneDNN's GNU OpenMP calls then run on the kernels'
     // thread pool.)
     if (openmp)
@@ -318,6 +344,7 @@ void link(const std::string &object, const std::string &output, bool openmp,
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CUDA));
     args.push_back(NORM_AOT_LIBCUDA);
     (void)contractions; // the GPU pipeline makes no library calls
+    (void)collectives;  // rejected by the GPU pipeline
 #else
     fail("--target=cuda: this build of norm-compile found no CUDA toolkit");
 #endif
@@ -438,7 +465,8 @@ int compileMain(int argc, char **argv) {
     out.keep();
   }
   if (emit == Emit::Exe) {
-    link(object, output, host.openmp, contractions);
+    link(object, output, host.openmp, contractions,
+         callsCollectives(*llvmModule));
     llvm::sys::fs::remove(object);
   }
   return 0;

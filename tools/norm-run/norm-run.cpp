@@ -475,45 +475,26 @@ rt::Tensor toTensor(const rt::Array &array) {
   return rt::Tensor{array.shape, rt::toDoubles(array)};
 }
 
-/// Whether mpirun started this process (Open MPI's or a PMI launcher's
-/// environment): then it is one rank of a group and never runs alone.
-bool launchedByMpi() {
-  for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
-    if (std::getenv(var))
-      return true;
-  return false;
-}
 bool underMpi = false;
 
 /// Under mpirun: `{rank}` in --input names is this rank, outputs go to
-/// DIR/rank{r}/, the --sync-group blocks are defined. Without MPI in the
-/// build, a rank alone would normalize with its shard's statistics only.
+/// DIR/rank{r}/, the --sync-group blocks are defined (runtime/mpi).
 void setUpRanks() {
   if (!underMpi) {
-    if (launchedByMpi())
-      fail("started by mpirun, but this norm-run was built without MPI: "
-           "each rank would use only its own shard's statistics");
     if (!syncGroups.empty())
       fail("--sync-group goes with mpirun");
     return;
   }
 #ifdef NORM_HAVE_MPI
   namespace mpi = ::norm::rt::mpi;
-  std::string rank = std::to_string(mpi::rank());
-  for (std::string &path : inputFiles)
-    for (size_t at; (at = path.find("{rank}")) != std::string::npos;)
-      path.replace(at, 6, rank);
-  if (!outputDir.empty())
-    outputDir = outputDir + "/rank" + rank;
-  for (const std::string &group : syncGroups) {
-    size_t colon = group.rfind(':');
-    int size = 0;
-    if (colon == std::string::npos || colon == 0 ||
-        llvm::StringRef(group).drop_front(colon + 1).getAsInteger(10, size) ||
-        size <= 0)
-      fail("--sync-group=" + group + ": expected NAME:SIZE, SIZE > 0");
-    mpi::defineGroup(group.substr(0, colon), size);
-  }
+  std::vector<std::string> inputs(inputFiles.begin(), inputFiles.end());
+  std::string dir = outputDir;
+  mpi::setUpRank(inputs, dir,
+                 std::vector<std::string>(syncGroups.begin(), syncGroups.end()));
+  inputFiles.clear();
+  for (const std::string &path : inputs)
+    inputFiles.push_back(path);
+  outputDir = dir;
   if (check && mpi::size() > 1)
     fail("--check under mpirun with more than one rank is not supported: "
          "the float64 evaluation would see one shard, not the whole batch "
@@ -794,7 +775,7 @@ int main(int argc, char **argv) {
 #ifdef NORM_HAVE_MPI
   // A rank that fails aborts them all: the others may be waiting for it in
   // a collective.
-  if (launchedByMpi()) {
+  if (::norm::rt::launchedByMpi()) {
     ::norm::rt::mpi::init(&argc, &argv, "norm-run");
     underMpi = true;
   }

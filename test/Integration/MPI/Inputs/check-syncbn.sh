@@ -2,7 +2,8 @@
 # check-syncbn.sh NORM_RUN "MPIRUN" PYTHON PROGRAM DIR f32|bf16 SIZES...
 # The whole batch in one process (checked against the float64 evaluation),
 # then len(SIZES) ranks with SIZES rows
-# each, then syncbn.py compare: prints PASS or what differs.
+# each, then syncbn.py compare: prints PASS or what differs. With ARTIFACT
+# set, the ranks run that norm-compile artifact of PROGRAM instead.
 set -euo pipefail
 run=$1 mpirun=$2 python=$3 program=$4 dir=$5 dtype=$6
 shift 6
@@ -16,5 +17,7 @@ if [ "$dtype" = bf16 ]; then
   shards+=(--input="$dir/mask.{rank}.npy")
 fi
 "$run" "$program" "${whole[@]}" --output-dir="$dir/whole" --check > /dev/null
-$mpirun -np $# "$run" "$program" "${shards[@]}" --output-dir="$dir/ranks" > /dev/null
+ranks=("$run" "$program")
+[ -n "${ARTIFACT:-}" ] && ranks=("$ARTIFACT")
+$mpirun -np $# "${ranks[@]}" "${shards[@]}" --output-dir="$dir/ranks" > /dev/null
 "$python" "$here/syncbn.py" compare "$dir" "$dtype" "$@"
