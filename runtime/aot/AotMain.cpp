@@ -420,7 +420,7 @@ int run(int argc, char **argv) {
     for (const rt::Array &a : args)
       bytes += a.bytes.size();
     double gbs = bytes / (median * 1e-3) * 1e-9;
-    std::printf("bench: %ld runs, median %.3f ms, %.2f GB/s (inputs + "
+    std::printf("bench: %ld runs, median %.4f ms, %.2f GB/s (inputs + "
                 "results)",
                 bench, median, gbs);
 #ifdef NORM_AOT_CUDA

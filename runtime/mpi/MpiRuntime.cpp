@@ -16,6 +16,7 @@
 
 #include <mpi.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -77,6 +78,38 @@ void norm::rt::mpi::setUpRank(std::vector<std::string> &inputs,
       abort("--sync-group=" + group + ": expected NAME:SIZE, SIZE > 0");
     defineGroup(group.substr(0, colon), static_cast<int>(size));
   }
+}
+
+std::vector<double> norm::rt::mpi::allGatherRows(
+    const std::vector<double> &mine, int64_t rows, int64_t rowSize,
+    int64_t &totalRows, int64_t &offset) {
+  int ranks = size();
+  int64_t shape[2] = {rows, rowSize};
+  std::vector<int64_t> shapes(2 * ranks);
+  check(MPI_Allgather(shape, 2, MPI_INT64_T, shapes.data(), 2, MPI_INT64_T,
+                      MPI_COMM_WORLD),
+        "MPI_Allgather");
+  std::vector<int> counts(ranks), displacements(ranks);
+  totalRows = offset = 0;
+  for (int r = 0; r < ranks; ++r) {
+    if (shapes[2 * r + 1] != rowSize)
+      abort("the shards' rows differ in size: " + std::to_string(rowSize) +
+            " values here, " + std::to_string(shapes[2 * r + 1]) +
+            " on rank " + std::to_string(r));
+    if (r < rank())
+      offset += shapes[2 * r];
+    displacements[r] = static_cast<int>(totalRows * rowSize);
+    counts[r] = static_cast<int>(shapes[2 * r] * rowSize);
+    totalRows += shapes[2 * r];
+  }
+  if (totalRows * rowSize > INT32_MAX)
+    abort("the whole batch has more than 2^31 values to gather");
+  std::vector<double> all(totalRows * rowSize);
+  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE,
+                       all.data(), counts.data(), displacements.data(),
+                       MPI_DOUBLE, MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  return all;
 }
 
 int norm::rt::mpi::rank() {

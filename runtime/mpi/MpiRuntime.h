@@ -32,6 +32,13 @@ void defineGroup(const std::string &name, int size);
 void setUpRank(std::vector<std::string> &inputs, std::string &outputDir,
                const std::vector<std::string> &groups);
 
+/// Every rank's `rows` rows of `rowSize` values, concatenated in rank order
+/// (MPI_Allgatherv): the whole batch from its shards. `offset` is where this
+/// rank's rows start in it. Shards whose rows differ in size abort().
+std::vector<double> allGatherRows(const std::vector<double> &mine,
+                                  int64_t rows, int64_t rowSize,
+                                  int64_t &totalRows, int64_t &offset);
+
 int rank();
 int size();
 

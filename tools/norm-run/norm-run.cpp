@@ -476,6 +476,9 @@ rt::Tensor toTensor(const rt::Array &array) {
 }
 
 bool underMpi = false;
+/// Under mpirun, the arguments whose --input names hold `{rank}`: this
+/// rank's shard (rows) of the batch.
+std::vector<unsigned> shardedArguments;
 
 /// Under mpirun: `{rank}` in --input names is this rank, outputs go to
 /// DIR/rank{r}/, the --sync-group blocks are defined (runtime/mpi).
@@ -488,6 +491,9 @@ void setUpRanks() {
 #ifdef NORM_HAVE_MPI
   namespace mpi = ::norm::rt::mpi;
   std::vector<std::string> inputs(inputFiles.begin(), inputFiles.end());
+  for (auto [i, path] : llvm::enumerate(inputs))
+    if (path.find("{rank}") != std::string::npos)
+      shardedArguments.push_back(i);
   std::string dir = outputDir;
   mpi::setUpRank(inputs, dir,
                  std::vector<std::string>(syncGroups.begin(), syncGroups.end()));
@@ -495,10 +501,65 @@ void setUpRanks() {
   for (const std::string &path : inputs)
     inputFiles.push_back(path);
   outputDir = dir;
-  if (check && mpi::size() > 1)
-    fail("--check under mpirun with more than one rank is not supported: "
-         "the float64 evaluation would see one shard, not the whole batch "
-         "(compare with a single-process run of the whole batch)");
+#endif
+}
+
+/// --check under mpirun: the float64 evaluation of the whole batch, every
+/// sharded argument gathered from all ranks, and of each result this rank's
+/// rows where the result's dim 0 is the shards' (its other results whole).
+std::vector<rt::Tensor> evaluateWholeBatch(ModuleOp module, func::FuncOp entry,
+                                           std::vector<rt::Tensor> args) {
+#ifdef NORM_HAVE_MPI
+  namespace mpi = ::norm::rt::mpi;
+  std::string name = entry.getName().str();
+  int64_t rows = -1, offset = 0;
+  for (unsigned i : shardedArguments) {
+    auto type = llvm::cast<RankedTensorType>(entry.getArgumentTypes()[i]);
+    if (type.getRank() == 0 || !type.isDynamicDim(0))
+      fail("--check under mpirun: argument #" + std::to_string(i) +
+           " is a shard ({rank}), so its dim 0 must be dynamic for the "
+           "whole batch");
+    rt::Tensor &t = args[i];
+    int64_t here = t.shape[0];
+    if (rows >= 0 && here != rows)
+      fail("--check under mpirun: the shards have " + std::to_string(rows) +
+           " and " + std::to_string(here) + " rows");
+    rows = here;
+    int64_t rowSize = 1, total = 0;
+    for (size_t d = 1; d < t.shape.size(); ++d)
+      rowSize *= t.shape[d];
+    t.data = mpi::allGatherRows(t.data, here, rowSize, total, offset);
+    t.shape[0] = total;
+  }
+  std::vector<rt::Tensor> expected;
+  std::string error;
+  if (!mlir::norm::evaluateFunction(entry, args, expected, error))
+    fail(inputFile + ": " + error);
+  if (rows < 0)
+    return expected;
+  // The results whose dim 0 is tied to a shard's dim 0.
+  std::vector<bool> sliced(expected.size());
+  for (const mlir::norm::DimTie &tie : mlir::norm::entryDimTies(module, name))
+    if (llvm::any_of(tie.dims, [](mlir::norm::ArgumentDim d) {
+          return d.dim == 0 && llvm::is_contained(shardedArguments, d.argument);
+        }))
+      for (mlir::norm::ArgumentDim r : tie.results)
+        if (r.dim == 0)
+          sliced[r.argument] = true;
+  for (auto [i, t] : llvm::enumerate(expected)) {
+    if (!sliced[i])
+      continue;
+    int64_t rowSize = t.data.size() / std::max<int64_t>(t.shape[0], 1);
+    t.data = std::vector<double>(t.data.begin() + offset * rowSize,
+                                 t.data.begin() + (offset + rows) * rowSize);
+    t.shape[0] = rows;
+  }
+  return expected;
+#else
+  (void)module;
+  (void)entry;
+  (void)args;
+  return {};
 #endif
 }
 
@@ -610,7 +671,9 @@ int runMain(int argc, char **argv) {
   std::vector<rt::Tensor> expected;
   if (check || !writeReference.empty()) {
     std::string error;
-    if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
+    if (underMpi && check)
+      expected = evaluateWholeBatch(*module, entry, refArgs);
+    else if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
       fail(inputFile + ": " + error);
   }
   if (!writeReference.empty()) {
@@ -726,7 +789,7 @@ int runMain(int argc, char **argv) {
       bytes += in.array.bytes.size();
     for (const rt::Array &r : results)
       bytes += r.bytes.size();
-    llvm::outs() << llvm::formatv("bench: {0} runs, median {1:f3} ms, "
+    llvm::outs() << llvm::formatv("bench: {0} runs, median {1:f4} ms, "
                                   "{2:f2} GB/s (inputs + results)\n",
                                   benchRuns, median * 1e3,
                                   bytes / median * 1e-9);

@@ -16,8 +16,10 @@
 // RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-dp.mlir '--input=%t/x.{rank}.npy' %{params} --sync-group=dp 2>&1 | FileCheck %s --check-prefix=SIZE
 // SIZE: norm-run: rank {{[01]}}: --sync-group=dp: expected NAME:SIZE, SIZE > 0
 
-// RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-nchw.mlir '--input=%t/x.{rank}.npy' %{params} --check 2>&1 | FileCheck %s --check-prefix=CHECK-RANKS
-// CHECK-RANKS: norm-run: rank {{[01]}}: --check under mpirun with more than one rank is not supported
+// --check gathers the shards into the whole batch: their dim 0 is dynamic.
+// RUN: %python %S/Inputs/syncbn.py make %t/s f32 3 3
+// RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-static.mlir '--input=%t/s/x.0.npy' %{params} '--input=%t/s/x.{rank}.npy' --check 2>&1 | FileCheck %s --check-prefix=STATIC
+// STATIC: norm-run: rank {{[01]}}: --check under mpirun: argument #5 is a shard ({rank}), so its dim 0 must be dynamic for the whole batch
 
 // RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-nchw.mlir '--input=%t/x.{rank}.npy' --input=%t/nothing.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy 2>&1 | FileCheck %s --check-prefix=INPUT
 // INPUT: norm-run: rank {{[01]}}: {{.*}}nothing.npy

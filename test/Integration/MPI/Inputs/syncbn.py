@@ -1,11 +1,12 @@
 """Data and checks for the SyncBN tests under mpirun (syncbn.mlir).
 
-  syncbn.py make DIR f32|bf16 SIZES...   the whole batch (x, mask, params) in
+  syncbn.py make DIR f32|f64|bf16 SIZES...   the whole batch (x, mask, params) in
       DIR and the shards x.{r}.npy, mask.{r}.npy of SIZES rows each
-  syncbn.py compare DIR f32|bf16 SIZES... every rank's output (DIR/ranks/rank{r})
+  syncbn.py compare DIR f32|f64|bf16 SIZES... every rank's output (DIR/ranks/rank{r})
       against its rows of the single-process whole-batch run (DIR/whole):
-      f32 within 1e-5 of the output's scale, bf16 within one ulp; the
-      running statistics within 1e-5 relative, and bitwise equal on all ranks
+      f32 within 1e-5 of the output's scale (f64: 1e-12), bf16 within one
+      ulp; the running statistics within 1e-5 relative (f64: 1e-12), and
+      bitwise equal on all ranks (in f64 that is the merge's own bits)
 """
 import sys
 
@@ -31,9 +32,9 @@ def make(d, dtype, sizes):
     os.makedirs(d, exist_ok=True)
     rng = np.random.default_rng(7)
     n = sum(sizes)
-    if dtype == "f32":  # NCHW, channels far from 0 with different spreads
+    if dtype in ("f32", "f64"):  # NCHW, channels far from 0, other spreads
         x = rng.standard_normal((n, 3, 4, 4)) * [[[2.0]], [[0.5]], [[7.0]]] + 40
-        x, c = x.astype(np.float32), 3
+        x, c = x.astype(np.float64 if dtype == "f64" else np.float32), 3
     else:  # NHWC, with a mask
         x, c = rng.standard_normal((n, 4, 4, 5)) * 3 + 5, 5
         np.save(f"{d}/mask.npy", rng.random((n, 4, 4)) < 0.7)
@@ -41,7 +42,7 @@ def make(d, dtype, sizes):
     np.save(f"{d}/x.npy", x)
     for k, v in [("g", rng.standard_normal(c)), ("b", rng.standard_normal(c)),
                  ("m", rng.standard_normal(c)), ("v", rng.uniform(0.5, 1.5, c))]:
-        np.save(f"{d}/{k}.npy", v.astype(np.float32))
+        np.save(f"{d}/{k}.npy", v.astype(np.float64 if dtype == "f64" else np.float32))
     at = 0
     for r, rows in enumerate(sizes):
         np.save(f"{d}/x.{r}.npy", x[at:at + rows])
@@ -57,8 +58,8 @@ def compare(d, dtype, sizes):
     for r, rows in enumerate(sizes):
         y = load(f"{d}/ranks/rank{r}/result0.npy", dtype).astype(np.float64)
         ref = whole[at:at + rows]
-        if dtype == "f32":
-            bound = 1e-5 * scale
+        if dtype in ("f32", "f64"):
+            bound = (1e-12 if dtype == "f64" else 1e-5) * scale
         else:  # one bf16 ulp of the whole-batch value
             bound = np.spacing(np.abs(ref).astype(np.float32)) * 2.0**16 + 1e-30
         if y.shape != ref.shape or np.any(np.abs(y - ref) > bound):
@@ -72,7 +73,7 @@ def compare(d, dtype, sizes):
             if mine.tobytes() != first.tobytes():
                 print(f"rank {r}: running statistic {i} differs from rank 0's")
                 ok = False
-            if np.any(np.abs(mine - w) > 1e-5 * np.abs(w)):
+            if np.any(np.abs(mine - w) > (1e-12 if dtype == "f64" else 1e-5) * np.abs(w)):
                 print(f"rank {r}: running statistic {i} differs from the whole batch's")
                 ok = False
     print("PASS" if ok else "FAIL")
