@@ -98,6 +98,11 @@ cl::opt<std::string> outputDir("output-dir",
                                cl::desc("Write result0.npy, result1.npy, ... "
                                         "(under mpirun: to DIR/rank{r}/)"),
                                cl::cat(mlir::norm::toolCategory()));
+cl::list<unsigned> shards(
+    "shard",
+    cl::desc("I: under mpirun, argument #I's --input is the whole batch, and "
+             "rank r of p takes rows [r N / p, (r + 1) N / p) of its dim 0"),
+    cl::cat(mlir::norm::toolCategory()));
 cl::list<std::string> syncGroups(
     "sync-group",
     cl::desc("NAME:SIZE: under mpirun, sync_group NAME is every block of SIZE "
@@ -161,9 +166,29 @@ RankedTensorType tensorTypeOf(Type type, const std::string &what) {
 }
 
 /// Loads `path` for argument `index` of type `type`, checking dtype and shape.
+/// Rows [first, last) of dim 0 of `array`.
+void keepRows(rt::Array &array, int64_t first, int64_t last) {
+  size_t rowBytes = array.bytes.size() / std::max<int64_t>(array.shape[0], 1);
+  array.bytes = std::vector<uint8_t>(array.bytes.begin() + first * rowBytes,
+                                     array.bytes.begin() + last * rowBytes);
+  array.shape[0] = last - first;
+}
+
+/// Under mpirun, the arguments that --shard slices: rank r of p keeps rows
+/// [r N / p, (r + 1) N / p) of dim 0 of the given whole batch.
+std::vector<unsigned> slicedArguments;
+int rankIndex = 0, rankCount = 1;
+
 Buffer loadInput(const std::string &path, unsigned index,
                  RankedTensorType type) {
   rt::Array array = rt::loadNpy(path);
+  if (llvm::is_contained(slicedArguments, index)) {
+    if (array.shape.empty())
+      fail(path + ": --shard=" + std::to_string(index) +
+           " slices dim 0, and the array has none");
+    int64_t n = array.shape[0];
+    keepRows(array, n * rankIndex / rankCount, n * (rankIndex + 1) / rankCount);
+  }
   rt::DType want = *dtypeOf(type.getElementType());
   // bf16 travels as '<u2' bit patterns.
   if (want == rt::DType::BF16 && array.dtype == rt::DType::U16)
@@ -476,8 +501,8 @@ rt::Tensor toTensor(const rt::Array &array) {
 }
 
 bool underMpi = false;
-/// Under mpirun, the arguments whose --input names hold `{rank}`: this
-/// rank's shard (rows) of the batch.
+/// Under mpirun, the arguments whose --input names hold `{rank}` or that
+/// --shard slices: this rank's shard (rows) of the batch.
 std::vector<unsigned> shardedArguments;
 
 /// Under mpirun: `{rank}` in --input names is this rank, outputs go to
@@ -486,6 +511,8 @@ void setUpRanks() {
   if (!underMpi) {
     if (!syncGroups.empty())
       fail("--sync-group goes with mpirun");
+    if (!shards.empty())
+      fail("--shard goes with mpirun");
     return;
   }
 #ifdef NORM_HAVE_MPI
@@ -494,6 +521,16 @@ void setUpRanks() {
   for (auto [i, path] : llvm::enumerate(inputs))
     if (path.find("{rank}") != std::string::npos)
       shardedArguments.push_back(i);
+  rankIndex = mpi::rank();
+  rankCount = mpi::size();
+  for (unsigned i : shards) {
+    if (i >= inputs.size())
+      fail("--shard=" + std::to_string(i) + ": there are " +
+           std::to_string(inputs.size()) + " --input files");
+    slicedArguments.push_back(i);
+    if (!llvm::is_contained(shardedArguments, i))
+      shardedArguments.push_back(i);
+  }
   std::string dir = outputDir;
   mpi::setUpRank(inputs, dir,
                  std::vector<std::string>(syncGroups.begin(), syncGroups.end()));

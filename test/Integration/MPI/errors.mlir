@@ -24,6 +24,9 @@
 // RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-nchw.mlir '--input=%t/x.{rank}.npy' --input=%t/nothing.npy --input=%t/b.npy --input=%t/m.npy --input=%t/v.npy 2>&1 | FileCheck %s --check-prefix=INPUT
 // INPUT: norm-run: rank {{[01]}}: {{.*}}nothing.npy
 
+// RUN: %expect_exit 2 %mpirun -np 2 norm-run %S/Inputs/syncbn-nchw.mlir --input=%t/x.0.npy %{params} --shard=5 2>&1 | FileCheck %s --check-prefix=SHARD
+// SHARD: norm-run: rank {{[01]}}: --shard=5: there are 5 --input files
+
 // Rank 1 is killed (SIGKILL) while rank 0 waits for it in the collective:
 // mpirun ends rank 0 too, well within the timeout (124 would be a hang).
 // RUN: %expect_exit 137 timeout 120 %mpirun -np 2 sh -c 'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then sleep 3; kill -9 $$; fi; exec "$0" "$@"' norm-run %S/Inputs/syncbn-nchw.mlir '--input=%t/x.{rank}.npy' %{params} 2>&1 | FileCheck %s --check-prefix=KILL

@@ -30,3 +30,12 @@
 // CHECKED: check: PASS
 // CHECKED: check: PASS
 // CHECKED: check: PASS
+
+// --shard=I: argument #I's file is the whole batch and each rank takes its
+// rows (7 rows on 3 ranks: 2, 2, 3; 6 rows on 4 ranks: 1, 2, 1, 2).
+// RUN: %python %S/Inputs/syncbn.py make %t/e f32 7
+// RUN: %mpirun -np 3 norm-run %S/Inputs/syncbn-nchw.mlir --input=%t/e/x.npy --shard=0 --input=%t/e/g.npy --input=%t/e/b.npy --input=%t/e/m.npy --input=%t/e/v.npy --check | FileCheck %s --check-prefix=SHARD3
+// SHARD3-COUNT-3: check: PASS
+// RUN: %python %S/Inputs/syncbn.py make %t/h bf16 6
+// RUN: %mpirun -np 4 norm-run %S/Inputs/syncbn-nhwc.mlir --input=%t/h/x.npy --input=%t/h/g.npy --input=%t/h/b.npy --input=%t/h/m.npy --input=%t/h/v.npy --input=%t/h/mask.npy --shard=0 --shard=5 --check | FileCheck %s --check-prefix=SHARD4
+// SHARD4-COUNT-4: check: PASS

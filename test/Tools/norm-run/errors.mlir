@@ -58,6 +58,8 @@
 
 // RUN: %expect_exit 2 norm-run %s --random-inputs --sync-group=dp:2 2>&1 | FileCheck %s --check-prefix=SYNC
 // SYNC: norm-run: --sync-group goes with mpirun
+// RUN: %expect_exit 2 norm-run %s --random-inputs --shard=0 2>&1 | FileCheck %s --check-prefix=SHARD
+// SHARD: norm-run: --shard goes with mpirun
 
 // RUN: %expect_exit 2 norm-run %t/no-such-module.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: norm-run: {{.*}}no-such-module.mlir: {{.*}}o such file or directory
