@@ -21,9 +21,17 @@ rm -rf "$work/corpus" "$work/crashes"
 mkdir -p "$work/corpus/npy" "$work/corpus/parse" "$work/corpus/pipeline" "$work/crashes"
 
 # Seeds: every test module for the parser; the runnable ones for the pipeline.
-find "$root/test" "$root/examples" -name '*.mlir' -exec cp {} "$work/corpus/parse/" \;
-cp "$root"/test/Integration/CPU/*.mlir "$root"/test/Integration/CUDA/Inputs/*.mlir \
-  "$root"/examples/*.mlir "$work/corpus/pipeline/"
+# Named by their paths (test/Dialect/Norm/ops.mlir -> test_Dialect_Norm_ops.mlir):
+# with bare names, files of one name overwrote each other in an order that
+# differs between file systems, and CI fuzzed another corpus than ours.
+seed() { # corpus-dir files...
+  local dir=$1 f
+  shift
+  for f in "$@"; do cp "$root/$f" "$dir/${f//\//_}"; done
+}
+seed "$work/corpus/parse" $(cd "$root" && find test examples -name '*.mlir' | sort)
+seed "$work/corpus/pipeline" $(cd "$root" && ls test/Integration/CPU/*.mlir \
+  test/Integration/CUDA/Inputs/*.mlir examples/*.mlir)
 "$build/bin/norm-run" "$root/test/Tools/norm-run/Inputs/make-npy.mlir" \
   --random-inputs --output-dir="$work/corpus/npy" > /dev/null
 
