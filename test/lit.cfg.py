@@ -55,12 +55,14 @@ except OSError:
     pass
 
 # SyncBN on MPI (feature "mpi"): norm-run built with MPI and an mpirun to
-# start its ranks; %mpirun oversubscribes the 2 cores and runs as root too.
+# start its ranks; %mpirun oversubscribes the 2 cores, runs as root too, and
+# gives up after 5 minutes (a hang fails the test instead of stalling CI).
 mpirun = shutil.which("mpirun")
 if config.norm_mpi.upper() in ("ON", "1", "TRUE", "YES") and mpirun:
     config.available_features.add("mpi")
     config.substitutions.append(
-        ("%mpirun", mpirun + " --allow-run-as-root --oversubscribe --bind-to none"))
+        ("%mpirun", "timeout 300 " + mpirun +
+         " --allow-run-as-root --oversubscribe --bind-to none"))
 
 # The host converts f32 to bf16 in one instruction (AVX512-BF16), so
 # bf16-rounding=native-ftz can run here.
