@@ -18,7 +18,9 @@
 // or not, is parsed, verified and (norm-fuzz-pipeline) lowered. Parsing goes
 // through mlir::norm::parseModule, as in norm-run and norm-compile: it
 // rejects the linalg.matmul indexing maps whose upstream verifier crashes
-// (test/Tools/norm-opt/upstream-linalg-matmul-maps.mlir).
+// (test/Tools/norm-opt/upstream-linalg-matmul-maps.mlir) and, before
+// parsing, linalg ops whose `<...>` properties are not a dictionary, which
+// the named-op parser reads past (seen under ASan only).
 //
 //===----------------------------------------------------------------------===//
 

@@ -61,6 +61,11 @@
 // RUN: %expect_exit 2 norm-run %s --random-inputs --shard=0 2>&1 | FileCheck %s --check-prefix=SHARD
 // SHARD: norm-run: --shard goes with mpirun
 
+// linalg's named-op parser reads past properties that are not a dictionary
+// (the parser fuzzer under ASan): rejected before parsing.
+// RUN: %expect_exit 2 norm-run %S/Inputs/linalg-bad-properties.mlir --random-inputs 2>&1 | FileCheck %s --check-prefix=PROPS
+// PROPS: linalg-bad-properties.mlir:2:8: error: a linalg op's properties (`<...>` after its name) must be a dictionary, `<{...}>`
+
 // RUN: %expect_exit 2 norm-run %t/no-such-module.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: norm-run: {{.*}}no-such-module.mlir: {{.*}}o such file or directory
 
