@@ -38,12 +38,16 @@ LogicalResult mlir::norm::checkUpstreamVerifierHazards(Operation *root) {
 /// properties) whose properties do not start with `{`, or npos. linalg's
 /// named-op parser (LLVM 22) casts them to a dictionary unchecked and reads
 /// past the attribute: `linalg.conv_2d<[1.0, 2.0]>`. Attributes
-/// (`#linalg.type_fn<...>`) and types are not ops and keep their syntax.
+/// (`#linalg.type_fn<...>`), types and comments are not ops.
 static size_t badLinalgProperties(StringRef text) {
   for (size_t at = text.find("linalg."); at != StringRef::npos;
        at = text.find("linalg.", at + 1)) {
     if (at > 0 && (text[at - 1] == '#' || text[at - 1] == '!' ||
                    llvm::isAlnum(text[at - 1]) || text[at - 1] == '_'))
+      continue;
+    size_t lineStart = text.rfind('\n', at);
+    lineStart = lineStart == StringRef::npos ? 0 : lineStart + 1;
+    if (text.slice(lineStart, at).contains("//"))
       continue;
     StringRef rest = text.drop_front(at + 7);
     rest = rest.drop_while(

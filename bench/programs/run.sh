@@ -67,23 +67,35 @@ done
 # What a normalizer costs next to the projection it precedes or follows:
 # measured again with the three variants alternating in every round (this
 # machine is shared: the main table measures each program at its own time),
-# the best median of each over max(ROUNDS, 5) rounds.
+# the best median of each over max(ROUNDS, 5) rounds; and the RMSNorm alone
+# on the projection's input (its share of the fused time).
 if [ -n "${mine[proj_bare_prefill]:-}" ]; then
-  printf '\n| projection (bf16) | bare matmul (ms) | RMSNorm + matmul | matmul + QK-norm |\n'
-  printf '|---|---|---|---|\n'
+  printf '\n| projection (bf16) | bare matmul (ms) | RMSNorm + matmul | matmul + QK-norm | RMSNorm alone |\n'
+  printf '|---|---|---|---|---|\n'
   for phase in prefill decode; do
     [ -z "${mine[proj_bare_$phase]:-}" ] && continue
     runs=10
     [ $phase = decode ] && runs=50
-    declare -A t=([bare]= [rmsnorm]= [qknorm]=)
+    # The RMSNorm of proj_rmsnorm_$phase by itself: its argument types.
+    x=$(sed -n "s/^func.func @proj_rmsnorm_$phase(%x: \([^,]*\),.* %g: \([^)]*\)).*/\1/p" "$work/programs.mlir")
+    g=$(sed -n "s/^func.func @proj_rmsnorm_$phase(%x: \([^,]*\),.* %g: \([^)]*\)).*/\2/p" "$work/programs.mlir")
+    cat > "$work/norm_$phase.mlir" <<MLIR
+func.func @norm_alone(%x: $x, %g: $g) -> $x {
+  %y = norm.rms_norm %x scale(%g : $g) {epsilon = 1.0e-05 : f64} : $x
+  return %y : $x
+}
+MLIR
+    declare -A t=([bare]= [rmsnorm]= [qknorm]= [alone]=)
     for ((r = 0; r < (rounds > 5 ? rounds : 5); r++)); do
       for v in bare rmsnorm qknorm; do
         t[$v]+=" $(ours "proj_${v}_$phase" "$runs")"
       done
+      t[alone]+=" $("$run" "$work/norm_$phase.mlir" --random-inputs --bench=100 \
+        --num-threads="$threads" | sed -n 's/^bench: .* median \([0-9.]*\) ms.*/\1/p')"
     done
-    b=$(best ${t[bare]}) n=$(best ${t[rmsnorm]}) q=$(best ${t[qknorm]})
-    awk -v ph="$phase" -v b="$b" -v r="$n" -v q="$q" 'BEGIN {
-      printf "| %s | %.3f | %.3f (%.2fx) | %.3f (%.2fx) |\n", ph, b, r, r / b, q, q / b
+    b=$(best ${t[bare]}) n=$(best ${t[rmsnorm]}) q=$(best ${t[qknorm]}) a=$(best ${t[alone]})
+    awk -v ph="$phase" -v b="$b" -v r="$n" -v q="$q" -v a="$a" 'BEGIN {
+      printf "| %s | %.3f | %.3f (%.2fx) | %.3f (%.2fx) | %.4f (%.1f%%) |\n", ph, b, r, r / b, q, q / b, a, 100 * a / b
     }'
   done
 fi

@@ -279,26 +279,22 @@ std::string runtimeArchive(const char *built) {
   return built;
 }
 
-/// Links the object with the artifact's main and the runtime.
-/// Whether the host code calls the runtime's oneDNN matmuls and
-/// convolutions (norm-library-calls): the artifact then links them and
-/// libdnnl.so.2, which the loader finds in the system's library path.
-bool callsContractions(const llvm::Module &module) {
-  return llvm::any_of(module.functions(), [](const llvm::Function &f) {
+/// Whether the host code declares a runtime function whose name starts with
+/// one of `prefixes`: what decides the libraries an artifact links.
+bool callsRuntime(const llvm::Module &module,
+                  std::initializer_list<StringRef> prefixes) {
+  return llvm::any_of(module.functions(), [&](const llvm::Function &f) {
     return f.isDeclaration() &&
-           (f.getName().starts_with("_mlir_ciface_norm_rt_matmul_") ||
-            f.getName().starts_with("_mlir_ciface_norm_rt_conv2d_"));
+           llvm::any_of(prefixes, [&](StringRef prefix) {
+             return f.getName().starts_with(prefix);
+           });
   });
 }
 
-/// Whether the program merges statistics across processes (SyncBN).
-bool callsCollectives(const llvm::Module &module) {
-  return llvm::any_of(module.functions(), [](const llvm::Function &f) {
-    return f.isDeclaration() &&
-           f.getName().starts_with("_mlir_ciface_norm_rt_all_reduce_stats_");
-  });
-}
-
+/// Links the object with the artifact's main and the runtime; with
+/// `contractions`, the runtime's oneDNN matmuls and convolutions
+/// (norm-library-calls) and libdnnl.so.2, which the loader finds in the
+/// system's library path; with `collectives` (SyncBN), MPI.
 void link(const std::string &object, const std::string &output, bool openmp,
           bool contractions, bool collectives) {
   auto cxx = llvm::sys::findProgramByName(NORM_AOT_LINKER);
@@ -444,7 +440,9 @@ int compileMain(int argc, char **argv) {
 
   // The object: next to the output for --emit=obj, a temporary otherwise.
   std::string object = output;
-  bool contractions = callsContractions(*llvmModule);
+  bool contractions = callsRuntime(
+      *llvmModule,
+      {"_mlir_ciface_norm_rt_matmul_", "_mlir_ciface_norm_rt_conv2d_"});
   if (emit == Emit::Exe) {
     SmallString<128> temp;
     if (std::error_code ec =
@@ -466,7 +464,7 @@ int compileMain(int argc, char **argv) {
   }
   if (emit == Emit::Exe) {
     link(object, output, host.openmp, contractions,
-         callsCollectives(*llvmModule));
+         callsRuntime(*llvmModule, {"_mlir_ciface_norm_rt_all_reduce_stats_"}));
     llvm::sys::fs::remove(object);
   }
   return 0;

@@ -77,7 +77,6 @@ namespace rt = ::norm::rt;
 namespace {
 enum class Target { CPU, CUDA };
 
-
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
                                cl::Required,
                                cl::cat(mlir::norm::toolCategory()));
@@ -165,7 +164,6 @@ RankedTensorType tensorTypeOf(Type type, const std::string &what) {
   return tensor;
 }
 
-/// Loads `path` for argument `index` of type `type`, checking dtype and shape.
 /// Rows [first, last) of dim 0 of `array`.
 void keepRows(rt::Array &array, int64_t first, int64_t last) {
   size_t rowBytes = array.bytes.size() / std::max<int64_t>(array.shape[0], 1);
@@ -179,6 +177,8 @@ void keepRows(rt::Array &array, int64_t first, int64_t last) {
 std::vector<unsigned> slicedArguments;
 int rankIndex = 0, rankCount = 1;
 
+/// Loads `path` for argument `index` of type `type` (this rank's rows of it
+/// under --shard), checking dtype and shape.
 Buffer loadInput(const std::string &path, unsigned index,
                  RankedTensorType type) {
   rt::Array array = rt::loadNpy(path);
@@ -541,12 +541,12 @@ void setUpRanks() {
 #endif
 }
 
+#ifdef NORM_HAVE_MPI
 /// --check under mpirun: the float64 evaluation of the whole batch, every
 /// sharded argument gathered from all ranks, and of each result this rank's
 /// rows where the result's dim 0 is the shards' (its other results whole).
 std::vector<rt::Tensor> evaluateWholeBatch(ModuleOp module, func::FuncOp entry,
                                            std::vector<rt::Tensor> args) {
-#ifdef NORM_HAVE_MPI
   namespace mpi = ::norm::rt::mpi;
   std::string name = entry.getName().str();
   int64_t rows = -1, offset = 0;
@@ -592,13 +592,8 @@ std::vector<rt::Tensor> evaluateWholeBatch(ModuleOp module, func::FuncOp entry,
     t.shape[0] = rows;
   }
   return expected;
-#else
-  (void)module;
-  (void)entry;
-  (void)args;
-  return {};
-#endif
 }
+#endif
 
 int runMain(int argc, char **argv) {
   std::string parseErrors;
@@ -708,9 +703,12 @@ int runMain(int argc, char **argv) {
   std::vector<rt::Tensor> expected;
   if (check || !writeReference.empty()) {
     std::string error;
+#ifdef NORM_HAVE_MPI
     if (underMpi && check)
       expected = evaluateWholeBatch(*module, entry, refArgs);
-    else if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
+    else
+#endif
+    if (!mlir::norm::evaluateFunction(entry, refArgs, expected, error))
       fail(inputFile + ": " + error);
   }
   if (!writeReference.empty()) {

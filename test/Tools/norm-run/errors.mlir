@@ -1,5 +1,6 @@
 // Bad files and arguments get a one-line message naming the problem and exit
-// code 2 (a failed check is 1, a run 0).
+// code 2 (a failed check is 1, a run 0). A linalg op written in a comment,
+// linalg.conv_2d<[1.0]>, is not one: this module still runs.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: norm-run %S/Inputs/make-npy.mlir --random-inputs --output-dir=%t
 // RUN: %expect_exit 0 norm-run %s --input=%t/result0.npy --input=%t/result0.npy --check | FileCheck %s --check-prefix=OK
