@@ -64,6 +64,14 @@ if config.norm_mpi.upper() in ("ON", "1", "TRUE", "YES") and mpirun:
         ("%mpirun", "timeout 300 " + mpirun +
          " --allow-run-as-root --oversubscribe --bind-to none"))
 
+# SyncBN on NCCL (feature "nccl"): the GPU artifacts of programs with
+# collectives link NCCL and MPI; running them needs "cuda" too, and two
+# ranks need two GPUs (feature "cuda-2gpus").
+if config.norm_nccl.upper() in ("ON", "1", "TRUE", "YES") and "mpi" in config.available_features:
+    config.available_features.add("nccl")
+if os.path.exists("/dev/nvidia1"):
+    config.available_features.add("cuda-2gpus")
+
 # The host converts f32 to bf16 in one instruction (AVX512-BF16), so
 # bf16-rounding=native-ftz can run here.
 try:

@@ -16,7 +16,9 @@
 // --bench, --random-inputs, --seed; checks compare with float64 expected
 // outputs computed beforehand (norm-run --write-reference): --expected,
 // --rtol, --atol. Built twice: for the host (buffers in host memory) and,
-// with NORM_AOT_CUDA, for an NVIDIA GPU (device buffers, the CUDA runtime).
+// with NORM_AOT_CUDA, for an NVIDIA GPU (device buffers, the CUDA runtime);
+// with NORM_AOT_MPI too, for programs with collectives (MPI started under
+// mpirun, and NCCL on the GPU).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +31,9 @@
 #endif
 #ifdef NORM_AOT_MPI
 #include "runtime/mpi/MpiRuntime.h"
+#endif
+#if defined(NORM_AOT_MPI) && defined(NORM_AOT_CUDA)
+#include "runtime/nccl/NcclRuntime.h"
 #endif
 
 #include <algorithm>
@@ -487,8 +492,13 @@ int main(int argc, char **argv) {
   // A rank that fails aborts them all: the others may be waiting for it in
   // a collective.
   bool underMpi = ::norm::rt::launchedByMpi();
-  if (underMpi)
+  if (underMpi) {
     ::norm::rt::mpi::init(&argc, &argv, self);
+#ifdef NORM_AOT_CUDA
+    // One GPU per rank, and the collectives on NCCL.
+    ::norm::rt::nccl::init();
+#endif
+  }
   auto failed = [&](const std::string &message) {
     if (underMpi)
       ::norm::rt::mpi::abort(message);
@@ -497,8 +507,12 @@ int main(int argc, char **argv) {
   };
   try {
     int code = run(argc, argv);
-    if (underMpi)
+    if (underMpi) {
+#ifdef NORM_AOT_CUDA
+      ::norm::rt::nccl::finalize();
+#endif
       ::norm::rt::mpi::finalize();
+    }
     return code;
   } catch (const Usage &u) {
     return failed(u.message);

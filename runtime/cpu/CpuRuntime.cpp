@@ -1,58 +1,47 @@
 //===- CpuRuntime.cpp - Functions lowered CPU code calls ------------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// The single-process collective and the hook a multi-process launcher uses
-// to replace it.
+// The single-process collectives and the hook a multi-process launcher uses
+// to replace them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/CpuRuntime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace {
-norm::rt::AllReduceStatsFn allReduceStats = nullptr;
+const norm::rt::Collectives *collectives = nullptr;
 std::string programName;
 
-template <typename T>
-void allReduce(StridedMemRefType<T, 1> *count, StridedMemRefType<T, 1> *mean,
-               StridedMemRefType<T, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
-  if (!allReduceStats) {
-    if (norm::rt::launchedByMpi()) {
-      std::fprintf(stderr,
-                   "%s: started by mpirun, but built without MPI: the "
-                   "statistics of sync_group '%.*s' cannot be merged\n",
-                   programName.empty() ? "error" : programName.c_str(),
-                   static_cast<int>(group->sizes[0]),
-                   reinterpret_cast<const char *>(group->data + group->offset));
-      std::exit(2);
-    }
-    return; // one member: the group's statistics are this member's
+std::string_view groupName(StridedMemRefType<int8_t, 1> *group) {
+  return {reinterpret_cast<const char *>(group->data + group->offset),
+          static_cast<size_t>(group->sizes[0])};
+}
+
+/// Whether the collectives are installed; a single process (one member)
+/// otherwise, unless mpirun started it, which is an error.
+bool multiProcess(StridedMemRefType<int8_t, 1> *group) {
+  if (collectives)
+    return true;
+  if (norm::rt::launchedByMpi()) {
+    std::string_view name = groupName(group);
+    std::fprintf(stderr,
+                 "%s: started by mpirun, but built without MPI: the "
+                 "statistics of sync_group '%.*s' cannot be merged\n",
+                 programName.empty() ? "error" : programName.c_str(),
+                 static_cast<int>(name.size()), name.data());
+    std::exit(2);
   }
-  int64_t channels = count->sizes[0];
-  std::vector<double> n(channels), mu(channels), s(channels);
-  auto at = [](StridedMemRefType<T, 1> *m, int64_t i) -> T & {
-    return m->data[m->offset + i * m->strides[0]];
-  };
-  for (int64_t c = 0; c < channels; ++c) {
-    n[c] = at(count, c);
-    mu[c] = at(mean, c);
-    s[c] = at(m2, c);
-  }
-  allReduceStats(reinterpret_cast<const char *>(group->data + group->offset),
-                 group->sizes[0], n.data(), mu.data(), s.data(), channels);
-  for (int64_t c = 0; c < channels; ++c) {
-    at(count, c) = static_cast<T>(n[c]);
-    at(mean, c) = static_cast<T>(mu[c]);
-    at(m2, c) = static_cast<T>(s[c]);
-  }
+  return false;
 }
 } // namespace
 
-void norm::rt::setAllReduceStats(AllReduceStatsFn fn) { allReduceStats = fn; }
+void norm::rt::setCollectives(const Collectives *c) { collectives = c; }
 
 bool norm::rt::launchedByMpi() {
   for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
@@ -89,14 +78,25 @@ extern "C" void norm_rt_size_mismatch(int64_t argument, int64_t dim,
   std::exit(2);
 }
 
-extern "C" void _mlir_ciface_norm_rt_all_reduce_stats_f32(
-    StridedMemRefType<float, 1> *count, StridedMemRefType<float, 1> *mean,
-    StridedMemRefType<float, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
-  allReduce(count, mean, m2, group);
+extern "C" int64_t
+_mlir_ciface_norm_rt_group_size(StridedMemRefType<int8_t, 1> *group) {
+  if (!multiProcess(group))
+    return 1;
+  std::string_view name = groupName(group);
+  return collectives->groupSize(name.data(), name.size());
 }
 
-extern "C" void _mlir_ciface_norm_rt_all_reduce_stats_f64(
-    StridedMemRefType<double, 1> *count, StridedMemRefType<double, 1> *mean,
-    StridedMemRefType<double, 1> *m2, StridedMemRefType<int8_t, 1> *group) {
-  allReduce(count, mean, m2, group);
+extern "C" void
+_mlir_ciface_norm_rt_all_gather_f64(StridedMemRefType<double, 1> *local,
+                                    StridedMemRefType<double, 1> *gathered,
+                                    StridedMemRefType<int8_t, 1> *group) {
+  // (The lowering passes fresh contiguous buffers.)
+  const double *in = local->data + local->offset;
+  double *out = gathered->data + gathered->offset;
+  if (!multiProcess(group)) {
+    std::copy(in, in + local->sizes[0], out);
+    return;
+  }
+  std::string_view name = groupName(group);
+  collectives->allGather(name.data(), name.size(), in, out, local->sizes[0]);
 }

@@ -4,7 +4,7 @@
 // The C ABI that code from norm-lower-to-llvm-cpu calls into: the collective
 // behind norm.all_reduce_stats and the report of arguments whose sizes
 // disagree. Single process by default; a launcher for
-// several processes (MPI, NCCL) installs its own merge.
+// several processes (MPI) installs its own collectives.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,17 +17,15 @@
 #include <string>
 
 extern "C" {
-/// Merges per-channel (count, mean, m2) across the members of the group named
-/// by `group` (bytes, not NUL-terminated), in place. In a single process the
-/// group has one member and the statistics are left as they are.
-void _mlir_ciface_norm_rt_all_reduce_stats_f32(StridedMemRefType<float, 1> *count,
-                                               StridedMemRefType<float, 1> *mean,
-                                               StridedMemRefType<float, 1> *m2,
-                                               StridedMemRefType<int8_t, 1> *group);
-void _mlir_ciface_norm_rt_all_reduce_stats_f64(StridedMemRefType<double, 1> *count,
-                                               StridedMemRefType<double, 1> *mean,
-                                               StridedMemRefType<double, 1> *m2,
-                                               StridedMemRefType<int8_t, 1> *group);
+/// The collectives behind norm.all_reduce_stats (the lowering merges what
+/// they gather). `group` names the group (bytes, not NUL-terminated).
+/// The number of members of the group: 1 in a single process.
+int64_t _mlir_ciface_norm_rt_group_size(StridedMemRefType<int8_t, 1> *group);
+/// Every member's `local` block, in rank order, into `gathered` (group size
+/// times as long); in a single process a copy.
+void _mlir_ciface_norm_rt_all_gather_f64(StridedMemRefType<double, 1> *local,
+                                         StridedMemRefType<double, 1> *gathered,
+                                         StridedMemRefType<int8_t, 1> *group);
 
 /// What norm-check-shapes calls when dim `dim` of argument `argument` has
 /// `size` but must equal dim `otherDim` of argument `otherArgument`, of
@@ -39,16 +37,19 @@ void _mlir_ciface_norm_rt_all_reduce_stats_f64(StridedMemRefType<double, 1> *cou
 }
 
 namespace norm::rt {
-/// A merge of statistics across a device group, in float64: on entry this
-/// member's `channels` triples, on return the group's.
-using AllReduceStatsFn = void (*)(const char *group, int64_t groupLength,
-                                  double *count, double *mean, double *m2,
-                                  int64_t channels);
+/// The collectives of a multi-process launcher (MPI): the size of the
+/// group named by (group, groupLength), and the all-gather of `count`
+/// doubles from every member into `gathered`, in rank order.
+struct Collectives {
+  int64_t (*groupSize)(const char *group, int64_t groupLength);
+  void (*allGather)(const char *group, int64_t groupLength,
+                    const double *local, double *gathered, int64_t count);
+};
 
-/// Installs the collective (nullptr restores the single-process identity).
-/// Without one, a process that mpirun started exits with an error at the
+/// Installs the collectives (nullptr restores the single process's).
+/// Without them, a process that mpirun started exits with an error at the
 /// first collective instead of using its own shard's statistics alone.
-void setAllReduceStats(AllReduceStatsFn fn);
+void setCollectives(const Collectives *collectives);
 
 /// Whether mpirun started this process (Open MPI's or a PMI launcher's
 /// environment).

@@ -7,12 +7,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cuda/CudaRuntime.h"
+#include "runtime/cpu/CpuRuntime.h"
 
 #include <cuda.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 namespace {
 [[noreturn]] void die(const char *call, CUresult result) {
@@ -33,6 +35,7 @@ namespace {
 
 struct State {
   bool deferSync = false;
+  int ordinal = 0;
   CUdevice device = 0;
   CUcontext context = nullptr;
   CUstream stream = nullptr;
@@ -49,7 +52,7 @@ void ensureContext() {
   State &s = state();
   if (!s.context) {
     NORM_CUDA_CHECK(cuInit(0));
-    NORM_CUDA_CHECK(cuDeviceGet(&s.device, 0));
+    NORM_CUDA_CHECK(cuDeviceGet(&s.device, s.ordinal));
     NORM_CUDA_CHECK(cuDevicePrimaryCtxRetain(&s.context, s.device));
   }
   NORM_CUDA_CHECK(cuCtxSetCurrent(s.context));
@@ -62,9 +65,59 @@ CUstream sharedStream() {
     NORM_CUDA_CHECK(cuStreamCreate(&s.stream, CU_STREAM_NON_BLOCKING));
   return s.stream;
 }
+const norm::rt::DeviceCollectives *deviceCollectives = nullptr;
+
+std::string_view groupName(StridedMemRefType<int8_t, 1> *group) {
+  return {reinterpret_cast<const char *>(group->data + group->offset),
+          static_cast<size_t>(group->sizes[0])};
+}
+
+/// Whether the collectives are installed; a single process otherwise,
+/// unless mpirun started it, which is an error.
+bool multiProcess(StridedMemRefType<int8_t, 1> *group) {
+  if (deviceCollectives)
+    return true;
+  if (norm::rt::launchedByMpi()) {
+    std::string_view name = groupName(group);
+    std::fprintf(stderr,
+                 "norm: started by mpirun, but built without NCCL: the "
+                 "statistics of sync_group '%.*s' cannot be merged\n",
+                 static_cast<int>(name.size()), name.data());
+    std::exit(2);
+  }
+  return false;
+}
 } // namespace
 
+void norm::rt::setDeviceCollectives(const DeviceCollectives *collectives) {
+  deviceCollectives = collectives;
+}
+
 extern "C" {
+int64_t _mlir_ciface_norm_rt_gpu_group_size(StridedMemRefType<int8_t, 1> *group) {
+  if (!multiProcess(group))
+    return 1;
+  std::string_view name = groupName(group);
+  return deviceCollectives->groupSize(name.data(), name.size());
+}
+
+void _mlir_ciface_norm_rt_gpu_all_gather_f64(
+    StridedMemRefType<double, 1> *local, StridedMemRefType<double, 1> *gathered,
+    StridedMemRefType<int8_t, 1> *group) {
+  // (The lowering passes fresh contiguous buffers.)
+  const double *in = local->data + local->offset;
+  double *out = gathered->data + gathered->offset;
+  int64_t count = local->sizes[0];
+  if (!multiProcess(group)) {
+    mgpuMemcpy(out, const_cast<double *>(in), count * sizeof(double),
+               sharedStream());
+    return;
+  }
+  std::string_view name = groupName(group);
+  deviceCollectives->allGather(name.data(), name.size(), in, out, count,
+                               sharedStream());
+}
+
 void *mgpuModuleLoad(void *data, size_t /*size*/) {
   ensureContext();
   CUmodule module = nullptr;
@@ -194,6 +247,17 @@ void mgpuSetDefaultDevice(int32_t device) {
     std::exit(3);
   }
 }
+
+int norm_cuda_device_count() {
+  int count = 0;
+  if (cuInit(0) != CUDA_SUCCESS || cuDeviceGetCount(&count) != CUDA_SUCCESS)
+    return 0;
+  return count;
+}
+
+void norm_cuda_select_device(int ordinal) { state().ordinal = ordinal; }
+
+void *norm_cuda_stream() { return sharedStream(); }
 
 int norm_cuda_init(char *message, size_t length) {
   CUresult result = cuInit(0);

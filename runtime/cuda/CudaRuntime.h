@@ -18,6 +18,8 @@
 #ifndef NORM_RUNTIME_CUDA_CUDARUNTIME_H
 #define NORM_RUNTIME_CUDA_CUDARUNTIME_H
 
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -53,11 +55,28 @@ void mgpuMemset16(void *dst, unsigned short value, size_t count,
                   void *stream);
 void mgpuSetDefaultDevice(int32_t device);
 
+/// The collectives of norm.all_reduce_stats on device buffers (what
+/// norm-gpu-offload calls for norm_rt_group_size and norm_rt_all_gather_f64):
+/// in one process a group of one member and a device-to-device copy on the
+/// shared stream; a multi-process launcher (NCCL) installs its own.
+int64_t _mlir_ciface_norm_rt_gpu_group_size(StridedMemRefType<int8_t, 1> *group);
+void _mlir_ciface_norm_rt_gpu_all_gather_f64(
+    StridedMemRefType<double, 1> *local, StridedMemRefType<double, 1> *gathered,
+    StridedMemRefType<int8_t, 1> *group);
+
 //===----------------------------------------------------------------------===//
 // For host programs
 //===----------------------------------------------------------------------===//
 
-/// Initializes the driver and makes device 0 current. Returns 0, or writes a
+/// The number of devices the driver sees (0 without a driver).
+int norm_cuda_device_count();
+/// Chooses the device that norm_cuda_init and compiled code use (default
+/// 0); before either.
+void norm_cuda_select_device(int ordinal);
+/// The stream all calls share (a CUstream), for a collective enqueued in
+/// order with the kernels.
+void *norm_cuda_stream();
+/// Initializes the driver and makes the chosen device current. Returns 0, or writes a
 /// message of at most `length` bytes (NUL-terminated) and returns non-zero.
 int norm_cuda_init(char *message, size_t length);
 /// The device's name and its peak memory bandwidth in bytes per second
@@ -77,5 +96,22 @@ void norm_cuda_timer_start();
 /// Milliseconds on the shared stream since norm_cuda_timer_start (waits).
 double norm_cuda_timer_stop();
 }
+
+namespace norm::rt {
+/// The device collectives of a multi-process launcher (NCCL): the size of
+/// the group named by (group, groupLength), and the all-gather of `count`
+/// doubles of device memory from every member into `gathered`, in rank
+/// order, enqueued on `stream`.
+struct DeviceCollectives {
+  int64_t (*groupSize)(const char *group, int64_t groupLength);
+  void (*allGather)(const char *group, int64_t groupLength,
+                    const double *local, double *gathered, int64_t count,
+                    void *stream);
+};
+
+/// Installs them (nullptr restores the single process's). Without them, a
+/// process that mpirun started exits with an error at the first collective.
+void setDeviceCollectives(const DeviceCollectives *collectives);
+} // namespace norm::rt
 
 #endif // NORM_RUNTIME_CUDA_CUDARUNTIME_H

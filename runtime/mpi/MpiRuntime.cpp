@@ -1,13 +1,15 @@
 //===- MpiRuntime.cpp - norm.all_reduce_stats on MPI ----------------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// One allgather of (count, mean, m2) and a merge in rank order, not
-// MPI_Allreduce with a user-defined Chan operation: MPI does not promise that
-// an allreduce combines in the same order on every rank (Open MPI's
-// algorithms differ by message size and rank count), and Chan's merge is not
-// associative in floating point, so ranks could disagree in the last bits.
-// The gather moves p * 3C doubles to each rank instead of 3C per tree step;
-// for batch norm's C <= a few thousand channels that is a few kB per rank.
+// The collectives of norm.all_reduce_stats are a group's size and one
+// allgather of (count, mean, m2): the lowering merges the blocks in rank
+// order itself (see LowerAllReduceStats), not MPI_Allreduce with a
+// user-defined Chan operation, since MPI does not promise that an allreduce
+// combines in the same order on every rank (Open MPI's algorithms differ by
+// message size and rank count) and Chan's merge is not associative in
+// floating point. The gather moves p * 3C doubles to each rank instead of 3C
+// per tree step; for batch norm's C <= a few thousand channels that is a few
+// kB per rank.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,7 +47,8 @@ void norm::rt::mpi::init(int *argc, char ***argv, const char *program) {
   }
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   groups["world"] = MPI_COMM_WORLD;
-  setAllReduceStats(&allReduceStats);
+  static const Collectives collectives = {&groupSize, &allGather};
+  setCollectives(&collectives);
 }
 
 void norm::rt::mpi::defineGroup(const std::string &name, int size) {
@@ -134,42 +137,58 @@ void norm::rt::mpi::abort(const std::string &message) {
 
 void norm::rt::mpi::finalize() { MPI_Finalize(); }
 
-void norm::rt::mpi::allReduceStats(const char *group, int64_t groupLength,
-                                   double *count, double *mean, double *m2,
-                                   int64_t channels) {
-  std::string name(group, groupLength);
+void *norm::rt::mpi::communicator(const std::string &name) {
   auto it = groups.find(name);
   if (it == groups.end())
     abort("unknown sync_group '" + name +
           "' (defined: world, and those of --sync-group=NAME:SIZE)");
-  MPI_Comm comm = it->second;
+  return &it->second;
+}
+
+namespace {
+MPI_Comm comm(const std::string &name) {
+  return *static_cast<MPI_Comm *>(norm::rt::mpi::communicator(name));
+}
+} // namespace
+
+int64_t norm::rt::mpi::groupSize(const char *group, int64_t groupLength) {
   int members = 1;
-  check(MPI_Comm_size(comm, &members), "MPI_Comm_size");
-  // Every member's triples, channel-major within a member.
-  std::vector<double> mine(3 * channels), all(3 * channels * members);
-  for (int64_t c = 0; c < channels; ++c) {
-    mine[3 * c] = count[c];
-    mine[3 * c + 1] = mean[c];
-    mine[3 * c + 2] = m2[c];
-  }
-  check(MPI_Allgather(mine.data(), static_cast<int>(3 * channels), MPI_DOUBLE,
-                      all.data(), static_cast<int>(3 * channels), MPI_DOUBLE,
-                      comm),
+  check(MPI_Comm_size(comm(std::string(group, groupLength)), &members),
+        "MPI_Comm_size");
+  return members;
+}
+
+void norm::rt::mpi::allGather(const char *group, int64_t groupLength,
+                              const double *local, double *gathered,
+                              int64_t count) {
+  if (count > INT32_MAX)
+    abort("a block of more than 2^31 statistics to gather");
+  check(MPI_Allgather(local, static_cast<int>(count), MPI_DOUBLE, gathered,
+                      static_cast<int>(count), MPI_DOUBLE,
+                      comm(std::string(group, groupLength))),
         "MPI_Allgather");
-  for (int64_t c = 0; c < channels; ++c) {
-    double n = 0, mu = 0, s = 0;
-    for (int r = 0; r < members; ++r) {
-      const double *t = &all[3 * (r * channels + c)];
-      double nb = t[0], total = n + nb;
-      if (nb == 0)
-        continue;
-      double d = t[1] - mu;
-      mu += d * (nb / total);
-      s += t[2] + d * d * (n * nb / total);
-      n = total;
-    }
-    count[c] = n;
-    mean[c] = mu;
-    m2[c] = s;
-  }
+}
+
+void norm::rt::mpi::broadcast(const std::string &group, void *data,
+                              int64_t bytes) {
+  check(MPI_Bcast(data, static_cast<int>(bytes), MPI_BYTE, 0, comm(group)),
+        "MPI_Bcast");
+}
+
+int norm::rt::mpi::groupRank(const std::string &group) {
+  int r = 0;
+  check(MPI_Comm_rank(comm(group), &r), "MPI_Comm_rank");
+  return r;
+}
+
+int norm::rt::mpi::localRank(int &localSize) {
+  MPI_Comm node;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank(),
+                            MPI_INFO_NULL, &node),
+        "MPI_Comm_split_type");
+  int r = 0;
+  MPI_Comm_rank(node, &r);
+  MPI_Comm_size(node, &localSize);
+  MPI_Comm_free(&node);
+  return r;
 }

@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // What a tool launched by mpirun calls: MPI's start and end, this process's
-// rank, and the collective behind norm.all_reduce_stats (installed with
-// norm::rt::setAllReduceStats). Plain C++ over MPI's C API; built only when
+// rank, and the collectives behind norm.all_reduce_stats (installed with
+// norm::rt::setCollectives; NCCL's communicators are set up over them). Plain C++ over MPI's C API; built only when
 // CMake finds MPI (NORM_HAVE_MPI).
 //
 //===----------------------------------------------------------------------===//
@@ -48,12 +48,25 @@ int size();
 /// MPI_Finalize.
 void finalize();
 
-/// The collective itself (the AllReduceStatsFn of CpuRuntime.h): gathers
-/// every member's (count, mean, m2) per channel with MPI_Allgather, then
-/// merges them with Chan's formula in rank order, so that every member
-/// computes the same bits whatever MPI's reduction tree.
-void allReduceStats(const char *group, int64_t groupLength, double *count,
-                    double *mean, double *m2, int64_t channels);
+/// The communicator of group `name` (an MPI_Comm), or abort() naming the
+/// groups there are.
+void *communicator(const std::string &name);
+
+/// The collectives of CpuRuntime.h on MPI (installed by init()): the size of
+/// a group, and MPI_Allgather of every member's block in rank order (the
+/// lowering merges them, in that order, on every member).
+int64_t groupSize(const char *group, int64_t groupLength);
+void allGather(const char *group, int64_t groupLength, const double *local,
+               double *gathered, int64_t count);
+
+/// MPI_Bcast of `bytes` bytes from the group's first member (NCCL's unique
+/// id), and this process's rank in the group.
+void broadcast(const std::string &group, void *data, int64_t bytes);
+int groupRank(const std::string &group);
+
+/// This process's rank among the `localSize` ranks on its node
+/// (MPI_Comm_split_type): which GPU it takes.
+int localRank(int &localSize);
 } // namespace norm::rt::mpi
 
 #endif // NORM_RUNTIME_MPI_MPIRUNTIME_H

@@ -334,13 +334,35 @@ void link(const std::string &object, const std::string &output, bool openmp,
     }
   } else {
 #ifdef NORM_AOT_MAIN_CUDA
+    // With collectives, the main that starts MPI under mpirun and NCCL on
+    // one GPU per rank; a build without NCCL links the single-process
+    // collectives (which refuse to run under mpirun).
+#ifdef NORM_AOT_MAIN_CUDA_MPI
+    args.push_back(runtimeArchive(collectives ? NORM_AOT_MAIN_CUDA_MPI
+                                              : NORM_AOT_MAIN_CUDA));
+    if (collectives) {
+      args.push_back(runtimeArchive(NORM_AOT_RUNTIME_NCCL));
+      args.push_back(runtimeArchive(NORM_AOT_RUNTIME_MPI));
+    }
+#else
     args.push_back(runtimeArchive(NORM_AOT_MAIN_CUDA));
+#endif
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME));
-    args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CUDA));
+    args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
     args.push_back(NORM_AOT_LIBCUDA);
+#ifdef NORM_AOT_MAIN_CUDA_MPI
+    if (collectives) {
+      StringRef nccl = NORM_AOT_LIBNCCL;
+      args.push_back(nccl.str());
+      args.push_back(
+          ("-Wl,-rpath," + llvm::sys::path::parent_path(nccl)).str());
+      for (StringRef lib : llvm::split(StringRef(NORM_AOT_LIBMPI), ';'))
+        if (!lib.empty())
+          args.push_back(lib.str());
+    }
+#endif
     (void)contractions; // the GPU pipeline makes no library calls
-    (void)collectives;  // rejected by the GPU pipeline
 #else
     fail("--target=cuda: this build of norm-compile found no CUDA toolkit");
 #endif
@@ -464,7 +486,8 @@ int compileMain(int argc, char **argv) {
   }
   if (emit == Emit::Exe) {
     link(object, output, host.openmp, contractions,
-         callsRuntime(*llvmModule, {"_mlir_ciface_norm_rt_all_reduce_stats_"}));
+         callsRuntime(*llvmModule, {"_mlir_ciface_norm_rt_all_gather_",
+                                     "_mlir_ciface_norm_rt_gpu_all_gather_"}));
     llvm::sys::fs::remove(object);
   }
   return 0;

@@ -772,15 +772,15 @@ int runMain(int argc, char **argv) {
       map[interner(symbol)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                llvm::JITSymbolFlags::Exported};
     };
-    add("_mlir_ciface_norm_rt_all_reduce_stats_f32",
-        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f32));
+    add("_mlir_ciface_norm_rt_group_size",
+        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_group_size));
+    add("_mlir_ciface_norm_rt_all_gather_f64",
+        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_gather_f64));
     add("aligned_alloc", reinterpret_cast<void *>(&norm_rt_cached_aligned_alloc));
     add("malloc", reinterpret_cast<void *>(&norm_rt_cached_malloc));
     add("free", reinterpret_cast<void *>(&norm_rt_cached_free));
     add("norm_rt_size_mismatch",
         reinterpret_cast<void *>(&norm_rt_size_mismatch));
-    add("_mlir_ciface_norm_rt_all_reduce_stats_f64",
-        reinterpret_cast<void *>(&_mlir_ciface_norm_rt_all_reduce_stats_f64));
     rt::forEachContractionSymbol(
         [](const char *symbol, void *address, void *context) {
           (*static_cast<decltype(add) *>(context))(symbol, address);

@@ -31,8 +31,11 @@ def ConvertNormToLinalg : Pass<"convert-norm-to-linalg"> {
     Group norm splits the channel dim into (groups, channels per group) with
     `tensor.expand_shape`; the projection ops become a `linalg.matmul` with a
     `compute_type` accumulator and the normalizer before or after it;
-    `norm.residual` is expanded first. `norm.all_reduce_stats` becomes a call
-    to the runtime's `norm_rt_all_reduce_stats_*` on buffers.
+    `norm.residual` is expanded first. `norm.all_reduce_stats` becomes the
+    runtime's collectives `norm_rt_group_size` and `norm_rt_all_gather_f64`
+    (every member's (count, mean, m2) in f64, in rank order) and a
+    `linalg.generic` that merges the blocks with Chan's formula in that
+    order, the same bits on every member.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
@@ -102,9 +105,13 @@ def NormGPUOffload : Pass<"norm-gpu-offload", "::mlir::ModuleOp"> {
     of 256-thread CTAs over its iterations, linearized row-major so that
     neighbouring threads touch neighbouring elements. A nest without a
     parallel dim runs on one thread. Host
-    allocations become `gpu.alloc`/`gpu.dealloc`. Whatever still reads or
-    writes a buffer on the host (a call into the CPU runtime, a scalar load)
-    is reported as an error.
+    allocations become `gpu.alloc`/`gpu.dealloc`. A call of a collective
+    (a declaration marked `norm.collective`, `norm_rt_X`) becomes a call of
+    its GPU version `norm_rt_gpu_X`, which takes the device buffers (the
+    CUDA runtime's, NCCL under mpirun), and the host version's unused
+    declaration is erased. Whatever else reads or writes a buffer on the
+    host (a call into the CPU runtime, a scalar load) is reported as an
+    error.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

@@ -577,6 +577,31 @@ static void freeTemporaries(RewriterBase &rewriter, func::FuncOp func) {
   });
 }
 
+/// A call of a collective's declaration (marked `norm.collective`)
+/// becomes a call of its GPU version, declared like it: norm_rt_X becomes
+/// norm_rt_gpu_X, same arguments, the data in device memory and the
+/// group's name in host memory.
+static void retargetCollective(RewriterBase &rewriter, func::CallOp call) {
+  auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  StringRef prefix = "norm_rt_";
+  if (!callee || !callee->hasAttr("norm.collective") ||
+      !callee.getSymName().starts_with(prefix))
+    return;
+  std::string name =
+      "norm_rt_gpu_" + callee.getSymName().drop_front(prefix.size()).str();
+  auto module = call->getParentOfType<ModuleOp>();
+  if (!module.lookupSymbol(name)) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(callee);
+    auto device = cast<func::FuncOp>(rewriter.clone(*callee));
+    device.setSymName(name);
+  }
+  rewriter.modifyOpInPlace(call, [&] {
+    call.setCalleeAttr(FlatSymbolRefAttr::get(call.getContext(), name));
+  });
+}
+
 namespace {
 struct NormGPUOffloadPass
     : norm::impl::NormGPUOffloadBase<NormGPUOffloadPass> {
@@ -585,6 +610,12 @@ struct NormGPUOffloadPass
     for (auto func : getOperation().getOps<func::FuncOp>())
       if (failed(offload(rewriter, func)))
         return signalPassFailure();
+    // The host versions of the collectives, no longer called.
+    for (auto func :
+         llvm::make_early_inc_range(getOperation().getOps<func::FuncOp>()))
+      if (func->hasAttr("norm.collective") &&
+          SymbolTable::symbolKnownUseEmpty(func, getOperation()))
+        rewriter.eraseOp(func);
   }
 
   LogicalResult offload(RewriterBase &rewriter, func::FuncOp func) {
@@ -660,6 +691,10 @@ struct NormGPUOffloadPass
         rewriter.eraseOp(dealloc);
       }
     }
+    // Collectives (norm.all_reduce_stats's) run on device buffers: their
+    // GPU versions, norm_rt_gpu_*, which the CUDA runtime provides (NCCL
+    // under mpirun, a device copy in one process).
+    func.walk([&](func::CallOp call) { retargetCollective(rewriter, call); });
     // Nothing else may touch a buffer from the host.
     WalkResult result = func.walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (llvm::isa<gpu::LaunchOp>(op))
@@ -670,6 +705,7 @@ struct NormGPUOffloadPass
         auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
             call, call.getCalleeAttr());
         if ((!callee || callee.isExternal()) &&
+            !(callee && callee->hasAttr("norm.collective")) &&
             llvm::any_of(op->getOperandTypes(), llvm::IsaPred<MemRefType>)) {
           op->emitError("passes device buffers to '")
               << call.getCallee()

@@ -908,14 +908,11 @@ struct LowerNormalizer : OpInterfaceRewritePattern<NormalizationOpInterface> {
       // group (Chan's formula, never sums of squares), then applied as given
       // statistics; mean and biased variance are 0 for a channel without
       // values, as in a single process.
-      int64_t rank = rankOf(p.data);
-      int64_t axis = positiveAxis(norm.getChannelAxis(), rank);
       auto statsType = RankedTensorType::get(
-          {llvm::cast<RankedTensorType>(p.data.getType()).getDimSize(axis)},
-          ct);
+          norm.getRunningMean().getType().getShape(), ct);
       auto local = BatchStatsOp::create(
           rewriter, loc, statsType, statsType, statsType, p.data, p.mask,
-          axis, TypeAttr::get(ct));
+          norm.getChannelAxis(), TypeAttr::get(ct));
       auto group = AllReduceStatsOp::create(
           rewriter, loc, statsType, statsType, statsType,
           *norm.getSyncGroup(), local.getCount(), local.getMean(),
@@ -1026,66 +1023,158 @@ struct LowerBatchStats : OpRewritePattern<BatchStatsOp> {
   }
 };
 
-/// A collective: the runtime merges the statistics of the group in place
-/// (Chan's formula); in a single process it leaves them as they are.
+/// The runtime function `name` of type `type`, declared once per module. A
+/// collective's declaration is marked `norm.collective`: its buffers are the
+/// data of the group (norm-gpu-offload passes device buffers to the GPU
+/// version, norm_rt_gpu_*), its last argument the group's name.
+static func::FuncOp declareCollective(PatternRewriter &rewriter, Operation *op,
+                                      StringRef name, FunctionType type) {
+  auto module = op->getParentOfType<ModuleOp>();
+  if (auto func = module.lookupSymbol<func::FuncOp>(name))
+    return func;
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(module.getBody());
+  auto func = func::FuncOp::create(rewriter, op->getLoc(), name, type);
+  func.setPrivate();
+  func->setAttr("llvm.emit_c_interface", rewriter.getUnitAttr());
+  func->setAttr("norm.collective", rewriter.getUnitAttr());
+  return func;
+}
+
+/// A collective, as one all-gather and a merge generated here: every member
+/// packs its (count, mean, m2) in f64 as 3 x C, the runtime gathers the
+/// group's p blocks in rank order (norm_rt_all_gather_f64: MPI, NCCL, or a
+/// copy in one process), and each member merges them with Chan's formula in
+/// that order. The same order on every member gives the same bits on every
+/// member, which an all-reduce would not promise (its combining order
+/// depends on the algorithm MPI or NCCL picks, and the merge is not
+/// associative in floating point); it moves p * 3C values per member, a few
+/// kB for batch norm's channels.
 struct LowerAllReduceStats : OpRewritePattern<AllReduceStatsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AllReduceStatsOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = op.getCount().getType();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getCount().getType();
     Type element = type.getElementType();
-    if (!element.isF32() && !element.isF64())
-      return rewriter.notifyMatchFailure(op, "statistics must be f32 or f64");
-    auto module = op->getParentOfType<ModuleOp>();
-    std::string name = element.isF32() ? "norm_rt_all_reduce_stats_f32"
-                                       : "norm_rt_all_reduce_stats_f64";
-    auto bufferType = MemRefType::get({ShapedType::kDynamic}, element);
-    auto func = module.lookupSymbol<func::FuncOp>(name);
-    if (!func) {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(module.getBody());
-      // (count, mean, m2, group name as bytes and length)
-      auto groupType = MemRefType::get({ShapedType::kDynamic},
-                                       rewriter.getI8Type());
-      func = func::FuncOp::create(
-          rewriter, loc, name,
-          rewriter.getFunctionType(
-              {bufferType, bufferType, bufferType, groupType}, {}));
-      func.setPrivate();
-      func->setAttr("llvm.emit_c_interface", rewriter.getUnitAttr());
-    }
-    // Fresh buffers the runtime may overwrite, holding copies of the inputs.
-    auto staticType = MemRefType::get(type.getShape(), element);
-    SmallVector<Value> buffers, results;
-    for (Value stat : {op.getCount(), op.getMean(), op.getM2()}) {
-      Value buffer = memref::AllocOp::create(rewriter, loc, staticType);
-      Value source = bufferization::ToBufferOp::create(
-          rewriter, loc, staticType, stat, /*read_only=*/true);
-      memref::CopyOp::create(rewriter, loc, source, buffer);
-      buffers.push_back(buffer);
-    }
-    StringRef group = op.getSyncGroup();
-    auto groupStorage = MemRefType::get(
-        {static_cast<int64_t>(group.size())}, rewriter.getI8Type());
-    auto bytes = DenseElementsAttr::get(
-        RankedTensorType::get(groupStorage.getShape(), rewriter.getI8Type()),
-        ArrayRef<char>(group.data(), group.size()));
-    Value groupTensor = arith::ConstantOp::create(rewriter, loc, bytes);
-    Value groupBuffer = bufferization::ToBufferOp::create(
-        rewriter, loc, groupStorage, groupTensor, /*read_only=*/true);
-    Value groupDynamic = memref::CastOp::create(
+    Type f64 = rewriter.getF64Type();
+    int64_t c = type.getDimSize(0);
+    auto flat = MemRefType::get({ShapedType::kDynamic}, f64);
+    auto groupType = MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type());
+    func::FuncOp groupSize = declareCollective(
+        rewriter, op, "norm_rt_group_size",
+        rewriter.getFunctionType({groupType}, {rewriter.getI64Type()}));
+    func::FuncOp allGather = declareCollective(
+        rewriter, op, "norm_rt_all_gather_f64",
+        rewriter.getFunctionType({flat, flat, groupType}, {}));
+
+    // The group's name, as bytes.
+    StringRef name = op.getSyncGroup();
+    auto bytesType = RankedTensorType::get({static_cast<int64_t>(name.size())},
+                                           rewriter.getI8Type());
+    Value bytes = arith::ConstantOp::create(
         rewriter, loc,
-        MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type()),
-        groupBuffer);
-    SmallVector<Value> args;
-    for (Value buffer : buffers)
-      args.push_back(memref::CastOp::create(rewriter, loc, bufferType, buffer));
-    args.push_back(groupDynamic);
-    func::CallOp::create(rewriter, loc, func, args);
-    for (Value buffer : buffers)
-      results.push_back(bufferization::ToTensorOp::create(
-          rewriter, loc, type, buffer, /*restrict=*/true, /*writable=*/true));
+        DenseElementsAttr::get(bytesType, ArrayRef<char>(name.data(), name.size())));
+    Value group = memref::CastOp::create(
+        rewriter, loc, groupType,
+        bufferization::ToBufferOp::create(
+            rewriter, loc,
+            MemRefType::get(bytesType.getShape(), rewriter.getI8Type()), bytes,
+            /*read_only=*/true));
+
+    // This member's block: rows count, mean, m2.
+    SmallVector<Value> dynamicC;
+    if (ShapedType::isDynamic(c))
+      dynamicC.push_back(tensor::DimOp::create(rewriter, loc, op.getCount(), 0));
+    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(3)};
+    sizes.push_back(dynamicC.empty() ? OpFoldResult(rewriter.getIndexAttr(c))
+                                     : OpFoldResult(dynamicC.front()));
+    Value block = tensor::EmptyOp::create(rewriter, loc, sizes, f64);
+    SmallVector<Value> stats = {op.getCount(), op.getMean(), op.getM2()};
+    for (auto [row, stat] : llvm::enumerate(stats)) {
+      SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(row),
+                                           rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> rowSizes = {rewriter.getIndexAttr(1), sizes[1]};
+      SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+      block = tensor::InsertSliceOp::create(
+          rewriter, loc, castElements(rewriter, loc, stat, f64), block, offsets,
+          rowSizes, strides);
+    }
+    auto blockType = MemRefType::get({3, c}, f64);
+    Value local = memref::AllocOp::create(rewriter, loc, blockType, dynamicC);
+    memref::CopyOp::create(
+        rewriter, loc,
+        bufferization::ToBufferOp::create(rewriter, loc, blockType, block,
+                                          /*read_only=*/true),
+        local);
+
+    // The group's blocks, member r's at [r].
+    Value members = arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getIndexType(),
+        func::CallOp::create(rewriter, loc, groupSize, group).getResult(0));
+    auto gatheredType = MemRefType::get({ShapedType::kDynamic, 3, c}, f64);
+    SmallVector<Value> gatheredSizes = {members};
+    gatheredSizes.append(dynamicC);
+    Value gathered =
+        memref::AllocOp::create(rewriter, loc, gatheredType, gatheredSizes);
+    auto asFlat = [&](Value buffer, ReassociationIndices all) -> Value {
+      auto collapsed = memref::CollapseShapeOp::create(
+          rewriter, loc, buffer, ArrayRef<ReassociationIndices>{all});
+      if (collapsed.getType() == flat)
+        return collapsed;
+      return memref::CastOp::create(rewriter, loc, flat, collapsed);
+    };
+    func::CallOp::create(rewriter, loc, allGather,
+                         ValueRange{asFlat(local, {0, 1}),
+                                    asFlat(gathered, {0, 1, 2}), group});
+    Value blocks = bufferization::ToTensorOp::create(
+        rewriter, loc,
+        RankedTensorType::get(gatheredType.getShape(), f64), gathered,
+        /*restrict=*/true, /*writable=*/true);
+
+    // The merge over (channel, member), members in rank order (a
+    // reduction loop, which every lowering keeps sequential); a member
+    // without values leaves the merged triple as it is.
+    AffineExpr ch, r;
+    bindDims(ctx, ch, r);
+    auto rowMap = [&](int64_t row) {
+      return AffineMap::get(2, 0, {r, getAffineConstantExpr(row, ctx), ch},
+                            ctx);
+    };
+    Value zeros = tensor::EmptyOp::create(rewriter, loc, sizes[1], f64);
+    zeros = linalg::FillOp::create(rewriter, loc,
+                                   floatConstant(rewriter, loc, f64, 0.0), zeros)
+                .getResult(0);
+    SmallVector<Value> merged = buildGenerics(
+        rewriter, loc, 2, {blocks, blocks, blocks},
+        {rowMap(0), rowMap(1), rowMap(2)}, {zeros, zeros, zeros},
+        AffineMap::get(2, 0, {ch}, ctx), {1},
+        [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+          Value nb = a[0], meanB = a[1], m2B = a[2];
+          Value n = a[3], mean = a[4], m2 = a[5];
+          Value total = arith::AddFOp::create(b, l, n, nb);
+          Value d = arith::SubFOp::create(b, l, meanB, mean);
+          Value newMean = arith::AddFOp::create(
+              b, l, mean,
+              arith::MulFOp::create(b, l, d,
+                                    arith::DivFOp::create(b, l, nb, total)));
+          Value between = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, d, d),
+              arith::DivFOp::create(b, l, arith::MulFOp::create(b, l, n, nb),
+                                    total));
+          Value newM2 = arith::AddFOp::create(
+              b, l, arith::AddFOp::create(b, l, m2, m2B), between);
+          Value empty = arith::CmpFOp::create(
+              b, l, arith::CmpFPredicate::OEQ, nb,
+              floatConstant(b, l, f64, 0.0));
+          return {arith::SelectOp::create(b, l, empty, n, total),
+                  arith::SelectOp::create(b, l, empty, mean, newMean),
+                  arith::SelectOp::create(b, l, empty, m2, newM2)};
+        });
+    SmallVector<Value> results;
+    for (Value stat : merged)
+      results.push_back(castElements(rewriter, loc, stat, element));
     rewriter.replaceOp(op, results);
     return success();
   }

@@ -103,11 +103,50 @@ func.func @norm_project_transposed_weight(%x: tensor<4x16xf32>, %w: tensor<32x16
 
 // -----
 
-// The collective is a runtime call on fresh buffers.
-// CHECK-LABEL: func.func private @norm_rt_all_reduce_stats_f32(memref<?xf32>, memref<?xf32>, memref<?xf32>, memref<?xi8>) attributes {llvm.emit_c_interface}
+// A collective: this member's (count, mean, m2) packed in f64 as 3 x C, the
+// group's blocks gathered by the runtime (the group's size first), then
+// Chan's merge over (channel, member) with the members in order (a
+// reduction dim); a member without values changes nothing.
+// CHECK-DAG: #[[COUNT:.+]] = affine_map<(d0, d1) -> (d1, 0, d0)>
+// CHECK-DAG: #[[MEAN:.+]] = affine_map<(d0, d1) -> (d1, 1, d0)>
+// CHECK-DAG: #[[M2:.+]] = affine_map<(d0, d1) -> (d1, 2, d0)>
+// CHECK-DAG: #[[CHANNEL:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: func.func private @norm_rt_group_size(memref<?xi8>) -> i64 attributes {llvm.emit_c_interface, norm.collective}
+// CHECK-DAG: func.func private @norm_rt_all_gather_f64(memref<?xf64>, memref<?xf64>, memref<?xi8>) attributes {llvm.emit_c_interface, norm.collective}
 // CHECK-LABEL: func.func @all_reduce_stats
-// CHECK-COUNT-3: memref.copy
-// CHECK:         call @norm_rt_all_reduce_stats_f32
+// CHECK:         %[[NAME:.+]] = arith.constant dense<[100, 112]> : tensor<2xi8>
+// CHECK:         tensor.insert_slice %{{.*}}[0, 0] [1, 4] [1, 1] : tensor<4xf64> into tensor<3x4xf64>
+// CHECK:         tensor.insert_slice %{{.*}}[1, 0] [1, 4] [1, 1] : tensor<4xf64> into tensor<3x4xf64>
+// CHECK:         tensor.insert_slice %{{.*}}[2, 0] [1, 4] [1, 1] : tensor<4xf64> into tensor<3x4xf64>
+// CHECK:         %[[LOCAL:.+]] = memref.alloc() : memref<3x4xf64>
+// CHECK:         memref.copy %{{.*}}, %[[LOCAL]]
+// CHECK:         %[[P:.+]] = call @norm_rt_group_size(%[[GROUP:.+]]) : (memref<?xi8>) -> i64
+// CHECK:         %[[PI:.+]] = arith.index_cast %[[P]] : i64 to index
+// CHECK:         %[[ALL:.+]] = memref.alloc(%[[PI]]) : memref<?x3x4xf64>
+// CHECK:         %[[FLAT:.+]] = memref.collapse_shape %[[LOCAL]] {{\[}}[0, 1]]
+// CHECK:         %[[ALLFLAT:.+]] = memref.collapse_shape %[[ALL]] {{\[}}[0, 1, 2]]
+// CHECK:         call @norm_rt_all_gather_f64(%{{.*}}, %[[ALLFLAT]], %[[GROUP]])
+// CHECK:         %[[BLOCKS:.+]] = bufferization.to_tensor %[[ALL]] restrict writable
+// CHECK:         linalg.generic {indexing_maps = [#[[COUNT]], #[[MEAN]], #[[M2]], #[[CHANNEL]], #[[CHANNEL]], #[[CHANNEL]]], iterator_types = ["parallel", "reduction"]} ins(%[[BLOCKS]], %[[BLOCKS]], %[[BLOCKS]] : {{.*}}) outs(
+// CHECK-NEXT:    ^bb0(%[[NB:.+]]: f64, %[[MB:.+]]: f64, %[[SB:.+]]: f64, %[[N:.+]]: f64, %[[MU:.+]]: f64, %[[S:.+]]: f64):
+// CHECK-DAG:       %[[TOTAL:.+]] = arith.addf %[[N]], %[[NB]] : f64
+// CHECK-DAG:       %[[D:.+]] = arith.subf %[[MB]], %[[MU]] : f64
+// CHECK-DAG:       %[[FRAC:.+]] = arith.divf %[[NB]], %[[TOTAL]] : f64
+// CHECK-DAG:       %[[STEP:.+]] = arith.mulf %[[D]], %[[FRAC]] : f64
+// CHECK-DAG:       %[[NEWMU:.+]] = arith.addf %[[MU]], %[[STEP]] : f64
+// CHECK-DAG:       %[[NN:.+]] = arith.mulf %[[N]], %[[NB]] : f64
+// CHECK-DAG:       %[[W:.+]] = arith.divf %[[NN]], %[[TOTAL]] : f64
+// CHECK-DAG:       %[[DD:.+]] = arith.mulf %[[D]], %[[D]] : f64
+// CHECK-DAG:       %[[BETWEEN:.+]] = arith.mulf %[[DD]], %[[W]] : f64
+// CHECK-DAG:       %[[WITHIN:.+]] = arith.addf %[[S]], %[[SB]] : f64
+// CHECK-DAG:       %[[NEWS:.+]] = arith.addf %[[WITHIN]], %[[BETWEEN]] : f64
+// CHECK-DAG:       %[[EMPTY:.+]] = arith.cmpf oeq, %[[NB]], %{{.*}} : f64
+// CHECK-DAG:       %[[R0:.+]] = arith.select %[[EMPTY]], %[[N]], %[[TOTAL]] : f64
+// CHECK-DAG:       %[[R1:.+]] = arith.select %[[EMPTY]], %[[MU]], %[[NEWMU]] : f64
+// CHECK-DAG:       %[[R2:.+]] = arith.select %[[EMPTY]], %[[S]], %[[NEWS]] : f64
+// CHECK:           linalg.yield %[[R0]], %[[R1]], %[[R2]] : f64, f64, f64
+// CHECK-COUNT-3:  arith.truncf %{{.*}} : f64 to f32
+// CHECK:         return
 func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf32>)
     -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %a, %b, %c = norm.all_reduce_stats "dp" %n, %m, %s : tensor<4xf32>
@@ -116,13 +155,31 @@ func.func @all_reduce_stats(%n: tensor<4xf32>, %m: tensor<4xf32>, %s: tensor<4xf
 
 // -----
 
+// Channels known only at run time: the blocks are 3 x C too.
+// CHECK-LABEL: func.func @all_reduce_stats_dynamic
+// CHECK-SAME:    (%[[N:[a-z0-9]+]]: tensor<?xf64>
+// CHECK:         %[[C:.+]] = tensor.dim %[[N]], %c0
+// CHECK:         memref.alloc(%[[C]]) : memref<3x?xf64>
+// CHECK:         memref.alloc(%{{.*}}, %[[C]]) : memref<?x3x?xf64>
+// CHECK:         call @norm_rt_all_gather_f64
+// CHECK-NOT:     arith.truncf
+// CHECK:         return
+func.func @all_reduce_stats_dynamic(%n: tensor<?xf64>, %m: tensor<?xf64>, %s: tensor<?xf64>)
+    -> (tensor<?xf64>, tensor<?xf64>, tensor<?xf64>) {
+  %a, %b, %c = norm.all_reduce_stats "world" %n, %m, %s : tensor<?xf64>
+  return %a, %b, %c : tensor<?xf64>, tensor<?xf64>, tensor<?xf64>
+}
+
+// -----
+
 // A batch norm with a sync_group: the local (count, mean, M2) per channel in
-// f64, the group's merge (the runtime call), mean and M2 / count where the
+// f64, the group's merge (gathered, then merged), mean and M2 / count where the
 // group has values, then the apply; the running statistics use the merged
 // count.
 // CHECK-LABEL: func.func @sync_batch_norm
 // CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<4xf64>)
-// CHECK:         call @norm_rt_all_reduce_stats_f32
+// CHECK:         call @norm_rt_all_gather_f64
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
 // CHECK:         linalg.generic
 // CHECK:           arith.cmpf ogt
 // CHECK:           arith.divf

@@ -9,6 +9,7 @@
 // RUN: %S/Inputs/check-syncbn.sh norm-run "%mpirun" %python %S/Inputs/syncbn-nchw.mlir %t/a1 f32 7 | FileCheck %s
 // RUN: %S/Inputs/check-syncbn.sh norm-run "%mpirun" %python %S/Inputs/syncbn-nchw.mlir %t/a2 f32 3 4 | FileCheck %s
 // RUN: %S/Inputs/check-syncbn.sh norm-run "%mpirun" %python %S/Inputs/syncbn-nchw.mlir %t/a3 f32 3 0 4 | FileCheck %s
+// RUN: %S/Inputs/check-syncbn.sh norm-run "%mpirun" %python %S/Inputs/syncbn-nchw.mlir %t/a5 f32 0 3 4 | FileCheck %s
 // RUN: %S/Inputs/check-syncbn.sh norm-run "%mpirun" %python %S/Inputs/syncbn-nchw.mlir %t/a4 f32 1 2 2 2 | FileCheck %s
 // f64 statistics show the merge's own bits (f32 rounds them away): the
 // ranks agree on them too.

@@ -7,7 +7,11 @@
 // RUN: ldd %t/art | FileCheck %s --check-prefix=LDD
 // RUN: norm-compile %s --target=cuda --emit=llvm | FileCheck %s --check-prefix=IR
 
+// LDD-NOT: libnccl
+// LDD-NOT: libmpi
 // LDD: libcuda.so.1
+// LDD-NOT: libnccl
+// LDD-NOT: libmpi
 // LDD-NOT: libMLIR
 // LDD-NOT: libLLVM
 

@@ -30,9 +30,9 @@
 // TARGET: norm-compile: {{.*}}tpu
 
 // A program the GPU lowering cannot take: one line, the first error.
-// RUN: %expect_exit 2 norm-compile %s --entry=sync_bn --target=cuda -o %t/a 2>&1 | FileCheck %s --check-prefix=SYNC
-// SYNC: norm-compile: {{.*}}errors.mlir:{{[0-9]+}}:{{[0-9]+}}: lowering failed: passes device buffers to 'norm_rt_all_reduce_stats_f32', which runs on the host; norm-lower-to-nvvm has no GPU version of it
-// SYNC-NOT: {{.}}
+// RUN: %expect_exit 2 norm-compile %s --entry=host_call --target=cuda -o %t/a 2>&1 | FileCheck %s --check-prefix=HOST
+// HOST: norm-compile: {{.*}}errors.mlir:{{[0-9]+}}:{{[0-9]+}}: lowering failed: passes device buffers to 'host_function', which runs on the host; norm-lower-to-nvvm has no GPU version of it
+// HOST-NOT: {{.}}
 
 // A pass that builds invalid IR: one line and no artifact.
 // RUN: %expect_exit 2 norm-compile %s --entry=static --transform=norm-test-invalid-ir -o %t/invalid 2>&1 | FileCheck %s --check-prefix=INVALIDIR
@@ -51,8 +51,10 @@ func.func @static(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   return %y : tensor<4x16xf32>
 }
 
-func.func @sync_bn(%x: tensor<6x4x10xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-  %n, %mean, %m2 = norm.batch_stats %x : tensor<6x4x10xf32> -> tensor<4xf32>
-  %tn, %tmean, %tm2 = norm.all_reduce_stats "dp" %n, %mean, %m2 : tensor<4xf32>
-  return %tmean, %tm2 : tensor<4xf32>, tensor<4xf32>
+func.func private @host_function(memref<4xf32>)
+func.func @host_call(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = norm.rms_norm %x : tensor<4xf32>
+  %b = bufferization.to_buffer %y : tensor<4xf32> to memref<4xf32>
+  func.call @host_function(%b) : (memref<4xf32>) -> ()
+  return %y : tensor<4xf32>
 }
