@@ -104,9 +104,10 @@ MUTATIONS = [
     ("syncbn: an empty member's mean is merged", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
      "arith::SelectOp::create(b, l, empty, mean, newMean),",
      "newMean,"),
-    ("syncbn-mpi: rank 1 merges the blocks in another order", "runtime/mpi/MpiRuntime.cpp",
+    ("syncbn-mpi: rank 1 merges the blocks in reverse order", "runtime/mpi/MpiRuntime.cpp",
      '        "MPI_Allgather");\n}\n\nvoid norm::rt::mpi::broadcast',
-     '        "MPI_Allgather");\n  if (rank() == 1)\n    std::swap_ranges(gathered, gathered + count, gathered + count);\n}\n\nvoid norm::rt::mpi::broadcast'),
+     '        "MPI_Allgather");\n  if (rank() == 1)\n    for (int64_t i = 0, p = groupSize(group, groupLength); i < p / 2; ++i)\n'
+     '      std::swap_ranges(gathered + i * count, gathered + (i + 1) * count, gathered + (p - 1 - i) * count);\n}\n\nvoid norm::rt::mpi::broadcast'),
     ("syncbn-gpu: collectives keep their host versions", "lib/Conversion/NormToGPU/GPUOffload.cpp",
      '"norm_rt_gpu_" + callee.getSymName()', '"norm_rt_" + callee.getSymName()'),
     # norm-gpu-offload's tiled contraction

@@ -62,7 +62,7 @@ def compare(d, dtype, sizes):
             bound = (1e-12 if dtype == "f64" else 1e-5) * scale
         else:  # one bf16 ulp of the whole-batch value
             bound = np.spacing(np.abs(ref).astype(np.float32)) * 2.0**16 + 1e-30
-        if y.shape != ref.shape or np.any(np.abs(y - ref) > bound):
+        if y.shape != ref.shape or not np.all(np.abs(y - ref) <= bound):  # NaN fails
             print(f"rank {r}: output differs from the whole batch's")
             ok = False
         at += rows
@@ -73,7 +73,7 @@ def compare(d, dtype, sizes):
             if mine.tobytes() != first.tobytes():
                 print(f"rank {r}: running statistic {i} differs from rank 0's")
                 ok = False
-            if np.any(np.abs(mine - w) > (1e-12 if dtype == "f64" else 1e-5) * np.abs(w)):
+            if not np.all(np.abs(mine - w) <= (1e-12 if dtype == "f64" else 1e-5) * np.abs(w)):
                 print(f"rank {r}: running statistic {i} differs from the whole batch's")
                 ok = False
     print("PASS" if ok else "FAIL")
