@@ -17,31 +17,26 @@
 namespace {
 const norm::rt::Collectives *collectives = nullptr;
 std::string programName;
+} // namespace
 
-std::string_view groupName(StridedMemRefType<int8_t, 1> *group) {
+void norm::rt::setCollectives(const Collectives *c) { collectives = c; }
+
+std::string_view norm::rt::groupName(StridedMemRefType<int8_t, 1> *group) {
   return {reinterpret_cast<const char *>(group->data + group->offset),
           static_cast<size_t>(group->sizes[0])};
 }
 
-/// Whether the collectives are installed; a single process (one member)
-/// otherwise, unless mpirun started it, which is an error.
-bool multiProcess(StridedMemRefType<int8_t, 1> *group) {
-  if (collectives)
-    return true;
-  if (norm::rt::launchedByMpi()) {
-    std::string_view name = groupName(group);
-    std::fprintf(stderr,
-                 "%s: started by mpirun, but built without MPI: the "
-                 "statistics of sync_group '%.*s' cannot be merged\n",
-                 programName.empty() ? "error" : programName.c_str(),
-                 static_cast<int>(name.size()), name.data());
-    std::exit(2);
-  }
-  return false;
+void norm::rt::requireSingleProcess(std::string_view group,
+                                    const char *engine) {
+  if (!launchedByMpi())
+    return;
+  std::fprintf(stderr,
+               "%s: started by mpirun, but built without %s: the statistics "
+               "of sync_group '%.*s' cannot be merged\n",
+               programName.empty() ? "error" : programName.c_str(), engine,
+               static_cast<int>(group.size()), group.data());
+  std::exit(2);
 }
-} // namespace
-
-void norm::rt::setCollectives(const Collectives *c) { collectives = c; }
 
 bool norm::rt::launchedByMpi() {
   for (const char *var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
@@ -80,9 +75,11 @@ extern "C" void norm_rt_size_mismatch(int64_t argument, int64_t dim,
 
 extern "C" int64_t
 _mlir_ciface_norm_rt_group_size(StridedMemRefType<int8_t, 1> *group) {
-  if (!multiProcess(group))
+  std::string_view name = norm::rt::groupName(group);
+  if (!collectives) {
+    norm::rt::requireSingleProcess(name, "MPI");
     return 1;
-  std::string_view name = groupName(group);
+  }
   return collectives->groupSize(name.data(), name.size());
 }
 
@@ -93,10 +90,11 @@ _mlir_ciface_norm_rt_all_gather_f64(StridedMemRefType<double, 1> *local,
   // (The lowering passes fresh contiguous buffers.)
   const double *in = local->data + local->offset;
   double *out = gathered->data + gathered->offset;
-  if (!multiProcess(group)) {
+  std::string_view name = norm::rt::groupName(group);
+  if (!collectives) {
+    norm::rt::requireSingleProcess(name, "MPI");
     std::copy(in, in + local->sizes[0], out);
     return;
   }
-  std::string_view name = groupName(group);
   collectives->allGather(name.data(), name.size(), in, out, local->sizes[0]);
 }

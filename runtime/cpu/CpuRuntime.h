@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 extern "C" {
 /// The collectives behind norm.all_reduce_stats (the lowering merges what
@@ -50,6 +51,16 @@ struct Collectives {
 /// Without them, a process that mpirun started exits with an error at the
 /// first collective instead of using its own shard's statistics alone.
 void setCollectives(const Collectives *collectives);
+
+/// The name a collective's `group` argument holds (bytes, not
+/// NUL-terminated).
+std::string_view groupName(StridedMemRefType<int8_t, 1> *group);
+
+/// For a collective without a multi-process engine: returns (the group has
+/// one member), unless mpirun started this process; then one line naming
+/// the missing `engine` (MPI, NCCL) and the group, and exit status 2, rather
+/// than use one shard's statistics alone.
+void requireSingleProcess(std::string_view group, const char *engine);
 
 /// Whether mpirun started this process (Open MPI's or a PMI launcher's
 /// environment).

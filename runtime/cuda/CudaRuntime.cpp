@@ -65,28 +65,8 @@ CUstream sharedStream() {
     NORM_CUDA_CHECK(cuStreamCreate(&s.stream, CU_STREAM_NON_BLOCKING));
   return s.stream;
 }
+
 const norm::rt::DeviceCollectives *deviceCollectives = nullptr;
-
-std::string_view groupName(StridedMemRefType<int8_t, 1> *group) {
-  return {reinterpret_cast<const char *>(group->data + group->offset),
-          static_cast<size_t>(group->sizes[0])};
-}
-
-/// Whether the collectives are installed; a single process otherwise,
-/// unless mpirun started it, which is an error.
-bool multiProcess(StridedMemRefType<int8_t, 1> *group) {
-  if (deviceCollectives)
-    return true;
-  if (norm::rt::launchedByMpi()) {
-    std::string_view name = groupName(group);
-    std::fprintf(stderr,
-                 "norm: started by mpirun, but built without NCCL: the "
-                 "statistics of sync_group '%.*s' cannot be merged\n",
-                 static_cast<int>(name.size()), name.data());
-    std::exit(2);
-  }
-  return false;
-}
 } // namespace
 
 void norm::rt::setDeviceCollectives(const DeviceCollectives *collectives) {
@@ -95,9 +75,11 @@ void norm::rt::setDeviceCollectives(const DeviceCollectives *collectives) {
 
 extern "C" {
 int64_t _mlir_ciface_norm_rt_gpu_group_size(StridedMemRefType<int8_t, 1> *group) {
-  if (!multiProcess(group))
+  std::string_view name = norm::rt::groupName(group);
+  if (!deviceCollectives) {
+    norm::rt::requireSingleProcess(name, "NCCL");
     return 1;
-  std::string_view name = groupName(group);
+  }
   return deviceCollectives->groupSize(name.data(), name.size());
 }
 
@@ -108,12 +90,13 @@ void _mlir_ciface_norm_rt_gpu_all_gather_f64(
   const double *in = local->data + local->offset;
   double *out = gathered->data + gathered->offset;
   int64_t count = local->sizes[0];
-  if (!multiProcess(group)) {
+  std::string_view name = norm::rt::groupName(group);
+  if (!deviceCollectives) {
+    norm::rt::requireSingleProcess(name, "NCCL");
     mgpuMemcpy(out, const_cast<double *>(in), count * sizeof(double),
                sharedStream());
     return;
   }
-  std::string_view name = groupName(group);
   deviceCollectives->allGather(name.data(), name.size(), in, out, count,
                                sharedStream());
 }

@@ -291,6 +291,14 @@ bool callsRuntime(const llvm::Module &module,
   });
 }
 
+/// Appends the libraries of a CMake list (`a;b;c`) to a link line.
+[[maybe_unused]] void appendLibraries(std::vector<std::string> &args,
+                                      StringRef list) {
+  for (StringRef lib : llvm::split(list, ';'))
+    if (!lib.empty())
+      args.push_back(lib.str());
+}
+
 /// Links the object with the artifact's main and the runtime; with
 /// `contractions`, the runtime's oneDNN matmuls and convolutions
 /// (norm-library-calls) and libdnnl.so.2, which the loader finds in the
@@ -320,9 +328,7 @@ void link(const std::string &object, const std::string &output, bool openmp,
     args.push_back(runtimeArchive(NORM_AOT_RUNTIME_CPU));
 #ifdef NORM_AOT_MAIN_CPU_MPI
     if (collectives)
-      for (StringRef lib : llvm::split(StringRef(NORM_AOT_LIBMPI), ';'))
-        if (!lib.empty())
-          args.push_back(lib.str());
+      appendLibraries(args, NORM_AOT_LIBMPI);
 #endif
     // (libomp first: oneDNN's GNU OpenMP calls then run on the kernels'
     // thread pool.)
@@ -357,9 +363,7 @@ void link(const std::string &object, const std::string &output, bool openmp,
       args.push_back(nccl.str());
       args.push_back(
           ("-Wl,-rpath," + llvm::sys::path::parent_path(nccl)).str());
-      for (StringRef lib : llvm::split(StringRef(NORM_AOT_LIBMPI), ';'))
-        if (!lib.empty())
-          args.push_back(lib.str());
+      appendLibraries(args, NORM_AOT_LIBMPI);
     }
 #endif
     (void)contractions; // the GPU pipeline makes no library calls
