@@ -471,6 +471,67 @@ SmallVector<int64_t> BatchNormApplyOp::getNormalizedDims() {
 }
 
 //===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+/// The row gradients: the normalized dims [axis, rank) static; `stats` (mean
+/// and rstd) of the outer dims in f32 or f64, at least as wide as x's
+/// elements; the scale of the normalized dims; sum_grad of x's type;
+/// scale_grad only with a scale and of its type; bias_grad of the normalized
+/// dims in x's element type.
+static LogicalResult verifyRowNormGrad(Operation *op, Value input,
+                                       int64_t axis,
+                                       ArrayRef<std::pair<StringRef, Value>> stats,
+                                       Value scale, Value sumGrad,
+                                       Value scaleGrad, Value biasGrad) {
+  RankedTensorType type = tensorType(input);
+  FailureOr<int64_t> from = verifyAxis(op, "axis", axis, type.getRank());
+  if (failed(from) ||
+      failed(verifyStaticDims(op, "input", type,
+                              trailingDims(*from, type.getRank()),
+                              "it is normalized")))
+    return failure();
+  ArrayRef<int64_t> normShape = type.getShape().drop_front(*from);
+  ArrayRef<int64_t> outerShape = type.getShape().take_front(*from);
+  Type ct = tensorType(stats.front().second).getElementType();
+  Type element = type.getElementType();
+  if (!ct.isF32() && !ct.isF64())
+    return op->emitOpError("statistics must be f32 or f64, got ") << ct;
+  if (ct.getIntOrFloatBitWidth() < element.getIntOrFloatBitWidth())
+    return op->emitOpError("statistics (")
+           << ct << ") must be at least as wide as the input (" << element
+           << ")";
+  for (auto [name, stat] : stats)
+    if (failed(verifyStatistic(op, name, stat, outerShape, ct,
+                               "the outer dims")))
+      return failure();
+  if (failed(verifyShape(op, "scale", scale, normShape, "the normalized dims")))
+    return failure();
+  if (sumGrad && sumGrad.getType() != type)
+    return op->emitOpError("'sum_grad' must have the input's type ")
+           << type << ", got " << sumGrad.getType();
+  if (scaleGrad && !scale)
+    return op->emitOpError("'scale_grad' needs a 'scale'");
+  if (scaleGrad && scaleGrad.getType() != scale.getType())
+    return op->emitOpError("'scale_grad' must have the type of 'scale' ")
+           << scale.getType() << ", got " << scaleGrad.getType();
+  return verifyStatistic(op, "bias_grad", biasGrad, normShape, element,
+                         "the normalized dims in the input's element type");
+}
+
+LogicalResult LayerNormGradOp::verify() {
+  return verifyRowNormGrad(*this, getInput(), getAxis(),
+                           {{"mean", getMean()}, {"rstd", getRstd()}},
+                           getScale(), getSumGrad(), getScaleGrad(),
+                           getBiasGrad());
+}
+
+LogicalResult RMSNormGradOp::verify() {
+  return verifyRowNormGrad(*this, getInput(), getAxis(), {{"rstd", getRstd()}},
+                           getScale(), getSumGrad(), getScaleGrad(), Value());
+}
+
+//===----------------------------------------------------------------------===//
 // ResidualOp
 //===----------------------------------------------------------------------===//
 

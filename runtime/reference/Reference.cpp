@@ -554,4 +554,69 @@ Tensor residual(const Tensor &x,
   return post ? (*post)(s) : s;
 }
 
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+/// The backward of rowNorm from its saved statistics, straight from the
+/// formulas: xhat = (x - mean) * rstd (mean 0 without `mean`),
+/// g = dy * (scaleOffset + scale), dx = rstd * (g - mean(g) - xhat *
+/// mean(g * xhat)) (no mean(g) without `mean`) + sumGrad, dscale = the sum
+/// over rows of dy * xhat, dbias = that of dy.
+static RowNormGrad rowNormGrad(const char *op, const Tensor &dy,
+                               const Tensor &x, const Tensor *mean,
+                               const Tensor &rstd, const Tensor *scale,
+                               const Tensor *sumGrad, int64_t axis,
+                               double scaleOffset) {
+  checkTensor(op, "input", x);
+  checkShape(op, "grad", &dy, x.shape);
+  checkShape(op, "sum_grad", sumGrad, x.shape);
+  size_t a = size_t(normalizeAxis(op, "axis", axis, x.shape.size()));
+  std::vector<int64_t> outerShape(x.shape.begin(), x.shape.begin() + a);
+  std::vector<int64_t> normShape(x.shape.begin() + a, x.shape.end());
+  checkShape(op, "mean", mean, outerShape);
+  checkShape(op, "rstd", &rstd, outerShape);
+  checkShape(op, "scale", scale, normShape);
+  int64_t rows = product(outerShape, 0, outerShape.size());
+  int64_t n = product(normShape, 0, normShape.size());
+  RowNormGrad r{filled(x.shape, 0), filled(normShape, 0),
+                filled(normShape, 0)};
+  std::vector<double> xhat(static_cast<size_t>(n)), g(static_cast<size_t>(n));
+  for (int64_t row = 0; row < rows; ++row) {
+    double mu = mean ? mean->data[row] : 0.0, s = rstd.data[row];
+    double sumG = 0, sumGX = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t k = row * n + i;
+      xhat[i] = (x.data[k] - mu) * s;
+      g[i] = dy.data[k] * (scale ? scaleOffset + scale->data[i] : 1.0);
+      sumG += g[i];
+      sumGX += g[i] * xhat[i];
+      r.scale.data[i] += dy.data[k] * xhat[i];
+      r.bias.data[i] += dy.data[k];
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t k = row * n + i;
+      double centered = mean ? g[i] - sumG / double(n) : g[i];
+      r.input.data[k] = s * (centered - xhat[i] * sumGX / double(n)) +
+                        (sumGrad ? sumGrad->data[k] : 0.0);
+    }
+  }
+  return r;
+}
+
+RowNormGrad layerNormGrad(const Tensor &dy, const Tensor &x,
+                          const Tensor &mean, const Tensor &rstd,
+                          const Tensor *scale, const Tensor *sumGrad,
+                          int64_t axis) {
+  return rowNormGrad("layer_norm_grad", dy, x, &mean, rstd, scale, sumGrad,
+                     axis, 0.0);
+}
+
+RowNormGrad rmsNormGrad(const Tensor &dy, const Tensor &x, const Tensor &rstd,
+                        const Tensor *scale, const Tensor *sumGrad,
+                        int64_t axis, double scaleOffset) {
+  return rowNormGrad("rms_norm_grad", dy, x, nullptr, rstd, scale, sumGrad,
+                     axis, scaleOffset);
+}
+
 } // namespace norm::rt

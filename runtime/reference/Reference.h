@@ -149,6 +149,32 @@ Tensor residual(const Tensor &x,
                 const std::function<Tensor(const Tensor &)> *post,
                 double residualScale);
 
+/// The gradients of a row normalizer: of its input (x's shape), and of its
+/// scale and bias (the normalized dims).
+struct RowNormGrad {
+  Tensor input;
+  Tensor scale;
+  Tensor bias;
+};
+
+/// The backward of layerNorm over dims [axis, rank) from the gradient `dy`
+/// of its result and the `mean` and `rstd` it saved (the outer shape):
+///   xhat = (x - mean) * rstd,  g = dy * scale (dy without scale)
+///   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) + sumGrad
+///   dscale = sum over rows of dy * xhat,  dbias = sum over rows of dy
+/// `sumGrad` (optional, x's shape) is the gradient from the normalized
+/// tensor's other users (add_layer_norm's sum).
+RowNormGrad layerNormGrad(const Tensor &dy, const Tensor &x,
+                          const Tensor &mean, const Tensor &rstd,
+                          const Tensor *scale, const Tensor *sumGrad,
+                          int64_t axis);
+
+/// The backward of rmsNorm: as layerNormGrad with mean 0, no mean(g) term,
+/// and g = dy * (scaleOffset + scale). (`bias` is the sum of dy.)
+RowNormGrad rmsNormGrad(const Tensor &dy, const Tensor &x, const Tensor &rstd,
+                        const Tensor *scale, const Tensor *sumGrad,
+                        int64_t axis, double scaleOffset);
+
 } // namespace norm::rt
 
 #endif // NORM_RUNTIME_REFERENCE_REFERENCE_H

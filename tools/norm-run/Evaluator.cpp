@@ -603,6 +603,19 @@ private:
           set(s.getTotalM2(), get(s.getM2()));
         })
         .Case([&](ResidualOp r) { runResidual(r); })
+        .Case([&](LayerNormGradOp g) {
+          setGrads(g, ::norm::rt::layerNormGrad(
+                          get(g.getGrad()), get(g.getInput()), get(g.getMean()),
+                          get(g.getRstd()), getOptional(g.getScale()),
+                          getOptional(g.getSumGrad()), g.getAxis()));
+        })
+        .Case([&](RMSNormGradOp g) {
+          setGrads(g, ::norm::rt::rmsNormGrad(
+                          get(g.getGrad()), get(g.getInput()), get(g.getRstd()),
+                          getOptional(g.getScale()),
+                          getOptional(g.getSumGrad()), g.getAxis(),
+                          g.getScaleOffset().convertToDouble()));
+        })
         .Default([&](Operation *o) { runElementwise(o); });
   }
 
@@ -890,6 +903,18 @@ private:
     return [this, &region](const Tensor &x) {
       return runBlock(region.front(), {x}).front();
     };
+  }
+
+  /// The results of a row gradient op: input_grad, then scale_grad and
+  /// bias_grad where the op has them.
+  template <typename GradOp>
+  void setGrads(GradOp op, ::norm::rt::RowNormGrad grads) {
+    set(op.getInputGrad(), std::move(grads.input));
+    if (op.getScaleGrad())
+      set(op.getScaleGrad(), std::move(grads.scale));
+    if constexpr (std::is_same_v<GradOp, LayerNormGradOp>)
+      if (op.getBiasGrad())
+        set(op.getBiasGrad(), std::move(grads.bias));
   }
 
   void runResidual(ResidualOp op) {

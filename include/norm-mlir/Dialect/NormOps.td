@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // Every normalizer of DESIGN.md section 2, the residual placement op, and the
-// ops that passes create (fused residual forms, projection fusions, SyncBN).
+// ops that passes create (fused residual forms, projection fusions, SyncBN),
+// and the gradients of the row normalizers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -539,6 +540,103 @@ def Norm_BatchNormApplyOp : Norm_NormalizerOp<"batch_norm_apply",
     (`bias` `(` $bias^ `:` type($bias) `)`)? attr-dict
     `:` type($input) `,` type($mean)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+def Norm_LayerNormGradOp : Norm_Op<"layer_norm_grad",
+    [Pure, AttrSizedOperandSegments, AttrSizedResultSegments,
+     AllTypesMatch<["grad", "input", "input_grad"]>,
+     AllTypesMatch<["mean", "rstd"]>]> {
+  let summary = "the backward pass of layer_norm and of add_layer_norm";
+  let description = [{
+    The gradient of a `norm.layer_norm` over the dims `[axis, rank)`, N
+    values per row, from the gradient `grad` (dy) of its result, its `input`
+    x, the `mean` and `rstd` it saved (its optional results: the outer dims,
+    in the statistics type) and its `scale` (gamma):
+
+        xhat = (x - mean) * rstd,  g = dy * scale  (dy without a scale)
+        input_grad = rstd * (g - mean(g) - xhat * mean(g * xhat)) + sum_grad
+        scale_grad = sum over rows of dy * xhat
+        bias_grad  = sum over rows of dy
+
+    Everything is computed in the element type of `mean` and `rstd` (f32 or
+    f64, at least as wide as x's), rounded once to the results' types. The
+    optional `sum_grad` is the gradient that reaches the normalized tensor
+    from its other users: with it, this is the backward of
+    `norm.add_layer_norm`, whose two summands both receive `input_grad`.
+    `scale_grad` (only with a `scale`, of its type) and `bias_grad` (of the
+    normalized dims, x's element type) are optional results. Rows are
+    independent and the cross-row sums run over the rows in order, so the
+    results do not depend on how a lowering splits the rows.
+
+    ```mlir
+    %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd
+        scale(%g : tensor<768xf32>) : tensor<8x768xf32>, stats tensor<8xf32>
+        scale_grad(tensor<768xf32>) bias_grad(tensor<768xf32>)
+    ```
+  }];
+  let arguments = (ins Norm_FloatTensor:$grad, Norm_FloatTensor:$input,
+                       Norm_StatTensor:$mean, Norm_StatTensor:$rstd,
+                       Optional<Norm_FloatTensor>:$scale,
+                       Optional<Norm_FloatTensor>:$sum_grad,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Norm_FloatTensor:$input_grad,
+                      Optional<Norm_FloatTensor>:$scale_grad,
+                      Optional<Norm_FloatTensor>:$bias_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $mean `,` $rstd
+    (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`sum_grad` `(` $sum_grad^ `:` type($sum_grad) `)`)? attr-dict
+    `:` type($input) `,` `stats` type($mean)
+    (`scale_grad` `(` type($scale_grad)^ `)`)?
+    (`bias_grad` `(` type($bias_grad)^ `)`)?
+  }];
+  let hasVerifier = 1;
+}
+
+def Norm_RMSNormGradOp : Norm_Op<"rms_norm_grad",
+    [Pure, AttrSizedOperandSegments,
+     AllTypesMatch<["grad", "input", "input_grad"]>]> {
+  let summary = "the backward pass of rms_norm and of add_rms_norm";
+  let description = [{
+    The gradient of a `norm.rms_norm` over the dims `[axis, rank)`, N values
+    per row, from the gradient `grad` (dy) of its result, its `input` x, the
+    `rstd` it saved (its optional result) and its `scale` (w, multiplied as
+    `scale_offset + w`: 1 for Gemma):
+
+        xhat = x * rstd,  g = dy * (scale_offset + scale)  (dy without a scale)
+        input_grad = rstd * (g - xhat * mean(g * xhat)) + sum_grad
+        scale_grad = sum over rows of dy * xhat
+
+    Computed in the element type of `rstd`, as `norm.layer_norm_grad`;
+    `sum_grad` makes it the backward of `norm.add_rms_norm`, and
+    `scale_grad` (only with a `scale`) is optional.
+
+    ```mlir
+    %dx, %dw = norm.rms_norm_grad %dy, %x, %rstd scale(%w : tensor<4096xbf16>)
+        {scale_offset = 1.0 : f64} : tensor<?x4096xbf16>, stats tensor<?xf32>
+        scale_grad(tensor<4096xbf16>)
+    ```
+  }];
+  let arguments = (ins Norm_FloatTensor:$grad, Norm_FloatTensor:$input,
+                       Norm_StatTensor:$rstd,
+                       Optional<Norm_FloatTensor>:$scale,
+                       Optional<Norm_FloatTensor>:$sum_grad,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F64Attr, "0.0">:$scale_offset);
+  let results = (outs Norm_FloatTensor:$input_grad,
+                      Optional<Norm_FloatTensor>:$scale_grad);
+  let assemblyFormat = [{
+    $grad `,` $input `,` $rstd
+    (`scale` `(` $scale^ `:` type($scale) `)`)?
+    (`sum_grad` `(` $sum_grad^ `:` type($sum_grad) `)`)? attr-dict
+    `:` type($input) `,` `stats` type($rstd)
+    (`scale_grad` `(` type($scale_grad)^ `)`)?
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // NORM_DIALECT_NORMOPS_TD

@@ -1180,6 +1180,179 @@ struct LowerAllReduceStats : OpRewritePattern<AllReduceStatsOp> {
   }
 };
 
+/// The backward of a row normalizer (norm.layer_norm_grad with `mean`,
+/// norm.rms_norm_grad without), in the statistics type: per row the sums of
+/// g and of g * xhat (one reduction), then input_grad elementwise, then the
+/// cross-row sums of dy * xhat and dy with the rows a reduction dim (a
+/// sequential loop, the same sums for any split of the work). Returns
+/// input_grad, then scale_grad and bias_grad where asked for.
+static SmallVector<Value> lowerRowNormGrad(
+    PatternRewriter &rewriter, Location loc, Value dy, Value x, Value mean,
+    Value rstd, Value scale, double scaleOffset, Value sumGrad, int64_t axis,
+    Value scaleGrad, Value biasGrad) {
+  MLIRContext *ctx = rewriter.getContext();
+  int64_t rank = rankOf(x);
+  int64_t from = positiveAxis(axis, rank);
+  SmallVector<int64_t> outer = llvm::to_vector(llvm::seq<int64_t>(0, from));
+  SmallVector<int64_t> inner = complementDims(rank, outer);
+  Type ct = elementTypeOf(rstd);
+  Type element = elementTypeOf(x);
+  auto type = llvm::cast<RankedTensorType>(x.getType());
+  double n = 1;
+  for (int64_t d : inner)
+    n *= double(type.getDimSize(d)); // static: the verifier says so
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap outerMap = projection(rank, outer, ctx);
+  AffineMap innerMap = projection(rank, inner, ctx);
+
+  // dy, x, [mean], rstd, [scale]: xhat and g of one element.
+  SmallVector<Value> operands = {dy, x};
+  SmallVector<AffineMap> maps = {id, id};
+  if (mean) {
+    operands.push_back(mean);
+    maps.push_back(outerMap);
+  }
+  operands.push_back(rstd);
+  maps.push_back(outerMap);
+  if (scale) {
+    operands.push_back(scale);
+    maps.push_back(innerMap);
+  }
+  auto terms = [&](OpBuilder &b, Location l,
+                   ValueRange a) -> std::pair<Value, Value> {
+    unsigned i = 2;
+    Value centered = castFloat(b, l, a[1], ct);
+    if (mean)
+      centered = arith::SubFOp::create(b, l, centered, a[i++]);
+    Value xhat = arith::MulFOp::create(b, l, centered, a[i++]);
+    Value g = castFloat(b, l, a[0], ct);
+    if (scale) {
+      Value w = castFloat(b, l, a[i++], ct);
+      if (scaleOffset != 0.0)
+        w = arith::AddFOp::create(b, l, w,
+                                  floatConstant(b, l, ct, scaleOffset));
+      g = arith::MulFOp::create(b, l, g, w);
+    }
+    return {xhat, g};
+  };
+  unsigned numTerms = operands.size();
+
+  // Per row: [sum g], sum g * xhat.
+  SmallVector<Value> rowInits;
+  if (mean)
+    rowInits.push_back(filledOfDims(rewriter, loc, x, outer, ct, 0.0));
+  rowInits.push_back(filledOfDims(rewriter, loc, x, outer, ct, 0.0));
+  SmallVector<Value> rowSums = buildGenerics(
+      rewriter, loc, rank, operands, maps, rowInits, outerMap, inner,
+      [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+        auto [xhat, g] = terms(b, l, a.take_front(numTerms));
+        ValueRange acc = a.drop_front(numTerms);
+        // reassoc: split over vector lanes, as the forward's row sums.
+        auto reassoc = arith::FastMathFlagsAttr::get(
+            b.getContext(), arith::FastMathFlags::reassoc);
+        SmallVector<Value> sums;
+        if (mean)
+          sums.push_back(arith::AddFOp::create(b, l, acc[0], g, reassoc));
+        sums.push_back(arith::AddFOp::create(
+            b, l, acc.back(), arith::MulFOp::create(b, l, g, xhat), reassoc));
+        return sums;
+      });
+
+  // input_grad = rstd * (g - sum g / N - xhat * sum(g xhat) / N) [+ sum_grad]
+  SmallVector<Value> dxOperands(operands);
+  SmallVector<AffineMap> dxMaps(maps);
+  for (Value sum : rowSums) {
+    dxOperands.push_back(sum);
+    dxMaps.push_back(outerMap);
+  }
+  if (sumGrad) {
+    dxOperands.push_back(sumGrad);
+    dxMaps.push_back(id);
+  }
+  unsigned rstdIndex = mean ? 3 : 2;
+  Value dx = buildGeneric(
+      rewriter, loc, rank, dxOperands, dxMaps,
+      emptyOfDims(rewriter, loc, x, complementDims(rank, {}), element), id,
+      {}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        auto [xhat, g] = terms(b, l, a.take_front(numTerms));
+        Value count = floatConstant(b, l, ct, n);
+        unsigned i = numTerms;
+        Value d = g;
+        if (mean)
+          d = arith::SubFOp::create(b, l, d,
+                                    arith::DivFOp::create(b, l, a[i++], count));
+        Value projected = arith::MulFOp::create(
+            b, l, xhat, arith::DivFOp::create(b, l, a[i++], count));
+        d = arith::MulFOp::create(b, l, a[rstdIndex],
+                                  arith::SubFOp::create(b, l, d, projected));
+        if (sumGrad)
+          d = arith::AddFOp::create(b, l, d, castFloat(b, l, a[i], ct));
+        return castFloat(b, l, d, element);
+      });
+  SmallVector<Value> results = {dx};
+  if (!scaleGrad && !biasGrad)
+    return results;
+
+  // Over the rows, in order (no reassociation): sum dy * xhat, sum dy.
+  unsigned k = mean ? 4 : 3; // dy, x, [mean], rstd
+  SmallVector<Value> wanted, paramInits;
+  for (Value result : {scaleGrad, biasGrad})
+    if (result) {
+      wanted.push_back(result);
+      paramInits.push_back(filledOfDims(rewriter, loc, x, inner, ct, 0.0));
+    }
+  SmallVector<Value> paramSums = buildGenerics(
+      rewriter, loc, rank, ValueRange(operands).take_front(k),
+      ArrayRef<AffineMap>(maps).take_front(k), paramInits, innerMap, outer,
+      [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+        Value dyc = castFloat(b, l, a[0], ct);
+        ValueRange acc = a.drop_front(k);
+        SmallVector<Value> sums;
+        if (scaleGrad) {
+          Value centered = castFloat(b, l, a[1], ct);
+          if (mean)
+            centered = arith::SubFOp::create(b, l, centered, a[2]);
+          Value xhat = arith::MulFOp::create(b, l, centered, a[k - 1]);
+          sums.push_back(arith::AddFOp::create(
+              b, l, acc[0], arith::MulFOp::create(b, l, dyc, xhat)));
+        }
+        if (biasGrad)
+          sums.push_back(arith::AddFOp::create(b, l, acc.back(), dyc));
+        return sums;
+      });
+  for (auto [sum, result] : llvm::zip_equal(paramSums, wanted))
+    results.push_back(castElements(rewriter, loc, sum, elementTypeOf(result)));
+  return results;
+}
+
+struct LowerLayerNormGrad : OpRewritePattern<LayerNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, lowerRowNormGrad(rewriter, op.getLoc(), op.getGrad(),
+                             op.getInput(), op.getMean(), op.getRstd(),
+                             op.getScale(), 0.0, op.getSumGrad(), op.getAxis(),
+                             op.getScaleGrad(), op.getBiasGrad()));
+    return success();
+  }
+};
+
+struct LowerRMSNormGrad : OpRewritePattern<RMSNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RMSNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, lowerRowNormGrad(rewriter, op.getLoc(), op.getGrad(),
+                             op.getInput(), Value(), op.getRstd(),
+                             op.getScale(),
+                             op.getScaleOffset().convertToDouble(),
+                             op.getSumGrad(), op.getAxis(), op.getScaleGrad(),
+                             Value()));
+    return success();
+  }
+};
+
 /// Placement first: explicit normalizers and adds, lowered in turn.
 struct LowerResidual : OpRewritePattern<ResidualOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -1210,6 +1383,6 @@ struct ConvertNormToLinalgPass
 void mlir::norm::populateNormToLinalgConversionPatterns(
     RewritePatternSet &patterns, bool overflowFallback) {
   patterns.add<LowerNormalizer>(patterns.getContext(), overflowFallback);
-  patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual>(
-      patterns.getContext());
+  patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual,
+               LowerLayerNormGrad, LowerRMSNormGrad>(patterns.getContext());
 }

@@ -219,3 +219,94 @@ func.func @no_fallback(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %y = norm.rms_norm %x : tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
+
+// -----
+
+// The layer norm backward in f32 for bf16 data: one row reduction with two
+// results (sum g, sum g * xhat, reassociable for vector lanes), one
+// elementwise dx that adds sum_grad and rounds once, then the cross-row sums
+// of dy * xhat and dy with the rows a reduction dim and no reassociation (a
+// sequential order over rows), each rounded to bf16.
+// CHECK-LABEL: func.func @layer_norm_grad
+// CHECK-SAME:    %[[DY:[^:]*]]: tensor<?x64xbf16>, %[[X:[^:]*]]: tensor<?x64xbf16>, %[[MEAN:[^:]*]]: tensor<?xf32>, %[[RSTD:[^:]*]]: tensor<?xf32>, %[[G:[^:]*]]: tensor<64xbf16>, %[[DS:[^:]*]]: tensor<?x64xbf16>
+// CHECK-DAG:     %[[N:.*]] = arith.constant 6.400000e+01 : f32
+// CHECK:         %[[ROW:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]], %[[G]] :
+// CHECK-NEXT:    ^bb0(%[[DYS:.*]]: bf16, %[[XS:.*]]: bf16, %[[MS:.*]]: f32, %[[RS:.*]]: f32, %[[GS:.*]]: bf16, %[[A0:.*]]: f32, %[[A1:.*]]: f32):
+// CHECK-NEXT:      %[[XF:.*]] = arith.extf %[[XS]] : bf16 to f32
+// CHECK-NEXT:      %[[C:.*]] = arith.subf %[[XF]], %[[MS]] : f32
+// CHECK-NEXT:      %[[XHAT:.*]] = arith.mulf %[[C]], %[[RS]] : f32
+// CHECK-NEXT:      %[[DYF:.*]] = arith.extf %[[DYS]] : bf16 to f32
+// CHECK-NEXT:      %[[GF:.*]] = arith.extf %[[GS]] : bf16 to f32
+// CHECK-NEXT:      %[[GD:.*]] = arith.mulf %[[DYF]], %[[GF]] : f32
+// CHECK-NEXT:      %[[S0:.*]] = arith.addf %[[A0]], %[[GD]] fastmath<reassoc> : f32
+// CHECK-NEXT:      %[[GX:.*]] = arith.mulf %[[GD]], %[[XHAT]] : f32
+// CHECK-NEXT:      %[[S1:.*]] = arith.addf %[[A1]], %[[GX]] fastmath<reassoc> : f32
+// CHECK-NEXT:      linalg.yield %[[S0]], %[[S1]]
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]], %[[G]], %[[ROW]]#0, %[[ROW]]#1, %[[DS]] :
+// CHECK-NEXT:    ^bb0(%{{.*}}: bf16, %{{.*}}: bf16, %{{.*}}: f32, %[[RS2:.*]]: f32, %{{.*}}: bf16, %[[SG:.*]]: f32, %[[SGX:.*]]: f32, %[[DSS:.*]]: bf16, %{{.*}}: bf16):
+// CHECK:           %[[XHAT2:.*]] = arith.mulf %{{.*}}, %[[RS2]] : f32
+// CHECK:           %[[GD2:.*]] = arith.mulf
+// CHECK-NEXT:      %[[MG:.*]] = arith.divf %[[SG]], %[[N]] : f32
+// CHECK-NEXT:      %[[D0:.*]] = arith.subf %[[GD2]], %[[MG]] : f32
+// CHECK-NEXT:      %[[MGX:.*]] = arith.divf %[[SGX]], %[[N]] : f32
+// CHECK-NEXT:      %[[P:.*]] = arith.mulf %[[XHAT2]], %[[MGX]] : f32
+// CHECK-NEXT:      %[[D1:.*]] = arith.subf %[[D0]], %[[P]] : f32
+// CHECK-NEXT:      %[[D2:.*]] = arith.mulf %[[RS2]], %[[D1]] : f32
+// CHECK-NEXT:      %[[DSF:.*]] = arith.extf %[[DSS]] : bf16 to f32
+// CHECK-NEXT:      %[[D3:.*]] = arith.addf %[[D2]], %[[DSF]] : f32
+// CHECK-NEXT:      arith.truncf %[[D3]] : f32 to bf16
+// CHECK:         %[[PARAM:.*]]:2 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]] :
+// CHECK-NEXT:    ^bb0(%[[DYP:.*]]: bf16, %[[XP:.*]]: bf16, %[[MP:.*]]: f32, %[[RP:.*]]: f32, %[[B0:.*]]: f32, %[[B1:.*]]: f32):
+// CHECK-NEXT:      %[[DYPF:.*]] = arith.extf %[[DYP]] : bf16 to f32
+// CHECK-NEXT:      %[[XPF:.*]] = arith.extf %[[XP]] : bf16 to f32
+// CHECK-NEXT:      %[[CP:.*]] = arith.subf %[[XPF]], %[[MP]] : f32
+// CHECK-NEXT:      %[[XHATP:.*]] = arith.mulf %[[CP]], %[[RP]] : f32
+// CHECK-NEXT:      %[[T:.*]] = arith.mulf %[[DYPF]], %[[XHATP]] : f32
+// CHECK-NEXT:      %[[E0:.*]] = arith.addf %[[B0]], %[[T]] : f32
+// CHECK-NEXT:      %[[E1:.*]] = arith.addf %[[B1]], %[[DYPF]] : f32
+// CHECK-NEXT:      linalg.yield %[[E0]], %[[E1]]
+// CHECK:         linalg.generic {{.*}} ins(%[[PARAM]]#0 : tensor<64xf32>)
+// CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK:         linalg.generic {{.*}} ins(%[[PARAM]]#1 : tensor<64xf32>)
+// CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK-NOT:     norm.
+func.func @layer_norm_grad(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>, %mean: tensor<?xf32>,
+                           %rstd: tensor<?xf32>, %g: tensor<64xbf16>, %ds: tensor<?x64xbf16>)
+    -> (tensor<?x64xbf16>, tensor<64xbf16>, tensor<64xbf16>) {
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd scale(%g : tensor<64xbf16>)
+      sum_grad(%ds : tensor<?x64xbf16>) : tensor<?x64xbf16>, stats tensor<?xf32>
+      scale_grad(tensor<64xbf16>) bias_grad(tensor<64xbf16>)
+  return %dx, %dg, %db : tensor<?x64xbf16>, tensor<64xbf16>, tensor<64xbf16>
+}
+
+// -----
+
+// The RMS norm backward over two normalized dims (axis 1), Gemma's 1 + w:
+// no mean and no sum of g, one row reduction; the scale's gradient alone
+// (no bias), a sum over the rows, already f32.
+// CHECK-LABEL: func.func @rms_norm_grad_gemma
+// CHECK-DAG:     %[[N:.*]] = arith.constant 6.400000e+01 : f32
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK:         %[[ROW:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction"]
+// CHECK-NEXT:    ^bb0(%[[DY:.*]]: f32, %[[X:.*]]: f32, %[[R:.*]]: f32, %[[W:.*]]: f32, %[[A:.*]]: f32):
+// CHECK-NEXT:      %[[XHAT:.*]] = arith.mulf %[[X]], %[[R]] : f32
+// CHECK-NEXT:      %[[W1:.*]] = arith.addf %[[W]], %[[ONE]] : f32
+// CHECK-NEXT:      %[[G:.*]] = arith.mulf %[[DY]], %[[W1]] : f32
+// CHECK-NEXT:      %[[GX:.*]] = arith.mulf %[[G]], %[[XHAT]] : f32
+// CHECK-NEXT:      arith.addf %[[A]], %[[GX]] fastmath<reassoc> : f32
+// CHECK:         %[[DX:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins({{.*}}, %[[ROW]] :
+// CHECK-NOT:       arith.subf %{{.*}}, %{{.*}} : f32
+// CHECK:           arith.divf %{{.*}}, %[[N]] : f32
+// CHECK-NEXT:      arith.mulf
+// CHECK-NEXT:      arith.subf
+// CHECK-NEXT:      arith.mulf
+// CHECK-NEXT:      linalg.yield
+// CHECK:         %[[DW:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "parallel"]
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[DX]], %[[DW]] : tensor<8x4x16xf32>, tensor<4x16xf32>
+func.func @rms_norm_grad_gemma(%dy: tensor<8x4x16xf32>, %x: tensor<8x4x16xf32>, %rstd: tensor<8xf32>,
+                               %w: tensor<4x16xf32>) -> (tensor<8x4x16xf32>, tensor<4x16xf32>) {
+  %dx, %dw = norm.rms_norm_grad %dy, %x, %rstd scale(%w : tensor<4x16xf32>) {axis = 1 : i64, scale_offset = 1.0 : f64}
+      : tensor<8x4x16xf32>, stats tensor<8xf32> scale_grad(tensor<4x16xf32>)
+  return %dx, %dw : tensor<8x4x16xf32>, tensor<4x16xf32>
+}

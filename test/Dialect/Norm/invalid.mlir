@@ -698,3 +698,95 @@ func.func @unknown_attribute(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %y = norm.rms_norm %x {groups = 4 : i64} : tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+func.func @grad_axis(%x: tensor<2x8xf32>, %s: tensor<2xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'axis' must be in [-2, 2), got 2}}
+  %dx = norm.layer_norm_grad %x, %x, %s, %s {axis = 2 : i64} : tensor<2x8xf32>, stats tensor<2xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @grad_dynamic_row(%x: tensor<2x?xf32>, %s: tensor<2xf32>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{dim 1 of 'input' must be static (it is normalized), got [2, ?]}}
+  %dx = norm.rms_norm_grad %x, %x, %s : tensor<2x?xf32>, stats tensor<2xf32>
+  return %dx : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @grad_stats_f16(%x: tensor<2x8xf16>, %s: tensor<2xf16>) -> tensor<2x8xf16> {
+  // expected-error @+1 {{statistics must be f32 or f64, got 'f16'}}
+  %dx = norm.rms_norm_grad %x, %x, %s : tensor<2x8xf16>, stats tensor<2xf16>
+  return %dx : tensor<2x8xf16>
+}
+
+// -----
+
+func.func @grad_stats_narrow(%x: tensor<2x8xf64>, %s: tensor<2xf32>) -> tensor<2x8xf64> {
+  // expected-error @+1 {{statistics ('f32') must be at least as wide as the input ('f64')}}
+  %dx = norm.layer_norm_grad %x, %x, %s, %s : tensor<2x8xf64>, stats tensor<2xf32>
+  return %dx : tensor<2x8xf64>
+}
+
+// -----
+
+func.func @grad_mean_shape(%x: tensor<2x8xf32>, %s: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'mean' must have type 'tensor<2xf32>' (the outer dims), got 'tensor<8xf32>'}}
+  %dx = norm.layer_norm_grad %x, %x, %s, %s : tensor<2x8xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @grad_rstd_shape(%x: tensor<2x3x8xf32>, %s: tensor<2xf32>) -> tensor<2x3x8xf32> {
+  // expected-error @+1 {{'rstd' must have type 'tensor<2x3xf32>' (the outer dims), got 'tensor<2xf32>'}}
+  %dx = norm.rms_norm_grad %x, %x, %s : tensor<2x3x8xf32>, stats tensor<2xf32>
+  return %dx : tensor<2x3x8xf32>
+}
+
+// -----
+
+func.func @grad_scale_shape(%x: tensor<2x8xf32>, %s: tensor<2xf32>, %w: tensor<4xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'scale' must have shape [8] (the normalized dims), got [4]}}
+  %dx = norm.rms_norm_grad %x, %x, %s scale(%w : tensor<4xf32>) : tensor<2x8xf32>, stats tensor<2xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @grad_sum_grad_type(%x: tensor<2x8xf32>, %s: tensor<2xf32>, %d: tensor<2x8xf64>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'sum_grad' must have the input's type 'tensor<2x8xf32>', got 'tensor<2x8xf64>'}}
+  %dx = norm.layer_norm_grad %x, %x, %s, %s sum_grad(%d : tensor<2x8xf64>) : tensor<2x8xf32>, stats tensor<2xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @grad_scale_grad_without_scale(%x: tensor<2x8xf32>, %s: tensor<2xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'scale_grad' needs a 'scale'}}
+  %dx, %dw = norm.rms_norm_grad %x, %x, %s : tensor<2x8xf32>, stats tensor<2xf32> scale_grad(tensor<8xf32>)
+  return %dw : tensor<8xf32>
+}
+
+// -----
+
+func.func @grad_scale_grad_type(%x: tensor<2x8xf32>, %s: tensor<2xf32>, %w: tensor<8xbf16>) -> tensor<8xf32> {
+  // expected-error @+1 {{'scale_grad' must have the type of 'scale' 'tensor<8xbf16>', got 'tensor<8xf32>'}}
+  %dx, %dw = norm.rms_norm_grad %x, %x, %s scale(%w : tensor<8xbf16>) : tensor<2x8xf32>, stats tensor<2xf32> scale_grad(tensor<8xf32>)
+  return %dw : tensor<8xf32>
+}
+
+// -----
+
+func.func @grad_bias_grad_type(%x: tensor<2x8xbf16>, %s: tensor<2xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'bias_grad' must have type 'tensor<8xbf16>' (the normalized dims in the input's element type), got 'tensor<8xf32>'}}
+  %dx, %db = norm.layer_norm_grad %x, %x, %s, %s : tensor<2x8xbf16>, stats tensor<2xf32> bias_grad(tensor<8xf32>)
+  return %db : tensor<8xf32>
+}

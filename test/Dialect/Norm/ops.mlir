@@ -266,3 +266,27 @@ func.func @dialect_attribute(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %y = norm.rms_norm %x {my.tag = "kept"} : tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
+
+// The gradients: every optional operand and result, and none.
+// CHECK-LABEL: func.func @gradients
+// CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<768xbf16>) sum_grad(%{{.*}} : tensor<?x768xbf16>) : tensor<?x768xbf16>, stats tensor<?xf32> scale_grad(tensor<768xbf16>) bias_grad(tensor<768xbf16>)
+// CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64} : tensor<2x3x4xf64>, stats tensor<2xf64>
+// CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<4x8xf32>, stats tensor<4xf32> bias_grad(tensor<8xf32>)
+// CHECK:         norm.rms_norm_grad %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<4096xf16>) {scale_offset = 1.000000e+00 : f64} : tensor<?x4096xf16>, stats tensor<?xf32> scale_grad(tensor<4096xf16>)
+// CHECK:         norm.rms_norm_grad %{{.*}}, %{{.*}}, %{{.*}} sum_grad(%{{.*}} : tensor<4x8xf32>) : tensor<4x8xf32>, stats tensor<4xf32>
+// GENERIC-LABEL: sym_name = "gradients"
+// GENERIC:       "norm.layer_norm_grad"({{.*}}) <{axis = -1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 1>, resultSegmentSizes = array<i32: 1, 1, 1>}>
+func.func @gradients(%dy: tensor<?x768xbf16>, %x: tensor<?x768xbf16>, %s: tensor<?xf32>,
+                     %g: tensor<768xbf16>, %a: tensor<2x3x4xf64>, %s64: tensor<2xf64>,
+                     %b: tensor<4x8xf32>, %s4: tensor<4xf32>, %h: tensor<?x4096xf16>,
+                     %w: tensor<4096xf16>) {
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %s, %s scale(%g : tensor<768xbf16>)
+      sum_grad(%dy : tensor<?x768xbf16>) : tensor<?x768xbf16>, stats tensor<?xf32>
+      scale_grad(tensor<768xbf16>) bias_grad(tensor<768xbf16>)
+  %da = norm.layer_norm_grad %a, %a, %s64, %s64 {axis = 1 : i64} : tensor<2x3x4xf64>, stats tensor<2xf64>
+  %dbx, %dbb = norm.layer_norm_grad %b, %b, %s4, %s4 : tensor<4x8xf32>, stats tensor<4xf32> bias_grad(tensor<8xf32>)
+  %dh, %dw = norm.rms_norm_grad %h, %h, %s scale(%w : tensor<4096xf16>) {scale_offset = 1.0 : f64}
+      : tensor<?x4096xf16>, stats tensor<?xf32> scale_grad(tensor<4096xf16>)
+  %dr = norm.rms_norm_grad %b, %b, %s4 sum_grad(%b : tensor<4x8xf32>) : tensor<4x8xf32>, stats tensor<4xf32>
+  return
+}

@@ -1,0 +1,177 @@
+//===- GradientTest.cpp - The float64 gradients against finite differences -===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The references of the gradient ops (layerNormGrad, rmsNormGrad) are
+// written from their closed forms; these tests compare them with central
+// finite differences of the float64 forward (layerNorm, rmsNorm) of the loss
+// L = sum(dy * y), on well-conditioned random inputs: relative error at most
+// 1e-7, the truncation and rounding error of h = 1e-5 being about 1e-10.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/reference/Reference.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+
+using namespace norm::rt;
+
+namespace {
+
+Tensor randomTensor(std::vector<int64_t> shape, std::mt19937_64 &rng,
+                    double mean = 0.0, double spread = 1.0) {
+  Tensor t{std::move(shape), {}};
+  std::normal_distribution<double> normal(mean, spread);
+  t.data.resize(size_t(t.numElements()));
+  for (double &v : t.data)
+    v = normal(rng);
+  return t;
+}
+
+double dot(const Tensor &a, const Tensor &b) {
+  double s = 0;
+  for (size_t i = 0; i < a.data.size(); ++i)
+    s += a.data[i] * b.data[i];
+  return s;
+}
+
+/// d loss / d t[i] for every i, by central differences of step h * max(1, |t[i]|).
+Tensor finiteDifferences(Tensor t, const std::function<double(const Tensor &)> &loss) {
+  Tensor grad{t.shape, std::vector<double>(t.data.size())};
+  for (size_t i = 0; i < t.data.size(); ++i) {
+    double saved = t.data[i];
+    double h = 1e-5 * std::max(1.0, std::fabs(saved));
+    t.data[i] = saved + h;
+    double up = loss(t);
+    t.data[i] = saved - h;
+    double down = loss(t);
+    t.data[i] = saved;
+    grad.data[i] = (up - down) / (2 * h);
+  }
+  return grad;
+}
+
+/// Every value of `actual` within 1e-7 of `expected`, relative to the
+/// largest magnitude of `expected` (a gradient's small entries are
+/// differences of large terms).
+void expectClose(const Tensor &actual, const Tensor &expected,
+                 const char *what) {
+  ASSERT_EQ(actual.shape, expected.shape) << what;
+  double scale = 0;
+  for (double v : expected.data)
+    scale = std::max(scale, std::fabs(v));
+  for (size_t i = 0; i < expected.data.size(); ++i)
+    EXPECT_LE(std::fabs(actual.data[i] - expected.data[i]), 1e-7 * scale)
+        << what << " at " << i << ": " << actual.data[i] << " vs "
+        << expected.data[i];
+}
+
+constexpr double kEps = 1e-5;
+
+TEST(GradientTest, LayerNormMatchesFiniteDifferences) {
+  std::mt19937_64 rng(1);
+  // Two outer dims, two normalized (axis 2), mean away from 0.
+  Tensor x = randomTensor({2, 3, 4, 5}, rng, 3.0, 2.0);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor scale = randomTensor({4, 5}, rng, 1.0, 0.5);
+  Tensor bias = randomTensor({4, 5}, rng);
+  Tensor mean, rstd;
+  layerNorm(x, &scale, &bias, 2, kEps, &mean, &rstd);
+  RowNormGrad g = layerNormGrad(dy, x, mean, rstd, &scale, nullptr, 2);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, layerNorm(t, &scale, &bias, 2, kEps));
+              }), "dx");
+  expectClose(g.scale, finiteDifferences(scale, [&](const Tensor &t) {
+                return dot(dy, layerNorm(x, &t, &bias, 2, kEps));
+              }), "dscale");
+  expectClose(g.bias, finiteDifferences(bias, [&](const Tensor &t) {
+                return dot(dy, layerNorm(x, &scale, &t, 2, kEps));
+              }), "dbias");
+}
+
+TEST(GradientTest, LayerNormWithoutScale) {
+  std::mt19937_64 rng(2);
+  Tensor x = randomTensor({3, 7}, rng, -1.0, 3.0);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor mean, rstd;
+  layerNorm(x, nullptr, nullptr, -1, kEps, &mean, &rstd);
+  RowNormGrad g = layerNormGrad(dy, x, mean, rstd, nullptr, nullptr, -1);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, layerNorm(t, nullptr, nullptr, -1, kEps));
+              }), "dx");
+}
+
+TEST(GradientTest, AddLayerNormSumGradient) {
+  // s = a + b feeds the norm and another user whose gradient is ds: both
+  // summands get dLN + ds.
+  std::mt19937_64 rng(3);
+  Tensor a = randomTensor({4, 6}, rng), b = randomTensor({4, 6}, rng);
+  Tensor dy = randomTensor(a.shape, rng), ds = randomTensor(a.shape, rng);
+  Tensor scale = randomTensor({6}, rng, 1.0, 0.3);
+  auto sum = [](const Tensor &p, const Tensor &q) {
+    Tensor s = p;
+    for (size_t i = 0; i < s.data.size(); ++i)
+      s.data[i] += q.data[i];
+    return s;
+  };
+  Tensor s = sum(a, b), mean, rstd;
+  layerNorm(s, &scale, nullptr, -1, kEps, &mean, &rstd);
+  RowNormGrad g = layerNormGrad(dy, s, mean, rstd, &scale, &ds, -1);
+  auto loss = [&](const Tensor &p, const Tensor &q) {
+    Tensor t = sum(p, q);
+    return dot(dy, layerNorm(t, &scale, nullptr, -1, kEps)) + dot(ds, t);
+  };
+  expectClose(g.input, finiteDifferences(a, [&](const Tensor &t) {
+                return loss(t, b);
+              }), "da");
+  expectClose(g.input, finiteDifferences(b, [&](const Tensor &t) {
+                return loss(a, t);
+              }), "db");
+}
+
+TEST(GradientTest, RmsNormMatchesFiniteDifferences) {
+  std::mt19937_64 rng(4);
+  Tensor x = randomTensor({5, 8}, rng, 0.5, 1.5);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor w = randomTensor({8}, rng, 0.0, 0.4);
+  for (double offset : {0.0, 1.0}) { // LLaMA, Gemma's 1 + w
+    Tensor rstd;
+    rmsNorm(x, &w, -1, kEps, offset, &rstd);
+    RowNormGrad g = rmsNormGrad(dy, x, rstd, &w, nullptr, -1, offset);
+    expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                  return dot(dy, rmsNorm(t, &w, -1, kEps, offset));
+                }), "dx");
+    expectClose(g.scale, finiteDifferences(w, [&](const Tensor &t) {
+                  return dot(dy, rmsNorm(x, &t, -1, kEps, offset));
+                }), "dw");
+  }
+}
+
+TEST(GradientTest, RmsNormWeightless) {
+  std::mt19937_64 rng(5);
+  Tensor x = randomTensor({2, 3, 9}, rng, 2.0, 1.0);
+  Tensor dy = randomTensor(x.shape, rng), ds = randomTensor(x.shape, rng);
+  Tensor rstd;
+  rmsNorm(x, nullptr, 1, kEps, 0.0, &rstd);
+  RowNormGrad g = rmsNormGrad(dy, x, rstd, nullptr, &ds, 1, 0.0);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, rmsNorm(t, nullptr, 1, kEps, 0.0)) + dot(ds, t);
+              }), "dx");
+}
+
+TEST(GradientTest, InvalidArguments) {
+  Tensor x{{2, 3}, std::vector<double>(6, 1.0)};
+  Tensor stats{{2}, {0.0, 0.0}};
+  Tensor wrong{{3}, {0.0, 0.0, 0.0}};
+  EXPECT_THROW(layerNormGrad(x, x, wrong, stats, nullptr, nullptr, -1),
+               std::invalid_argument);
+  EXPECT_THROW(rmsNormGrad(wrong, x, stats, nullptr, nullptr, -1, 0.0),
+               std::invalid_argument);
+  EXPECT_THROW(rmsNormGrad(x, x, stats, &stats, nullptr, -1, 0.0),
+               std::invalid_argument);
+}
+
+} // namespace
