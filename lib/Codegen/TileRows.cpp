@@ -149,6 +149,15 @@ fuseWhenSliced(const llvm::SetVector<Operation *> &cluster,
       });
   if (!sliced)
     return std::nullopt;
+  // A reduction sliced along its inner dims only (partial sums over blocks
+  // of rows, [blocks, N], read by a tile of columns) would be recomputed by
+  // every tile from strided columns of its inputs: it stays a root of its
+  // own, computed once.
+  auto producerOp = cast<linalg::LinalgOp>(producer.getOwner());
+  if (producerOp.getNumReductionLoops() != 0 &&
+      slice.getSourceType().getRank() > 1 &&
+      isWholeDim(slice.getMixedSizes().front(), producer, 0))
+    return std::nullopt;
   scf::SCFTileAndFuseOptions::ControlFnResult result;
   Block *block = producer.getOwner()->getBlock();
   result.yieldProducerReplacement =

@@ -1180,148 +1180,375 @@ struct LowerAllReduceStats : OpRewritePattern<AllReduceStatsOp> {
   }
 };
 
+/// Rows per block of the gradients' cross-row sums (see lowerRowNormGrad).
+static constexpr int64_t kGradRowBlock = 32;
+
+/// `v` with its dims grouped by `reassoc` (collapsed, or a rank-0 `v`
+/// expanded to `[1]`), or `v` itself when no group merges dims.
+static Value regroup(OpBuilder &b, Location loc, Value v,
+                     ArrayRef<ReassociationIndices> reassoc) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (type.getRank() == 0)
+    return tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), v,
+        ArrayRef<ReassociationIndices>{}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  if (llvm::all_of(reassoc, [](const ReassociationIndices &group) {
+        return group.size() == 1;
+      }))
+    return v;
+  return tensor::CollapseShapeOp::create(b, loc, v, reassoc);
+}
+
+namespace {
+/// The R rows of a tensor as `count` blocks of B (`whole` = count * B rows)
+/// and the `rest` after them.
+struct RowBlocks {
+  OpFoldResult count, whole, rest;
+};
+} // namespace
+
+static RowBlocks rowBlocks(OpBuilder &b, Location loc, Value v,
+                           int64_t blockRows) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(0)) {
+    int64_t r = type.getDimSize(0);
+    return {b.getIndexAttr(r / blockRows),
+            b.getIndexAttr(r / blockRows * blockRows),
+            b.getIndexAttr(r % blockRows)};
+  }
+  Value r = tensor::DimOp::create(b, loc, v, 0);
+  Value size = arith::ConstantIndexOp::create(b, loc, blockRows);
+  Value count = arith::DivUIOp::create(b, loc, r, size);
+  Value whole = arith::MulIOp::create(b, loc, count, size);
+  return {count, whole, arith::SubIOp::create(b, loc, r, whole).getResult()};
+}
+
+/// Rows [offset, offset + size) of `v`, its other dims whole.
+static Value sliceRows(OpBuilder &b, Location loc, Value v,
+                       OpFoldResult offset, OpFoldResult size) {
+  int64_t rank = rankOf(v);
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  offsets[0] = offset;
+  sizes[0] = size;
+  return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
+}
+
+/// The first `count` * B rows of `v` ([R, ...]) as [count, B, ...].
+static Value blocksOfRows(OpBuilder &b, Location loc, Value v,
+                          const RowBlocks &blocks, int64_t blockRows) {
+  Value head = sliceRows(b, loc, v, b.getIndexAttr(0), blocks.whole);
+  auto type = llvm::cast<RankedTensorType>(head.getType());
+  SmallVector<int64_t> shape = {
+      getConstantIntValue(blocks.count).value_or(ShapedType::kDynamic),
+      blockRows};
+  SmallVector<OpFoldResult> sizes = {blocks.count, b.getIndexAttr(blockRows)};
+  SmallVector<ReassociationIndices> reassoc = {{0, 1}};
+  for (int64_t d = 1; d < type.getRank(); ++d) {
+    shape.push_back(type.getDimSize(d));
+    sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+    reassoc.push_back({d + 1});
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), head,
+      reassoc, sizes);
+}
+
+namespace {
+/// The operands of a row gradient, each seen as rows: dy, x and sum_grad as
+/// [rows..., N], mean and rstd as [rows...], the scale as [N]. `rows` is
+/// [R] for all rows (or those after the last block) and [count, B] for the
+/// blocks.
+struct GradOperands {
+  Value dy, x, mean, rstd, scale, sumGrad;
+
+  /// `f` applied to every operand that has rows.
+  GradOperands map(function_ref<Value(Value)> f) const {
+    auto opt = [&](Value v) { return v ? f(v) : Value(); };
+    return {f(dy), f(x), opt(mean), f(rstd), scale, opt(sumGrad)};
+  }
+};
+} // namespace
+
 /// The backward of a row normalizer (norm.layer_norm_grad with `mean`,
-/// norm.rms_norm_grad without), in the statistics type: per row the sums of
-/// g and of g * xhat (one reduction), then input_grad elementwise, then the
-/// cross-row sums of dy * xhat and dy with the rows a reduction dim (a
-/// sequential loop, the same sums for any split of the work). Returns
-/// input_grad, then scale_grad and bias_grad where asked for.
+/// norm.rms_norm_grad without), in the statistics type `ct`, on the rows
+/// [R, N] of its operands. Rows go in blocks of kGradRowBlock, then the R %
+/// B rows after the last block; per part, per row the sums of g = dy *
+/// (scaleOffset + scale) and of g * xhat (one reduction, fused into the
+/// part's row tiles), then one op that writes input_grad and adds the part's
+/// rows into the cross-row sums of dy * xhat and dy: per block a partial sum
+/// (blocks are parallel: threads, CTAs), the partials merged in block order,
+/// then the last rows. x and dy are read from memory once, and no sum across
+/// rows is reassociated, so the bits depend on the shape alone, never on
+/// how the blocks are spread over threads. Returns input_grad ([R, N]), then
+/// the sums ([N], in `ct`) of the `numSums` (0, 1 for scale_grad or
+/// bias_grad, 2 for both: `sumScale`, `sumBias`) asked for.
+static SmallVector<Value> lowerGradRows(PatternRewriter &rewriter,
+                                        Location loc, const GradOperands &rows,
+                                        Type ct, Type element, int64_t n,
+                                        double scaleOffset, bool sumScale,
+                                        bool sumBias) {
+  MLIRContext *ctx = rewriter.getContext();
+  bool centered = bool(rows.mean);
+  unsigned numSums = unsigned(sumScale) + unsigned(sumBias);
+  auto zeros = [&](ArrayRef<OpFoldResult> sizes) {
+    Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, ct);
+    return linalg::FillOp::create(rewriter, loc,
+                                  floatConstant(rewriter, loc, ct, 0.0), empty)
+        .getResult(0);
+  };
+  OpFoldResult width = rewriter.getIndexAttr(n);
+
+  // One part: `lead` row dims ([R] or [count, B]) and the column; `inits`
+  // the cross-row sums so far, each over the row dims but the last, and the
+  // column. Returns dx and the updated sums.
+  auto part = [&](const GradOperands &p, int64_t lead,
+                  ValueRange inits) -> SmallVector<Value> {
+    int64_t rank = lead + 1;
+    SmallVector<int64_t> rowDims = llvm::to_vector(llvm::seq<int64_t>(0, lead));
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap rowMap = projection(rank, rowDims, ctx);
+    AffineMap colMap = projection(rank, {lead}, ctx);
+    SmallVector<int64_t> sumDims(rowDims.begin(), rowDims.end() - 1);
+    sumDims.push_back(lead);
+    AffineMap sumMap = projection(rank, sumDims, ctx);
+
+    // dy, x, [mean], rstd, [scale]: xhat and g of one element.
+    SmallVector<Value> operands = {p.dy, p.x};
+    SmallVector<AffineMap> maps = {id, id};
+    if (centered) {
+      operands.push_back(p.mean);
+      maps.push_back(rowMap);
+    }
+    operands.push_back(p.rstd);
+    maps.push_back(rowMap);
+    if (p.scale) {
+      operands.push_back(p.scale);
+      maps.push_back(colMap);
+    }
+    unsigned numTerms = operands.size();
+    unsigned rstdIndex = centered ? 3 : 2;
+    auto terms = [&](OpBuilder &b, Location l,
+                     ValueRange a) -> std::pair<Value, Value> {
+      unsigned i = 2;
+      Value c = castFloat(b, l, a[1], ct);
+      if (centered)
+        c = arith::SubFOp::create(b, l, c, a[i++]);
+      Value xhat = arith::MulFOp::create(b, l, c, a[i++]);
+      Value g = castFloat(b, l, a[0], ct);
+      if (p.scale) {
+        Value w = castFloat(b, l, a[i++], ct);
+        if (scaleOffset != 0.0)
+          w = arith::AddFOp::create(b, l, w,
+                                    floatConstant(b, l, ct, scaleOffset));
+        g = arith::MulFOp::create(b, l, g, w);
+      }
+      return {xhat, g};
+    };
+
+    // Per row: [sum g], sum g * xhat.
+    SmallVector<OpFoldResult> rowSizes =
+        tensor::getMixedSizes(rewriter, loc, p.rstd);
+    SmallVector<Value> rowInits;
+    for (unsigned i = 0, e = centered ? 2 : 1; i < e; ++i)
+      rowInits.push_back(zeros(rowSizes));
+    SmallVector<Value> rowSums = buildGenerics(
+        rewriter, loc, rank, operands, maps, rowInits, rowMap, {lead},
+        [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+          auto [xhat, g] = terms(b, l, a.take_front(numTerms));
+          ValueRange acc = a.drop_front(numTerms);
+          // reassoc: split over vector lanes, as the forward's row sums.
+          auto reassoc = arith::FastMathFlagsAttr::get(
+              b.getContext(), arith::FastMathFlags::reassoc);
+          SmallVector<Value> sums;
+          if (centered)
+            sums.push_back(arith::AddFOp::create(b, l, acc[0], g, reassoc));
+          sums.push_back(arith::AddFOp::create(
+              b, l, acc.back(), arith::MulFOp::create(b, l, g, xhat),
+              reassoc));
+          return sums;
+        });
+
+    // dx = rstd * (g - sum g / N - xhat * sum(g xhat) / N) [+ sum_grad], and
+    // the cross-row sums of dy * xhat, dy (the last row dim a reduction).
+    SmallVector<Value> dxOperands(operands);
+    SmallVector<AffineMap> dxMaps(maps);
+    for (Value sum : rowSums) {
+      dxOperands.push_back(sum);
+      dxMaps.push_back(rowMap);
+    }
+    if (p.sumGrad) {
+      dxOperands.push_back(p.sumGrad);
+      dxMaps.push_back(id);
+    }
+    SmallVector<Value> outs = {tensor::EmptyOp::create(
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, p.x), element)};
+    SmallVector<AffineMap> outMaps = {id};
+    llvm::append_range(outs, inits);
+    outMaps.append(inits.size(), sumMap);
+    dxMaps.append(outMaps);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    if (numSums)
+      iterators[lead - 1] = utils::IteratorType::reduction;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, ValueRange(outs).getTypes(), dxOperands, outs, dxMaps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange a) {
+          auto [xhat, g] = terms(b, l, a.take_front(numTerms));
+          Value count = floatConstant(b, l, ct, double(n));
+          unsigned i = numTerms;
+          Value d = g;
+          if (centered)
+            d = arith::SubFOp::create(
+                b, l, d, arith::DivFOp::create(b, l, a[i++], count));
+          Value projected = arith::MulFOp::create(
+              b, l, xhat, arith::DivFOp::create(b, l, a[i++], count));
+          d = arith::MulFOp::create(b, l, a[rstdIndex],
+                                    arith::SubFOp::create(b, l, d, projected));
+          if (p.sumGrad)
+            d = arith::AddFOp::create(b, l, d, castFloat(b, l, a[i++], ct));
+          SmallVector<Value> yielded = {castFloat(b, l, d, element)};
+          Value dyc = castFloat(b, l, a[0], ct);
+          unsigned acc = i + 1; // after the dx output
+          if (sumScale)
+            yielded.push_back(arith::AddFOp::create(
+                b, l, a[acc++], arith::MulFOp::create(b, l, dyc, xhat)));
+          if (sumBias)
+            yielded.push_back(arith::AddFOp::create(b, l, a[acc++], dyc));
+          linalg::YieldOp::create(b, l, yielded);
+        });
+    return generic.getResults();
+  };
+
+  RowBlocks blocks = rowBlocks(rewriter, loc, rows.x, kGradRowBlock);
+  SmallVector<Value> sums;
+  for (unsigned i = 0; i < numSums; ++i)
+    sums.push_back(zeros({width}));
+  Value head, tail;
+  // Static shapes leave out an empty part.
+  if (getConstantIntValue(blocks.count) != 0) {
+    GradOperands blocked = rows.map([&](Value v) {
+      return blocksOfRows(rewriter, loc, v, blocks, kGradRowBlock);
+    });
+    SmallVector<Value> partialInits;
+    for (unsigned i = 0; i < numSums; ++i)
+      partialInits.push_back(zeros({blocks.count, width}));
+    SmallVector<Value> results = part(blocked, 2, partialInits);
+    head = tensor::CollapseShapeOp::create(
+        rewriter, loc, results[0], SmallVector<ReassociationIndices>{{0, 1}, {2}});
+    ValueRange partial = ValueRange(results).drop_front();
+    if (numSums)
+      sums = buildGenerics(
+          rewriter, loc, 2, partial,
+          SmallVector<AffineMap>(numSums, projection(2, {0, 1}, ctx)), sums,
+          projection(2, {1}, ctx), {0},
+          [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
+            SmallVector<Value> merged;
+            for (unsigned i = 0; i < numSums; ++i)
+              merged.push_back(
+                  arith::AddFOp::create(b, l, a[numSums + i], a[i]));
+            return merged;
+          });
+  }
+  if (getConstantIntValue(blocks.rest) != 0) {
+    GradOperands last = rows.map([&](Value v) {
+      return sliceRows(rewriter, loc, v, blocks.whole, blocks.rest);
+    });
+    SmallVector<Value> results = part(last, 1, sums);
+    tail = results[0];
+    sums.assign(results.begin() + 1, results.end());
+  }
+
+  // dx: the blocks' rows, then the last ones.
+  Value dx = head ? head : tail;
+  if (head && tail) {
+    dx = tensor::EmptyOp::create(
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, rows.x), element);
+    SmallVector<OpFoldResult> zero(2, rewriter.getIndexAttr(0)),
+        one(2, rewriter.getIndexAttr(1));
+    dx = tensor::InsertSliceOp::create(
+        rewriter, loc, head, dx, zero,
+        tensor::getMixedSizes(rewriter, loc, head), one);
+    dx = tensor::InsertSliceOp::create(
+        rewriter, loc, tail, dx,
+        ArrayRef<OpFoldResult>{blocks.whole, rewriter.getIndexAttr(0)},
+        tensor::getMixedSizes(rewriter, loc, tail), one);
+  }
+  SmallVector<Value> results = {dx};
+  llvm::append_range(results, sums);
+  return results;
+}
+
+/// norm.layer_norm_grad (with `mean`) or norm.rms_norm_grad (without):
+/// lowerGradRows on the rows of the operands, the results reshaped back.
 static SmallVector<Value> lowerRowNormGrad(
     PatternRewriter &rewriter, Location loc, Value dy, Value x, Value mean,
     Value rstd, Value scale, double scaleOffset, Value sumGrad, int64_t axis,
     Value scaleGrad, Value biasGrad) {
-  MLIRContext *ctx = rewriter.getContext();
-  int64_t rank = rankOf(x);
-  int64_t from = positiveAxis(axis, rank);
-  SmallVector<int64_t> outer = llvm::to_vector(llvm::seq<int64_t>(0, from));
-  SmallVector<int64_t> inner = complementDims(rank, outer);
-  Type ct = elementTypeOf(rstd);
-  Type element = elementTypeOf(x);
   auto type = llvm::cast<RankedTensorType>(x.getType());
-  double n = 1;
-  for (int64_t d : inner)
-    n *= double(type.getDimSize(d)); // static: the verifier says so
-  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
-  AffineMap outerMap = projection(rank, outer, ctx);
-  AffineMap innerMap = projection(rank, inner, ctx);
-
-  // dy, x, [mean], rstd, [scale]: xhat and g of one element.
-  SmallVector<Value> operands = {dy, x};
-  SmallVector<AffineMap> maps = {id, id};
-  if (mean) {
-    operands.push_back(mean);
-    maps.push_back(outerMap);
-  }
-  operands.push_back(rstd);
-  maps.push_back(outerMap);
-  if (scale) {
-    operands.push_back(scale);
-    maps.push_back(innerMap);
-  }
-  auto terms = [&](OpBuilder &b, Location l,
-                   ValueRange a) -> std::pair<Value, Value> {
-    unsigned i = 2;
-    Value centered = castFloat(b, l, a[1], ct);
-    if (mean)
-      centered = arith::SubFOp::create(b, l, centered, a[i++]);
-    Value xhat = arith::MulFOp::create(b, l, centered, a[i++]);
-    Value g = castFloat(b, l, a[0], ct);
-    if (scale) {
-      Value w = castFloat(b, l, a[i++], ct);
-      if (scaleOffset != 0.0)
-        w = arith::AddFOp::create(b, l, w,
-                                  floatConstant(b, l, ct, scaleOffset));
-      g = arith::MulFOp::create(b, l, g, w);
-    }
-    return {xhat, g};
+  int64_t rank = type.getRank();
+  int64_t from = positiveAxis(axis, rank);
+  int64_t n = 1;
+  for (int64_t d = from; d < rank; ++d)
+    n *= type.getDimSize(d); // static: the verifier says so
+  // [outer..., inner...] -> [R, N] (R = 1 without outer dims).
+  SmallVector<ReassociationIndices> outerGroup, innerGroup = {
+      llvm::to_vector(llvm::seq<int64_t>(from, rank))};
+  if (from > 0)
+    outerGroup.push_back(llvm::to_vector(llvm::seq<int64_t>(0, from)));
+  auto asRows = [&](Value v) -> Value {
+    if (from > 0)
+      return regroup(rewriter, loc, v, {outerGroup[0], innerGroup[0]});
+    Value flat = regroup(rewriter, loc, v, innerGroup);
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get({1, n}, type.getElementType()),
+        flat, SmallVector<ReassociationIndices>{{0, 1}},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                               rewriter.getIndexAttr(n)});
   };
-  unsigned numTerms = operands.size();
+  SmallVector<ReassociationIndices> paramGroup = {
+      llvm::to_vector(llvm::seq<int64_t>(0, rank - from))};
+  auto asRowStats = [&](Value v) -> Value {
+    return regroup(rewriter, loc, v, outerGroup);
+  };
+  GradOperands rows = {asRows(dy),
+                       asRows(x),
+                       mean ? asRowStats(mean) : Value(),
+                       asRowStats(rstd),
+                       scale ? regroup(rewriter, loc, scale, paramGroup)
+                             : Value(),
+                       sumGrad ? asRows(sumGrad) : Value()};
+  Type ct = elementTypeOf(rstd);
+  SmallVector<Value> grads =
+      lowerGradRows(rewriter, loc, rows, ct, type.getElementType(), n,
+                    scaleOffset, bool(scaleGrad), bool(biasGrad));
 
-  // Per row: [sum g], sum g * xhat.
-  SmallVector<Value> rowInits;
-  if (mean)
-    rowInits.push_back(filledOfDims(rewriter, loc, x, outer, ct, 0.0));
-  rowInits.push_back(filledOfDims(rewriter, loc, x, outer, ct, 0.0));
-  SmallVector<Value> rowSums = buildGenerics(
-      rewriter, loc, rank, operands, maps, rowInits, outerMap, inner,
-      [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-        auto [xhat, g] = terms(b, l, a.take_front(numTerms));
-        ValueRange acc = a.drop_front(numTerms);
-        // reassoc: split over vector lanes, as the forward's row sums.
-        auto reassoc = arith::FastMathFlagsAttr::get(
-            b.getContext(), arith::FastMathFlags::reassoc);
-        SmallVector<Value> sums;
-        if (mean)
-          sums.push_back(arith::AddFOp::create(b, l, acc[0], g, reassoc));
-        sums.push_back(arith::AddFOp::create(
-            b, l, acc.back(), arith::MulFOp::create(b, l, g, xhat), reassoc));
-        return sums;
-      });
-
-  // input_grad = rstd * (g - sum g / N - xhat * sum(g xhat) / N) [+ sum_grad]
-  SmallVector<Value> dxOperands(operands);
-  SmallVector<AffineMap> dxMaps(maps);
-  for (Value sum : rowSums) {
-    dxOperands.push_back(sum);
-    dxMaps.push_back(outerMap);
-  }
-  if (sumGrad) {
-    dxOperands.push_back(sumGrad);
-    dxMaps.push_back(id);
-  }
-  unsigned rstdIndex = mean ? 3 : 2;
-  Value dx = buildGeneric(
-      rewriter, loc, rank, dxOperands, dxMaps,
-      emptyOfDims(rewriter, loc, x, complementDims(rank, {}), element), id,
-      {}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        auto [xhat, g] = terms(b, l, a.take_front(numTerms));
-        Value count = floatConstant(b, l, ct, n);
-        unsigned i = numTerms;
-        Value d = g;
-        if (mean)
-          d = arith::SubFOp::create(b, l, d,
-                                    arith::DivFOp::create(b, l, a[i++], count));
-        Value projected = arith::MulFOp::create(
-            b, l, xhat, arith::DivFOp::create(b, l, a[i++], count));
-        d = arith::MulFOp::create(b, l, a[rstdIndex],
-                                  arith::SubFOp::create(b, l, d, projected));
-        if (sumGrad)
-          d = arith::AddFOp::create(b, l, d, castFloat(b, l, a[i], ct));
-        return castFloat(b, l, d, element);
-      });
+  // Back to the operands' shapes.
+  Value dx = grads[0];
+  if (from == 0)
+    dx = tensor::CollapseShapeOp::create(
+        rewriter, loc, dx, SmallVector<ReassociationIndices>{{0, 1}});
+  if (dx.getType() != type)
+    dx = tensor::ExpandShapeOp::create(
+        rewriter, loc, type, dx,
+        from > 0 ? SmallVector<ReassociationIndices>{outerGroup[0],
+                                                     innerGroup[0]}
+                 : innerGroup,
+        tensor::getMixedSizes(rewriter, loc, x));
   SmallVector<Value> results = {dx};
-  if (!scaleGrad && !biasGrad)
-    return results;
-
-  // Over the rows, in order (no reassociation): sum dy * xhat, sum dy.
-  unsigned k = mean ? 4 : 3; // dy, x, [mean], rstd
-  SmallVector<Value> wanted, paramInits;
-  for (Value result : {scaleGrad, biasGrad})
-    if (result) {
-      wanted.push_back(result);
-      paramInits.push_back(filledOfDims(rewriter, loc, x, inner, ct, 0.0));
-    }
-  SmallVector<Value> paramSums = buildGenerics(
-      rewriter, loc, rank, ValueRange(operands).take_front(k),
-      ArrayRef<AffineMap>(maps).take_front(k), paramInits, innerMap, outer,
-      [&](OpBuilder &b, Location l, ValueRange a) -> SmallVector<Value> {
-        Value dyc = castFloat(b, l, a[0], ct);
-        ValueRange acc = a.drop_front(k);
-        SmallVector<Value> sums;
-        if (scaleGrad) {
-          Value centered = castFloat(b, l, a[1], ct);
-          if (mean)
-            centered = arith::SubFOp::create(b, l, centered, a[2]);
-          Value xhat = arith::MulFOp::create(b, l, centered, a[k - 1]);
-          sums.push_back(arith::AddFOp::create(
-              b, l, acc[0], arith::MulFOp::create(b, l, dyc, xhat)));
-        }
-        if (biasGrad)
-          sums.push_back(arith::AddFOp::create(b, l, acc.back(), dyc));
-        return sums;
-      });
-  for (auto [sum, result] : llvm::zip_equal(paramSums, wanted))
-    results.push_back(castElements(rewriter, loc, sum, elementTypeOf(result)));
+  unsigned next = 1;
+  for (Value wanted : {scaleGrad, biasGrad}) {
+    if (!wanted)
+      continue;
+    auto resultType = llvm::cast<RankedTensorType>(wanted.getType());
+    Value sum = castElements(rewriter, loc, grads[next++],
+                             resultType.getElementType());
+    if (resultType.getRank() != 1)
+      sum = tensor::ExpandShapeOp::create(rewriter, loc, resultType, sum,
+                                          paramGroup);
+    results.push_back(sum);
+  }
   return results;
 }
 

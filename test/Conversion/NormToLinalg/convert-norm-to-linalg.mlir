@@ -222,15 +222,24 @@ func.func @no_fallback(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 
 // -----
 
-// The layer norm backward in f32 for bf16 data: one row reduction with two
-// results (sum g, sum g * xhat, reassociable for vector lanes), one
-// elementwise dx that adds sum_grad and rounds once, then the cross-row sums
-// of dy * xhat and dy with the rows a reduction dim and no reassociation (a
-// sequential order over rows), each rounded to bf16.
+// The layer norm backward in f32 for bf16 data. Rows go in blocks of 32
+// ([R / 32, 32, 64] views), then the R % 32 rows after them; per part one
+// row reduction with two results (sum g, sum g * xhat, reassociable for
+// vector lanes), then one op that writes dx (sum_grad added, rounded once)
+// and adds the part's rows into the sums of dy * xhat and dy: per block a
+// partial sum, the partials merged in block order, then the last rows on
+// top, never reassociated; each sum rounded to bf16.
 // CHECK-LABEL: func.func @layer_norm_grad
 // CHECK-SAME:    %[[DY:[^:]*]]: tensor<?x64xbf16>, %[[X:[^:]*]]: tensor<?x64xbf16>, %[[MEAN:[^:]*]]: tensor<?xf32>, %[[RSTD:[^:]*]]: tensor<?xf32>, %[[G:[^:]*]]: tensor<64xbf16>, %[[DS:[^:]*]]: tensor<?x64xbf16>
 // CHECK-DAG:     %[[N:.*]] = arith.constant 6.400000e+01 : f32
-// CHECK:         %[[ROW:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]], %[[G]] :
+// CHECK-DAG:     %[[B:.*]] = arith.constant 32 : index
+// CHECK:         %[[R:.*]] = tensor.dim %[[X]], %{{.*}}
+// CHECK:         %[[NB:.*]] = arith.divui %[[R]], %[[B]]
+// CHECK:         %[[WHOLE:.*]] = arith.muli %[[NB]], %[[B]]
+// CHECK:         %[[REST:.*]] = arith.subi %[[R]], %[[WHOLE]]
+// CHECK:         %[[DYH:.*]] = tensor.extract_slice %[[DY]][0, 0] [%[[WHOLE]], 64] [1, 1]
+// CHECK:         %[[DYB:.*]] = tensor.expand_shape %[[DYH]] {{\[\[}}0, 1], [2]] output_shape [%[[NB]], 32, 64]
+// CHECK:         %[[ROW:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[DYB]], %{{.*}}, %{{.*}}, %{{.*}}, %[[G]] :
 // CHECK-NEXT:    ^bb0(%[[DYS:.*]]: bf16, %[[XS:.*]]: bf16, %[[MS:.*]]: f32, %[[RS:.*]]: f32, %[[GS:.*]]: bf16, %[[A0:.*]]: f32, %[[A1:.*]]: f32):
 // CHECK-NEXT:      %[[XF:.*]] = arith.extf %[[XS]] : bf16 to f32
 // CHECK-NEXT:      %[[C:.*]] = arith.subf %[[XF]], %[[MS]] : f32
@@ -242,8 +251,8 @@ func.func @no_fallback(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 // CHECK-NEXT:      %[[GX:.*]] = arith.mulf %[[GD]], %[[XHAT]] : f32
 // CHECK-NEXT:      %[[S1:.*]] = arith.addf %[[A1]], %[[GX]] fastmath<reassoc> : f32
 // CHECK-NEXT:      linalg.yield %[[S0]], %[[S1]]
-// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]], %[[G]], %[[ROW]]#0, %[[ROW]]#1, %[[DS]] :
-// CHECK-NEXT:    ^bb0(%{{.*}}: bf16, %{{.*}}: bf16, %{{.*}}: f32, %[[RS2:.*]]: f32, %{{.*}}: bf16, %[[SG:.*]]: f32, %[[SGX:.*]]: f32, %[[DSS:.*]]: bf16, %{{.*}}: bf16):
+// CHECK:         %[[HEAD:.*]]:3 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%[[DYB]], %{{.*}}, %{{.*}}, %{{.*}}, %[[G]], %[[ROW]]#0, %[[ROW]]#1, %{{.*}} : {{.*}}) outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x32x64xbf16>, tensor<?x64xf32>, tensor<?x64xf32>)
+// CHECK-NEXT:    ^bb0(%[[DY2:.*]]: bf16, %{{.*}}: bf16, %{{.*}}: f32, %[[RS2:.*]]: f32, %{{.*}}: bf16, %[[SG:.*]]: f32, %[[SGX:.*]]: f32, %[[DSS:.*]]: bf16, %{{.*}}: bf16, %[[P0:.*]]: f32, %[[P1:.*]]: f32):
 // CHECK:           %[[XHAT2:.*]] = arith.mulf %{{.*}}, %[[RS2]] : f32
 // CHECK:           %[[GD2:.*]] = arith.mulf
 // CHECK-NEXT:      %[[MG:.*]] = arith.divf %[[SG]], %[[N]] : f32
@@ -254,21 +263,27 @@ func.func @no_fallback(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
 // CHECK-NEXT:      %[[D2:.*]] = arith.mulf %[[RS2]], %[[D1]] : f32
 // CHECK-NEXT:      %[[DSF:.*]] = arith.extf %[[DSS]] : bf16 to f32
 // CHECK-NEXT:      %[[D3:.*]] = arith.addf %[[D2]], %[[DSF]] : f32
-// CHECK-NEXT:      arith.truncf %[[D3]] : f32 to bf16
-// CHECK:         %[[PARAM:.*]]:2 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}} ins(%[[DY]], %[[X]], %[[MEAN]], %[[RSTD]] :
-// CHECK-NEXT:    ^bb0(%[[DYP:.*]]: bf16, %[[XP:.*]]: bf16, %[[MP:.*]]: f32, %[[RP:.*]]: f32, %[[B0:.*]]: f32, %[[B1:.*]]: f32):
-// CHECK-NEXT:      %[[DYPF:.*]] = arith.extf %[[DYP]] : bf16 to f32
-// CHECK-NEXT:      %[[XPF:.*]] = arith.extf %[[XP]] : bf16 to f32
-// CHECK-NEXT:      %[[CP:.*]] = arith.subf %[[XPF]], %[[MP]] : f32
-// CHECK-NEXT:      %[[XHATP:.*]] = arith.mulf %[[CP]], %[[RP]] : f32
-// CHECK-NEXT:      %[[T:.*]] = arith.mulf %[[DYPF]], %[[XHATP]] : f32
-// CHECK-NEXT:      %[[E0:.*]] = arith.addf %[[B0]], %[[T]] : f32
-// CHECK-NEXT:      %[[E1:.*]] = arith.addf %[[B1]], %[[DYPF]] : f32
-// CHECK-NEXT:      linalg.yield %[[E0]], %[[E1]]
-// CHECK:         linalg.generic {{.*}} ins(%[[PARAM]]#0 : tensor<64xf32>)
+// CHECK-NEXT:      %[[DX:.*]] = arith.truncf %[[D3]] : f32 to bf16
+// CHECK-NEXT:      %[[DYP:.*]] = arith.extf %[[DY2]] : bf16 to f32
+// CHECK-NEXT:      %[[T:.*]] = arith.mulf %[[DYP]], %[[XHAT2]] : f32
+// CHECK-NEXT:      %[[E0:.*]] = arith.addf %[[P0]], %[[T]] : f32
+// CHECK-NEXT:      %[[E1:.*]] = arith.addf %[[P1]], %[[DYP]] : f32
+// CHECK-NEXT:      linalg.yield %[[DX]], %[[E0]], %[[E1]]
+// CHECK:         %[[DXH:.*]] = tensor.collapse_shape %[[HEAD]]#0 {{\[\[}}0, 1], [2]]
+// CHECK:         %[[MERGED:.*]]:2 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}} ins(%[[HEAD]]#1, %[[HEAD]]#2 :
+// CHECK-NEXT:    ^bb0(%[[Q0:.*]]: f32, %[[Q1:.*]]: f32, %[[M0:.*]]: f32, %[[M1:.*]]: f32):
+// CHECK-NEXT:      arith.addf %[[M0]], %[[Q0]] : f32
+// CHECK-NEXT:      arith.addf %[[M1]], %[[Q1]] : f32
+// CHECK:         %[[DYT:.*]] = tensor.extract_slice %[[DY]][%[[WHOLE]], 0] [%[[REST]], 64] [1, 1]
+// CHECK:         %[[ROWT:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}} ins(%[[DYT]],
+// CHECK:         %[[TAIL:.*]]:3 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}} ins(%[[DYT]], {{.*}}, %[[ROWT]]#0, %[[ROWT]]#1, %{{.*}} : {{.*}}) outs(%{{.*}}, %[[MERGED]]#0, %[[MERGED]]#1 :
+// CHECK:         %[[ALL:.*]] = tensor.insert_slice %[[DXH]] into %{{.*}}[0, 0]
+// CHECK:         %[[DXALL:.*]] = tensor.insert_slice %[[TAIL]]#0 into %[[ALL]][%[[WHOLE]], 0] [%[[REST]], 64]
+// CHECK:         %[[DG:.*]] = linalg.generic {{.*}} ins(%[[TAIL]]#1 : tensor<64xf32>)
 // CHECK:           arith.truncf %{{.*}} : f32 to bf16
-// CHECK:         linalg.generic {{.*}} ins(%[[PARAM]]#1 : tensor<64xf32>)
+// CHECK:         %[[DB:.*]] = linalg.generic {{.*}} ins(%[[TAIL]]#2 : tensor<64xf32>)
 // CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK:         return %[[DXALL]], %[[DG]], %[[DB]]
 // CHECK-NOT:     norm.
 func.func @layer_norm_grad(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>, %mean: tensor<?xf32>,
                            %rstd: tensor<?xf32>, %g: tensor<64xbf16>, %ds: tensor<?x64xbf16>)
@@ -281,28 +296,33 @@ func.func @layer_norm_grad(%dy: tensor<?x64xbf16>, %x: tensor<?x64xbf16>, %mean:
 
 // -----
 
-// The RMS norm backward over two normalized dims (axis 1), Gemma's 1 + w:
-// no mean and no sum of g, one row reduction; the scale's gradient alone
-// (no bias), a sum over the rows, already f32.
+// The RMS norm backward over two normalized dims (axis 1), Gemma's 1 + w,
+// 8 rows of 4 x 16 as [8, 64]: fewer rows than a block, so one part, the
+// last rows; no mean and no sum of g; the scale's gradient alone (no bias),
+// already f32, reshaped back to [4, 16].
 // CHECK-LABEL: func.func @rms_norm_grad_gemma
 // CHECK-DAG:     %[[N:.*]] = arith.constant 6.400000e+01 : f32
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
-// CHECK:         %[[ROW:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "reduction"]
+// CHECK-NOT:     tensor.expand_shape {{.*}} output_shape [{{.*}}, 32
+// CHECK:         %[[ROW:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
 // CHECK-NEXT:    ^bb0(%[[DY:.*]]: f32, %[[X:.*]]: f32, %[[R:.*]]: f32, %[[W:.*]]: f32, %[[A:.*]]: f32):
 // CHECK-NEXT:      %[[XHAT:.*]] = arith.mulf %[[X]], %[[R]] : f32
 // CHECK-NEXT:      %[[W1:.*]] = arith.addf %[[W]], %[[ONE]] : f32
 // CHECK-NEXT:      %[[G:.*]] = arith.mulf %[[DY]], %[[W1]] : f32
 // CHECK-NEXT:      %[[GX:.*]] = arith.mulf %[[G]], %[[XHAT]] : f32
 // CHECK-NEXT:      arith.addf %[[A]], %[[GX]] fastmath<reassoc> : f32
-// CHECK:         %[[DX:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}} ins({{.*}}, %[[ROW]] :
+// CHECK:         %[[BOTH:.*]]:2 = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}} ins({{.*}}, %[[ROW]] :
 // CHECK-NOT:       arith.subf %{{.*}}, %{{.*}} : f32
 // CHECK:           arith.divf %{{.*}}, %[[N]] : f32
 // CHECK-NEXT:      arith.mulf
 // CHECK-NEXT:      arith.subf
 // CHECK-NEXT:      arith.mulf
+// CHECK-NEXT:      arith.mulf
+// CHECK-NEXT:      arith.addf
 // CHECK-NEXT:      linalg.yield
-// CHECK:         %[[DW:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "parallel"]
 // CHECK-NOT:     linalg.generic
+// CHECK:         %[[DX:.*]] = tensor.expand_shape %[[BOTH]]#0 {{\[\[}}0], [1, 2]] output_shape [8, 4, 16]
+// CHECK:         %[[DW:.*]] = tensor.expand_shape %[[BOTH]]#1 {{\[\[}}0, 1]] output_shape [4, 16]
 // CHECK:         return %[[DX]], %[[DW]] : tensor<8x4x16xf32>, tensor<4x16xf32>
 func.func @rms_norm_grad_gemma(%dy: tensor<8x4x16xf32>, %x: tensor<8x4x16xf32>, %rstd: tensor<8xf32>,
                                %w: tensor<4x16xf32>) -> (tensor<8x4x16xf32>, tensor<4x16xf32>) {

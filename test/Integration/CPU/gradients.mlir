@@ -15,6 +15,7 @@
 // RUN: norm-run %s --entry=rms_norm_width_1 --random-inputs --check | FileCheck %s --check-prefix=RW1
 // RUN: norm-run %s --entry=add_rms_norm_step --random-inputs --check | FileCheck %s --check-prefix=ADD
 // RUN: norm-run %s --entry=add_layer_norm_step_bf16 --random-inputs --check | FileCheck %s --check-prefix=ADDLN
+// RUN: norm-run %s --entry=blocks_and_rest --random-inputs --check | FileCheck %s --check-prefix=BLOCKS
 // RUN: norm-run %s --entry=threads --random-inputs --num-threads=1 --output-dir=%t/one
 // RUN: norm-run %s --entry=threads --random-inputs --num-threads=2 --output-dir=%t/two
 // RUN: cmp %t/one/result0.npy %t/two/result0.npy
@@ -169,4 +170,18 @@ func.func @threads(%x: tensor<64x1024xf32>, %g: tensor<1024xf32>, %dy: tensor<64
   %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd scale(%g : tensor<1024xf32>)
       : tensor<64x1024xf32>, stats tensor<64xf32> scale_grad(tensor<1024xf32>) bias_grad(tensor<1024xf32>)
   return %dx, %dg, %db : tensor<64x1024xf32>, tensor<1024xf32>, tensor<1024xf32>
+}
+
+// 77 rows: two blocks of 32 (partial sums merged in order) and 13 after.
+// BLOCKS: result0 (f32): 7392 values, {{.*}} PASS
+// BLOCKS: result1 (f32): 96 values, {{.*}} PASS
+// BLOCKS: result2 (f32): 96 values, {{.*}} PASS
+// BLOCKS: check: PASS
+func.func @blocks_and_rest(%x: tensor<77x96xf32>, %g: tensor<96xf32>, %dy: tensor<77x96xf32>)
+    -> (tensor<77x96xf32>, tensor<96xf32>, tensor<96xf32>) {
+  %y, %mean, %rstd = norm.layer_norm %x scale(%g : tensor<96xf32>)
+      : tensor<77x96xf32> mean(tensor<77xf32>) rstd(tensor<77xf32>)
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd scale(%g : tensor<96xf32>)
+      : tensor<77x96xf32>, stats tensor<77xf32> scale_grad(tensor<96xf32>) bias_grad(tensor<96xf32>)
+  return %dx, %dg, %db : tensor<77x96xf32>, tensor<96xf32>, tensor<96xf32>
 }

@@ -1,0 +1,5 @@
+// The gradient ops run on a GPU and checked against the float64 reference.
+// REQUIRES: cuda
+// RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=layer_norm_step --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=add_rms_norm_step --random-inputs --check | FileCheck %s
+// CHECK: check: PASS
