@@ -3,7 +3,9 @@
 KIND_DTYPE_ROWSxWIDTH.mlir (one public function each, static shapes):
 layer_norm, rms_norm, add_rms_norm and qk_norm (RMS over heads of 128) at
 the rows x width of issue 5, in bf16 and f32; batch_norm (train) and
-group_norm (32 groups) at 64x256x28x28. bench/gpu/torch_bench.py runs the
+group_norm (32 groups) at 64x256x28x28; the backward of layer_norm, rms_norm
+and add_rms_norm (dx and the cross-row dscale/dbias from dy, x and the saved
+statistics) at GRAD_SHAPES. bench/gpu/torch_bench.py runs the
 same list (it imports CASES), so the two sides always agree.
 """
 import os
@@ -13,6 +15,7 @@ ROW_SHAPES = [(16384, 4096), (4096, 8192), (65536, 1024), (262144, 128)]
 DTYPES = ["bf16", "f32"]
 NCHW = (64, 256, 28, 28)
 HEAD_DIM = 128
+GRAD_SHAPES = [(16384, 4096), (65536, 1024)]
 
 
 def row_case(kind, dt, rows, width):
@@ -42,6 +45,27 @@ def row_case(kind, dt, rows, width):
   return %y : {q}
 }}"""
     return body
+
+
+def grad_case(kind, dt, rows, width):
+    x = f"tensor<{rows}x{width}x{dt}>"
+    p = f"tensor<{width}x{dt}>"
+    st = f"tensor<{rows}xf32>"
+    if kind == "layer_norm_grad":
+        return f"""func.func @{kind}(%dy: {x}, %x: {x}, %mean: {st}, %rstd: {st}, %g: {p})
+    -> ({x}, {p}, {p}) {{
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd scale(%g : {p})
+      : {x}, stats {st} scale_grad({p}) bias_grad({p})
+  return %dx, %dg, %db : {x}, {p}, {p}
+}}"""
+    sum_grad = f" sum_grad(%ds : {x})" if kind == "add_rms_norm_grad" else ""
+    extra = f", %ds: {x}" if sum_grad else ""
+    return f"""func.func @{kind}(%dy: {x}, %x: {x}, %rstd: {st}, %g: {p}{extra})
+    -> ({x}, {p}) {{
+  %dx, %dg = norm.rms_norm_grad %dy, %x, %rstd scale(%g : {p}){sum_grad}
+      : {x}, stats {st} scale_grad({p})
+  return %dx, %dg : {x}, {p}
+}}"""
 
 
 def conv_case(kind, dt):
@@ -74,6 +98,12 @@ def cases():
         for dt in DTYPES:
             name = f"{kind}_{dt}_{'x'.join(map(str, NCHW))}"
             out.append((name, kind, dt, NCHW, conv_case(kind, dt)))
+    for kind in ["layer_norm_grad", "rms_norm_grad", "add_rms_norm_grad"]:
+        for dt in DTYPES:
+            for rows, width in GRAD_SHAPES:
+                name = f"{kind}_{dt}_{rows}x{width}"
+                out.append((name, kind, dt, (rows, width),
+                            grad_case(kind, dt, rows, width)))
     return out
 
 

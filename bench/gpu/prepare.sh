@@ -3,7 +3,7 @@
 # Writes into one folder everything bench/gpu/run.sh needs on a GPU machine
 # that has the CUDA driver and PyTorch but no LLVM/MLIR:
 #   checks/NAME        an artifact per function of
-#                      test/Integration/CUDA/Inputs/ops.mlir, with its
+#                      test/Integration/CUDA/Inputs/{ops,gradients}.mlir, with its
 #                      inputs and float64 expected outputs (checks/NAME.ref/)
 #   bench/NAME         an artifact per benchmark of gen_programs.py (inputs
 #                      are generated on the GPU machine: --random-inputs)
@@ -24,13 +24,15 @@ done
 rm -rf "$out"
 mkdir -p "$out/checks" "$out/bench" "$out/programs"
 
-# Checks: small inputs, float64 expected outputs.
-ops=$root/test/Integration/CUDA/Inputs/ops.mlir
-for f in $(grep -o 'func.func @[a-z_0-9]*' "$ops" | sed 's/func.func @//'); do
-  "$bin/norm-compile" "$ops" --target=cuda --entry="$f" \
-    --pipeline-options="chip=$chip" -o "$out/checks/$f"
-  "$bin/norm-run" "$ops" --entry="$f" --random-inputs --seed=1 \
-    --write-reference="$out/checks/$f.ref"
+# Checks: small inputs, float64 expected outputs, for every function of the
+# GPU tests' inputs (the normalizers, and the training steps' gradients).
+for ops in "$root"/test/Integration/CUDA/Inputs/{ops,gradients}.mlir; do
+  for f in $(grep -o 'func.func @[a-z_0-9]*' "$ops" | sed 's/func.func @//'); do
+    "$bin/norm-compile" "$ops" --target=cuda --entry="$f" \
+      --pipeline-options="chip=$chip" -o "$out/checks/$f"
+    "$bin/norm-run" "$ops" --entry="$f" --random-inputs --seed=1 \
+      --write-reference="$out/checks/$f.ref"
+  done
 done
 
 # Benchmarks: the programs, compiled in parallel.

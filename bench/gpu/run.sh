@@ -8,11 +8,13 @@
 #   4. results/gpu.json and results/gpu.md (the table for bench/README.md),
 #      norm-mlir / PyTorch as ratios from this one run.
 # Usage: run.sh [PREPARED_DIR] [RESULTS_DIR]   (defaults: this script's
-# folder, PREPARED_DIR/results). RUNS (default 30) through the environment.
+# folder, PREPARED_DIR/results). Through the environment: RUNS (default 30),
+# COMPILE_BUDGET (seconds of torch.compile, default 240).
 set -uo pipefail
 dir=$(cd "${1:-$(dirname "$0")}" && pwd)
 results=${2:-$dir/results}
 runs=${RUNS:-30}
+compile_budget=${COMPILE_BUDGET:-240}
 mkdir -p "$results"
 log=$results/run.log
 : > "$log"
@@ -51,7 +53,8 @@ done
 
 say "== PyTorch"
 if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
-  (cd "$dir" && python3 torch_bench.py "$results/torch.json" --runs "$runs") 2>&1 \
+  (cd "$dir" && python3 torch_bench.py "$results/torch.json" --runs "$runs" \
+     --compile-budget "$compile_budget") 2>&1 \
     | tee -a "$log" | tail -n +1 > /dev/null
 else
   say "no PyTorch with CUDA here; norm-mlir numbers only"

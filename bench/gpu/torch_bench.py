@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """PyTorch baselines of the GPU benchmarks, in the same run as norm-mlir's:
 eager (F.layer_norm, F.rms_norm, add then F.rms_norm, F.batch_norm,
-F.group_norm) and torch.compile of the same functions. The cases come from
+F.group_norm; for the backward cases aten.native_layer_norm_backward from
+the saved mean/rstd, and autograd through F.rms_norm and through add then
+F.rms_norm) and torch.compile of the same functions. The cases come from
 gen_programs.py; bytes are counted as norm-mlir's artifacts count them
 (every input and every result once).
 
@@ -51,6 +53,8 @@ def make(kind, dt, shape):
             nbytes = 2 * x.nbytes + 2 * gamma.nbytes
         return fn, args, nbytes
     rows, width = shape
+    if kind.endswith("_grad"):
+        return make_grad(kind, randn, rows, width)
     if kind == "qk_norm":
         q = randn(rows, width // HEAD_DIM, HEAD_DIM)
         wt = randn(HEAD_DIM)
@@ -79,6 +83,41 @@ def make(kind, dt, shape):
         return F.rms_norm(s, (width,), wt, eps=1e-6), s
 
     return fn, (x, r, wt), 4 * x.nbytes + wt.nbytes
+
+
+def make_grad(kind, randn, rows, width):
+    """The backward alone: the forward runs once, outside the timing."""
+    x, dy, wt = randn(rows, width), randn(rows, width), randn(width)
+    if kind == "layer_norm_grad":
+        b = randn(width)
+        _, mean, rstd = torch.ops.aten.native_layer_norm(x, (width,), wt, b, 1e-5)
+
+        def fn(dy, x, mean, rstd, wt, b):
+            return torch.ops.aten.native_layer_norm_backward(
+                dy, x, (width,), mean, rstd, wt, b, [True, True, True])
+
+        # as the artifact counts: dy, x, mean, rstd, scale read; dx, dscale, dbias written
+        return fn, (dy, x, mean, rstd, wt, b), (3 * x.nbytes + 3 * wt.nbytes
+                                               + mean.nbytes + rstd.nbytes)
+    xs = x.clone().requires_grad_()
+    ws = wt.clone().requires_grad_()
+    if kind == "rms_norm_grad":
+        y = F.rms_norm(xs, (width,), ws, eps=1e-6)
+
+        def fn(dy):
+            return torch.autograd.grad(y, (xs, ws), dy, retain_graph=True)
+
+        return fn, (dy,), 3 * x.nbytes + 2 * wt.nbytes + rows * 4
+    rs = randn(rows, width).requires_grad_()
+    s = xs + rs
+    y = F.rms_norm(s, (width,), ws, eps=1e-6)
+    ds = randn(rows, width)
+
+    def fn(dy, ds):
+        # dsum reaches both summands: one of them is the gradient
+        return torch.autograd.grad((y, s), (xs, ws), (dy, ds), retain_graph=True)
+
+    return fn, (dy, ds), 4 * x.nbytes + 2 * wt.nbytes + rows * 4
 
 
 def time_ms(fn, args, runs):
@@ -120,7 +159,9 @@ def main():
             row["bytes"] = nbytes
             ms = time_ms(fn, args, a.runs)
             row["eager_ms"], row["eager_gbs"] = ms, nbytes / ms * 1e-6
-            if time.time() - began < a.compile_budget:
+            if kind in ("rms_norm_grad", "add_rms_norm_grad"):
+                row["compile_skipped"] = "autograd graph"
+            elif time.time() - began < a.compile_budget:
                 compiled = torch.compile(fn, dynamic=False)
                 ms = time_ms(compiled, args, a.runs)
                 row["compile_ms"], row["compile_gbs"] = ms, nbytes / ms * 1e-6
