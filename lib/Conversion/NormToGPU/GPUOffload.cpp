@@ -16,6 +16,9 @@
 //   - a loop nest with no parallel dim runs as a single thread;
 //   - buffers are device memory (gpu.alloc / gpu.dealloc), and the ones
 //     the function does not return are freed when it returns;
+//   - a global (a constant tensor: weights, folded parameters) is host
+//     memory: it is copied to a device buffer once per call, at the entry,
+//     and the kernels read that;
 //   - anything left on the host that reads or writes a buffer is an error,
 //     not a crash at run time.
 //
@@ -561,6 +564,31 @@ static bool escapes(Value value) {
   return false;
 }
 
+/// Gives each global the function reads (memref.get_global: host memory,
+/// which a kernel cannot read) a device copy made at the entry, and points
+/// every use at it, inside kernels too. The copies are entry-block
+/// allocations, so freeTemporaries frees them unless they are returned.
+static void copyGlobalsToDevice(RewriterBase &rewriter, func::FuncOp func) {
+  if (func.isExternal())
+    return;
+  SmallVector<memref::GetGlobalOp> globals;
+  func.walk([&](memref::GetGlobalOp op) { globals.push_back(op); });
+  llvm::StringMap<Value> copies;
+  Block &entry = func.getBody().front();
+  for (memref::GetGlobalOp op : globals) {
+    Value &copy = copies[op.getName()];
+    if (!copy) {
+      rewriter.setInsertionPointToStart(&entry);
+      auto host = memref::GetGlobalOp::create(rewriter, op.getLoc(),
+                                              op.getType(), op.getName());
+      copy = memref::AllocOp::create(rewriter, op.getLoc(), op.getType());
+      gpu::MemcpyOp::create(rewriter, op.getLoc(), /*asyncToken=*/Type(),
+                            ValueRange(), copy, host);
+    }
+    rewriter.replaceOp(op, copy);
+  }
+}
+
 /// Frees, before each return, the buffers allocated in the function's entry
 /// block that it does not return.
 static void freeTemporaries(RewriterBase &rewriter, func::FuncOp func) {
@@ -666,6 +694,7 @@ struct NormGPUOffloadPass
       else
         launchSingleThread(rewriter, op);
     }
+    copyGlobalsToDevice(rewriter, func);
     // Temporaries die when the function returns (ownership-based
     // deallocation does not know GPU ops; the host side is straight-line).
     freeTemporaries(rewriter, func);

@@ -166,3 +166,40 @@ func.func @scalar_on_host(%x: memref<4xf32>) -> f32 {
   %v = memref.load %x[%c0] : memref<4xf32>
   return %v : f32
 }
+
+// -----
+
+// A constant (a global in host memory) read by a kernel: the kernel reads
+// a device copy made once at the entry, shared by both reads, and freed at
+// the return; no kernel reads the global itself.
+// CHECK-LABEL: func.func @constant_weights
+// CHECK:         %[[HOST:.*]] = memref.get_global @weights : memref<6xf32>
+// CHECK:         %[[DEV:.*]] = gpu.alloc () : memref<6xf32>
+// CHECK:         gpu.memcpy %[[DEV]], %[[HOST]] : memref<6xf32>, memref<6xf32>
+// CHECK-NOT:     memref.get_global
+// CHECK:         gpu.launch
+// CHECK:           memref.load %[[DEV]]
+// CHECK:         gpu.launch
+// CHECK:           memref.load %[[DEV]]
+// CHECK:         gpu.dealloc %[[DEV]] : memref<6xf32>
+// CHECK-NEXT:    return
+memref.global "private" constant @weights : memref<6xf32> = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]>
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @constant_weights(%x: memref<4x6xf32>, %out: memref<4x6xf32>) {
+  %w = memref.get_global @weights : memref<6xf32>
+  linalg.generic {indexing_maps = [#row, #col, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %w : memref<4x6xf32>, memref<6xf32>) outs(%out : memref<4x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %s = arith.mulf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  %w2 = memref.get_global @weights : memref<6xf32>
+  linalg.generic {indexing_maps = [#row, #col, #row], iterator_types = ["parallel", "parallel"]}
+      ins(%out, %w2 : memref<4x6xf32>, memref<6xf32>) outs(%out : memref<4x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -29,6 +29,9 @@
 // CHECK:         gpu.launch_func
 // CHECK-LABEL: llvm.func @batch_norm_eval(
 // CHECK:         gpu.launch_func
+// CHECK-LABEL: llvm.func @batch_norm_constants(
+// CHECK:         llvm.call @mgpuMemcpy
+// CHECK:         gpu.launch_func
 // CHECK-LABEL: llvm.func @group_norm(
 // CHECK:         gpu.launch_func
 // CHECK-LABEL: llvm.func @weight_norm(

@@ -13,6 +13,7 @@
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=layer_norm_f64_statistics --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=batch_norm_train --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=batch_norm_eval --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=batch_norm_constants --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=group_norm --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=weight_norm --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/ops.mlir --target=cuda --entry=project_norm --random-inputs --check | FileCheck %s

@@ -79,6 +79,19 @@ func.func @batch_norm_eval(%x: tensor<4x6x7x7xf32>, %g: tensor<6xf32>,
   return %y : tensor<4x6x7x7xf32>
 }
 
+// A deployed model's batch norm: the parameters and running statistics are
+// constants (host globals once bufferized), read by the kernels from their
+// device copies.
+func.func @batch_norm_constants(%x: tensor<4x6x7x7xf32>) -> tensor<4x6x7x7xf32> {
+  %g = arith.constant dense<[1.5, 0.5, -1.0, 2.0, 0.25, 1.0]> : tensor<6xf32>
+  %b = arith.constant dense<[0.1, -0.2, 0.3, -0.4, 0.5, -0.6]> : tensor<6xf32>
+  %m = arith.constant dense<[0.0, 0.5, -0.5, 1.0, -1.0, 0.25]> : tensor<6xf32>
+  %v = arith.constant dense<[1.0, 0.5, 2.0, 0.75, 1.25, 3.0]> : tensor<6xf32>
+  %y, %nm, %nv = norm.batch_norm eval %x, %g, %b, %m, %v
+      : tensor<4x6x7x7xf32>, params tensor<6xf32>, stats tensor<6xf32>
+  return %y : tensor<4x6x7x7xf32>
+}
+
 func.func @group_norm(%x: tensor<2x16x6x6xf16>, %g: tensor<16xf16>,
                       %b: tensor<16xf16>) -> tensor<2x16x6x6xf16> {
   %y = norm.group_norm %x scale(%g : tensor<16xf16>) bias(%b : tensor<16xf16>)
