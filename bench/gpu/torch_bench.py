@@ -8,9 +8,11 @@ gen_programs.py; bytes are counted as norm-mlir's artifacts count them
 (every input and every result once).
 
 Usage: torch_bench.py OUT.json [--runs N] [--compile-budget SECONDS]
+                      [--match REGEX]  (only the cases whose names match)
 """
 import argparse
 import json
+import re
 import time
 
 import torch
@@ -149,10 +151,13 @@ def main():
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--compile-budget", type=float, default=240.0,
                    help="seconds of torch.compile work; later cases skip it")
+    p.add_argument("--match", default="", help="only cases matching this regex")
     a = p.parse_args()
     results = []
     began = time.time()
     for name, kind, dt, shape, _ in CASES:
+        if not re.search(a.match, name):
+            continue
         row = {"name": name}
         try:
             fn, args, nbytes = make(kind, dt, shape)

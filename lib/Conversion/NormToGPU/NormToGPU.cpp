@@ -127,15 +127,161 @@ static Value castTo(OpBuilder &b, Location loc, Value v, Type elem) {
 }
 
 namespace {
-/// Builds the body of one row kernel inside its gpu.launch.
-class RowKernelBuilder {
+/// The vector loads and stores, the per-thread and per-row sums of a row
+/// kernel inside its gpu.launch: G threads per row, each with K vectors of
+/// `lanes` elements at columns (tid.x + k * G) * lanes.
+class RowKernelBase {
+protected:
+  RowKernelBase(OpBuilder &b, Location loc, const GPUTarget &target,
+                const RowGeometry &g, const ParamLayout &params,
+                gpu::LaunchOp launch)
+      : b(b), loc(loc), target(target), g(g), params(params), launch(launch),
+        ct(b.getF32Type()) {}
+
+  /// The row of the thread's group in CTA row block `block` (several rows
+  /// per CTA: tid.y), whether it is one of the `rows`, and the row to load:
+  /// rows past the end repeat the last row and store nothing, so that every
+  /// lane of a warp takes part in its shuffles.
+  struct Row {
+    Value row, valid, load;
+  };
+  Row rowOf(Value block, Value rows) {
+    Value row = block;
+    if (g.rowsPerCta > 1)
+      row = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(b, loc, block, cIndex(b, loc, g.rowsPerCta)),
+          launch.getThreadIds().y);
+    Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                        row, rows);
+    Value last = arith::SubIOp::create(b, loc, rows, cIndex(b, loc, 1));
+    return {row, valid, arith::MinUIOp::create(b, loc, row, last)};
+  }
+
+  /// The first column of each of this thread's K vectors, and whether it is
+  /// in the row (null where it always is: only the last can fall past it).
+  void columns(SmallVectorImpl<Value> &cols, SmallVectorImpl<Value> &inBounds) {
+    Value tid = launch.getThreadIds().x;
+    for (int64_t k = 0; k < g.perThread; ++k) {
+      Value chunk =
+          arith::AddIOp::create(b, loc, tid, cIndex(b, loc, k * g.group));
+      cols.push_back(
+          arith::MulIOp::create(b, loc, chunk, cIndex(b, loc, g.lanes)));
+      bool mayOverrun = (k + 1) * g.group > g.chunks;
+      inBounds.push_back(
+          mayOverrun ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             chunk, cIndex(b, loc, g.chunks))
+                           .getResult()
+                     : Value());
+    }
+  }
+
+  VectorType vectorOf(Type elem) {
+    return VectorType::get({g.lanes}, elem);
+  }
+
+  Value splat(Value scalar) {
+    return vector::BroadcastOp::create(b, loc, vectorOf(scalar.getType()),
+                                       scalar);
+  }
+
+  Value andValid(Value a, Value b2) {
+    return a ? arith::AndIOp::create(b, loc, a, b2).getResult() : b2;
+  }
+
+  /// A 16-byte (or narrower) aligned vector load; zeros where out of bounds.
+  Value load(Value memref, ValueRange indices, Value inBounds) {
+    Type elem = getElementTypeOrSelf(memref.getType());
+    VectorType type = vectorOf(elem);
+    auto emit = [&](OpBuilder &nb, Location nloc) -> Value {
+      auto ld = vector::LoadOp::create(nb, nloc, type, memref, indices);
+      ld.setAlignment(alignmentOf(elem));
+      return ld;
+    };
+    if (!inBounds)
+      return emit(b, loc);
+    auto ifOp = scf::IfOp::create(
+        b, loc, inBounds,
+        [&](OpBuilder &nb, Location nloc) {
+          scf::YieldOp::create(nb, nloc, emit(nb, nloc));
+        },
+        [&](OpBuilder &nb, Location nloc) {
+          Value zero = arith::ConstantOp::create(
+              nb, nloc, DenseElementsAttr::get(type, nb.getZeroAttr(elem)));
+          scf::YieldOp::create(nb, nloc, zero);
+        });
+    return ifOp.getResult(0);
+  }
+
+  /// The scale or bias values for the vector at `col` of `row`.
+  Value loadParam(Value param, Value row, Value col, Value inBounds) {
+    if (params.repeat == 1)
+      return load(param, {col}, inBounds);
+    // One channel for the whole vector (lanes divide `repeat`).
+    Value group = arith::RemUIOp::create(b, loc, row,
+                                         cIndex(b, loc, params.groups));
+    Value channel = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, group, cIndex(b, loc, params.perGroup)),
+        arith::DivUIOp::create(b, loc, col, cIndex(b, loc, params.repeat)));
+    // Past the row the channel may be out of range: clamp, the lanes are
+    // not stored.
+    channel = arith::MinUIOp::create(
+        b, loc, channel,
+        cIndex(b, loc, params.groups * params.perGroup - 1));
+    return splat(memref::LoadOp::create(b, loc, param, channel));
+  }
+
+  void store(Value v, Value memref, ValueRange indices, Value when) {
+    auto ifOp = scf::IfOp::create(b, loc, when);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    auto st = vector::StoreOp::create(b, loc, v, memref, indices);
+    st.setAlignment(alignmentOf(getElementTypeOrSelf(memref.getType())));
+  }
+
+  uint64_t alignmentOf(Type elem) {
+    return g.lanes * elem.getIntOrFloatBitWidth() / 8;
+  }
+
+  /// The sum over this thread's vectors of a (times b when given).
+  Value sumOf(ArrayRef<Value> a, ArrayRef<Value> other) {
+    Value acc;
+    for (auto [i, v] : llvm::enumerate(a)) {
+      Value term =
+          other.empty() ? v : arith::MulFOp::create(b, loc, v, other[i]);
+      acc = acc ? arith::AddFOp::create(b, loc, acc, term).getResult() : term;
+    }
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                       acc);
+  }
+
+  /// Sums `v` over the G threads of the row.
+  Value reduce(Value v, int64_t slot) {
+    Value scratch = target.warpsIn(g.group)
+                        ? Value(launch.getWorkgroupAttributions()[0])
+                        : Value();
+    return buildGroupSum(b, loc, target, v, launch.getThreadIds().x, g.group,
+                         scratch, slot);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const GPUTarget &target;
+  const RowGeometry &g;
+  const ParamLayout &params;
+  gpu::LaunchOp launch;
+  Type ct; ///< f32: the statistics and the arithmetic
+};
+
+/// Builds the body of one normalizer's row kernel.
+class RowKernelBuilder : RowKernelBase {
 public:
   RowKernelBuilder(OpBuilder &b, Location loc, const GPUTarget &target,
                    const RowGeometry &g, const ParamLayout &params,
                    NormalizationOpInterface op, gpu::LaunchOp launch,
                    Value rows)
-      : b(b), loc(loc), target(target), g(g), params(params), op(op),
-        launch(launch), rows(rows), ct(b.getF32Type()) {}
+      : RowKernelBase(b, loc, target, g, params, launch), op(op), rows(rows) {}
 
   /// x, residual: [rows, W]; scale, bias: [W]; y, sum: [rows, W];
   /// mean, rstd: [rows] (each but x and y may be null).
@@ -143,34 +289,12 @@ public:
              Value sum, Value meanOut, Value rstdOut) {
     int64_t width = g.chunks * g.lanes;
     Value tid = launch.getThreadIds().x;
-    Value row = launch.getBlockIds().x;
-    if (g.rowsPerCta > 1)
-      row = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(b, loc, row, cIndex(b, loc, g.rowsPerCta)),
-          launch.getThreadIds().y);
-    // Rows past the end repeat the last row and store nothing: every lane
-    // of a warp takes part in its shuffles.
-    Value rowValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                           row, rows);
-    Value lastRow = arith::SubIOp::create(b, loc, rows, cIndex(b, loc, 1));
-    Value loadRow = arith::MinUIOp::create(b, loc, row, lastRow);
+    auto [row, rowValid, loadRow] = rowOf(launch.getBlockIds().x, rows);
 
     // Load this thread's vectors (and add the residual), once.
     SmallVector<Value> data, inBounds, cols;
+    columns(cols, inBounds);
     for (int64_t k = 0; k < g.perThread; ++k) {
-      Value chunk = arith::AddIOp::create(
-          b, loc, tid, cIndex(b, loc, k * g.group));
-      cols.push_back(
-          arith::MulIOp::create(b, loc, chunk, cIndex(b, loc, g.lanes)));
-      // Only the last vector of a thread can fall past the row.
-      bool mayOverrun = (k + 1) * g.group > g.chunks;
-      inBounds.push_back(
-          mayOverrun ? arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                             chunk,
-                                             cIndex(b, loc, g.chunks))
-                           .getResult()
-                     : Value());
       Value v = load(x, {loadRow, cols[k]}, inBounds[k]);
       if (residual) {
         v = arith::AddFOp::create(b, loc, v,
@@ -266,106 +390,223 @@ public:
   }
 
 private:
-  VectorType vectorOf(Type elem) {
-    return VectorType::get({g.lanes}, elem);
-  }
-
-  Value splat(Value scalar) {
-    return vector::BroadcastOp::create(b, loc, vectorOf(scalar.getType()),
-                                       scalar);
-  }
-
-  Value andValid(Value a, Value b2) {
-    return a ? arith::AndIOp::create(b, loc, a, b2).getResult() : b2;
-  }
-
-  /// A 16-byte (or narrower) aligned vector load; zeros where out of bounds.
-  Value load(Value memref, ValueRange indices, Value inBounds) {
-    Type elem = getElementTypeOrSelf(memref.getType());
-    VectorType type = vectorOf(elem);
-    auto emit = [&](OpBuilder &nb, Location nloc) -> Value {
-      auto ld = vector::LoadOp::create(nb, nloc, type, memref, indices);
-      ld.setAlignment(alignmentOf(elem));
-      return ld;
-    };
-    if (!inBounds)
-      return emit(b, loc);
-    auto ifOp = scf::IfOp::create(
-        b, loc, inBounds,
-        [&](OpBuilder &nb, Location nloc) {
-          scf::YieldOp::create(nb, nloc, emit(nb, nloc));
-        },
-        [&](OpBuilder &nb, Location nloc) {
-          Value zero = arith::ConstantOp::create(
-              nb, nloc, DenseElementsAttr::get(type, nb.getZeroAttr(elem)));
-          scf::YieldOp::create(nb, nloc, zero);
-        });
-    return ifOp.getResult(0);
-  }
-
-  /// The scale or bias values for the vector at `col` of `row`.
-  Value loadParam(Value param, Value row, Value col, Value inBounds) {
-    if (params.repeat == 1)
-      return load(param, {col}, inBounds);
-    // One channel for the whole vector (lanes divide `repeat`).
-    Value group = arith::RemUIOp::create(b, loc, row,
-                                         cIndex(b, loc, params.groups));
-    Value channel = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, group, cIndex(b, loc, params.perGroup)),
-        arith::DivUIOp::create(b, loc, col, cIndex(b, loc, params.repeat)));
-    // Past the row the channel may be out of range: clamp, the lanes are
-    // not stored.
-    channel = arith::MinUIOp::create(
-        b, loc, channel,
-        cIndex(b, loc, params.groups * params.perGroup - 1));
-    return splat(memref::LoadOp::create(b, loc, param, channel));
-  }
-
-  void store(Value v, Value memref, ValueRange indices, Value when) {
-    auto ifOp = scf::IfOp::create(b, loc, when);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    auto st = vector::StoreOp::create(b, loc, v, memref, indices);
-    st.setAlignment(alignmentOf(getElementTypeOrSelf(memref.getType())));
-  }
-
-  uint64_t alignmentOf(Type elem) {
-    return g.lanes * elem.getIntOrFloatBitWidth() / 8;
-  }
-
-  /// The sum over this thread's vectors of a (times b when given).
-  Value sumOf(ArrayRef<Value> a, ArrayRef<Value> other) {
-    Value acc;
-    for (auto [i, v] : llvm::enumerate(a)) {
-      Value term =
-          other.empty() ? v : arith::MulFOp::create(b, loc, v, other[i]);
-      acc = acc ? arith::AddFOp::create(b, loc, acc, term).getResult() : term;
-    }
-    return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                       acc);
-  }
-
-  /// Sums `v` over the G threads of the row.
-  Value reduce(Value v, int64_t slot) {
-    Value scratch = target.warpsIn(g.group)
-                        ? Value(launch.getWorkgroupAttributions()[0])
-                        : Value();
-    return buildGroupSum(b, loc, target, v, launch.getThreadIds().x, g.group,
-                         scratch, slot);
-  }
-
-  OpBuilder &b;
-  Location loc;
-  const GPUTarget &target;
-  const RowGeometry &g;
-  const ParamLayout &params;
   NormalizationOpInterface op;
-  gpu::LaunchOp launch;
   Value rows;
-  Type ct;
+};
+
+/// What a gradient's row kernel reads and writes: [rows, W] row views, [W]
+/// parameter views, [rows] statistics (each but dy, x, rstd and dx may be
+/// null), and the [Q, W] f32 partial sums of dscale and dbias, one row per
+/// group of threads of each CTA (Q = CTAs * rows per CTA).
+struct GradBuffers {
+  Value dy, x, mean, rstd, scale, sumGrad, dx, scalePartials, biasPartials;
+};
+
+/// Builds the body of a gradient's row kernel (layer norm when `centered`,
+/// RMS norm otherwise). The CTAs take the row blocks round robin, block
+/// b by CTA b % CTAs, so that each group of threads visits its rows in a
+/// fixed order; per row it loads dy and x once and writes
+///   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) + sum_grad,
+///   xhat = (x - mean) * rstd, g = dy * (offset + scale),
+/// and adds dy * xhat and dy into its columns' partial sums, kept in
+/// registers until the end, when they become its row of the partials.
+class RowGradKernelBuilder : RowKernelBase {
+public:
+  RowGradKernelBuilder(OpBuilder &b, Location loc, const GPUTarget &target,
+                       const RowGeometry &g, gpu::LaunchOp launch,
+                       const ParamLayout &params)
+      : RowKernelBase(b, loc, target, g, params, launch) {}
+
+  void build(const GradBuffers &io, Value rows, bool centered,
+             double offset) {
+    int64_t width = g.chunks * g.lanes;
+    SmallVector<Value> cols, inBounds;
+    columns(cols, inBounds);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorOf(ct), b.getFloatAttr(ct, 0.0)));
+    // The scale once, offset added.
+    SmallVector<Value> gammas;
+    if (io.scale)
+      for (int64_t k = 0; k < g.perThread; ++k) {
+        Value gamma = castTo(b, loc, load(io.scale, {cols[k]}, inBounds[k]), ct);
+        if (offset != 0.0)
+          gamma = arith::AddFOp::create(b, loc, gamma,
+                                        splat(cFloat(b, loc, ct, offset)));
+        gammas.push_back(gamma);
+      }
+    int64_t sums = (io.scalePartials ? 1 : 0) + (io.biasPartials ? 1 : 0);
+    SmallVector<Value> init(sums * g.perThread, zeros);
+    Value blocks = g.rowsPerCta == 1
+                       ? rows
+                       : arith::CeilDivUIOp::create(
+                             b, loc, rows, cIndex(b, loc, g.rowsPerCta))
+                             .getResult();
+    auto loop = scf::ForOp::create(b, loc, launch.getBlockIds().x, blocks,
+                                   launch.getGridSizeX(), init);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      auto [row, valid, loadRow] = rowOf(loop.getInductionVar(), rows);
+      SmallVector<Value> dys, xhats, grads;
+      Value mean = centered ? memref::LoadOp::create(b, loc, io.mean, loadRow)
+                                  .getResult()
+                            : Value();
+      Value rstd = memref::LoadOp::create(b, loc, io.rstd, loadRow);
+      for (int64_t k = 0; k < g.perThread; ++k) {
+        Value dy = castTo(b, loc, load(io.dy, {loadRow, cols[k]}, inBounds[k]), ct);
+        Value x = castTo(b, loc, load(io.x, {loadRow, cols[k]}, inBounds[k]), ct);
+        if (centered)
+          x = arith::SubFOp::create(b, loc, x, splat(mean));
+        // Past the row dy is 0, so g and g * xhat add nothing to the sums.
+        xhats.push_back(arith::MulFOp::create(b, loc, x, splat(rstd)));
+        dys.push_back(dy);
+        grads.push_back(io.scale ? arith::MulFOp::create(b, loc, dy, gammas[k])
+                                       .getResult()
+                                 : dy);
+      }
+      Value invWidth = cFloat(b, loc, ct, 1.0 / static_cast<double>(width));
+      Value dot = arith::MulFOp::create(b, loc, reduce(sumOf(grads, xhats), 0),
+                                        invWidth);
+      Value meanGrad =
+          centered ? arith::MulFOp::create(b, loc, reduce(sumOf(grads, {}), 1),
+                                           invWidth)
+                         .getResult()
+                   : Value();
+      Type dxType = getElementTypeOrSelf(io.dx.getType());
+      for (int64_t k = 0; k < g.perThread; ++k) {
+        Value v = grads[k];
+        if (meanGrad)
+          v = arith::SubFOp::create(b, loc, v, splat(meanGrad));
+        v = arith::SubFOp::create(
+            b, loc, v, arith::MulFOp::create(b, loc, xhats[k], splat(dot)));
+        v = arith::MulFOp::create(b, loc, v, splat(rstd));
+        if (io.sumGrad)
+          v = arith::AddFOp::create(
+              b, loc, v,
+              castTo(b, loc, load(io.sumGrad, {loadRow, cols[k]}, inBounds[k]),
+                     ct));
+        store(castTo(b, loc, v, dxType), io.dx, {row, cols[k]},
+              andValid(inBounds[k], valid));
+      }
+      // This row's terms of the cross-row sums (none from a repeated row).
+      SmallVector<Value> next;
+      auto accumulate = [&](int64_t first, ArrayRef<Value> terms) {
+        for (int64_t k = 0; k < g.perThread; ++k)
+          next.push_back(arith::AddFOp::create(
+              b, loc, loop.getRegionIterArgs()[first + k],
+              arith::SelectOp::create(b, loc, valid, terms[k], zeros)));
+      };
+      if (io.scalePartials) {
+        SmallVector<Value> terms;
+        for (int64_t k = 0; k < g.perThread; ++k)
+          terms.push_back(arith::MulFOp::create(b, loc, dys[k], xhats[k]));
+        accumulate(0, terms);
+      }
+      if (io.biasPartials)
+        accumulate(io.scalePartials ? g.perThread : 0, dys);
+      // The next row's sums reuse the shared-memory slots.
+      if (target.warpsIn(g.group))
+        gpu::BarrierOp::create(b, loc);
+      if (!next.empty()) // (without sums the loop has its yield already)
+        scf::YieldOp::create(b, loc, next);
+    }
+    // The group's partial sums: row blockIdx * rowsPerCta + tid.y.
+    Value partialRow = rowOf(launch.getBlockIds().x, rows).row;
+    Value always = arith::ConstantIntOp::create(b, loc, 1, 1);
+    auto storeSums = [&](Value partials, int64_t first) {
+      for (int64_t k = 0; k < g.perThread; ++k)
+        store(loop.getResult(first + k), partials, {partialRow, cols[k]},
+              andValid(inBounds[k], always));
+    };
+    if (io.scalePartials)
+      storeSums(io.scalePartials, 0);
+    if (io.biasPartials)
+      storeSums(io.biasPartials, io.scalePartials ? g.perThread : 0);
+  }
 };
 } // namespace
+
+/// Threads of the column-sum kernel: 32 columns by kSumRows partial rows.
+static constexpr int64_t kSumRows = 32;
+
+/// Launches the sums over the Q rows of each [Q, W] f32 partials buffer into
+/// its [W] result: a CTA per 32 columns, thread (c, r) adds rows r, r + 32,
+/// ... in order, then the first of each column adds the 32 sums in order
+/// and rounds once. The order depends on Q and W alone.
+static void launchColumnSums(OpBuilder &b, Location loc,
+                             ArrayRef<std::pair<Value, Value>> sumsAndResults,
+                             int64_t width) {
+  MLIRContext *ctx = b.getContext();
+  int64_t count = sumsAndResults.size();
+  auto scratchType = MemRefType::get(
+      {count * kSumRows * 32}, b.getF32Type(), MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+  Value one = cIndex(b, loc, 1);
+  Value q = memref::DimOp::create(b, loc, sumsAndResults.front().first, 0);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, cIndex(b, loc, llvm::divideCeil(width, 32)), one, one,
+      cIndex(b, loc, 32), cIndex(b, loc, kSumRows), one, nullptr, nullptr, {},
+      {scratchType});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
+  Value col = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                    cIndex(b, loc, 32)),
+      tx);
+  Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                      cIndex(b, loc, width));
+  Value loadCol = arith::MinUIOp::create(b, loc, col, cIndex(b, loc, width - 1));
+  Value zero = cFloat(b, loc, b.getF32Type(), 0.0);
+  auto loop = scf::ForOp::create(b, loc, ty, q, cIndex(b, loc, kSumRows),
+                                 SmallVector<Value>(count, zero));
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> next;
+    for (auto [i, pair] : llvm::enumerate(sumsAndResults))
+      next.push_back(arith::AddFOp::create(
+          b, loc, loop.getRegionIterArgs()[i],
+          memref::LoadOp::create(b, loc, pair.first,
+                                 ValueRange{loop.getInductionVar(), loadCol})));
+    scf::YieldOp::create(b, loc, next);
+  }
+  Value scratch = launch.getWorkgroupAttributions()[0];
+  auto slot = [&](int64_t i, Value r) -> Value {
+    return arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(
+            b, loc,
+            arith::AddIOp::create(b, loc, r, cIndex(b, loc, i * kSumRows)),
+            cIndex(b, loc, 32)),
+        tx);
+  };
+  for (int64_t i = 0; i < count; ++i)
+    memref::StoreOp::create(b, loc, loop.getResult(i), scratch,
+                            ValueRange{slot(i, ty)});
+  gpu::BarrierOp::create(b, loc);
+  Value first = arith::AndIOp::create(
+      b, loc, valid,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, ty,
+                            cIndex(b, loc, 0)));
+  auto ifOp = scf::IfOp::create(b, loc, first);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  for (auto [i, pair] : llvm::enumerate(sumsAndResults)) {
+    Value total;
+    for (int64_t r = 0; r < kSumRows; ++r) {
+      Value part = memref::LoadOp::create(
+          b, loc, scratch, ValueRange{slot(i, cIndex(b, loc, r))});
+      total = total ? arith::AddFOp::create(b, loc, total, part).getResult()
+                    : part;
+    }
+    memref::StoreOp::create(
+        b, loc,
+        castTo(b, loc, total, getElementTypeOrSelf(pair.second.getType())),
+        pair.second, col);
+  }
+  b.setInsertionPointAfter(ifOp);
+  gpu::TerminatorOp::create(b, loc);
+}
 
 /// The residual and the optional results of the row normalizers.
 static std::optional<RowOperands> rowOperandsOf(Operation *op) {
@@ -557,6 +798,150 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
   return success();
 }
 
+/// Rewrites a layer_norm_grad or rms_norm_grad over contiguous trailing
+/// rows of static width with f32 statistics into a row kernel over
+/// min(row blocks, fillingCtas) CTAs and, for dscale and dbias, the column
+/// sums of the CTAs' partials; fails (leaving it for convert-norm-to-linalg)
+/// otherwise. No atomics: the bits depend on the shape alone.
+static LogicalResult lowerGradToRowKernel(RewriterBase &rewriter,
+                                          const GPUTarget &target,
+                                          Operation *op, int64_t maxPerThread) {
+  Value dy, x, mean, rstd, scale, sumGrad, dScale, dBias;
+  int64_t axis;
+  double offset = 0.0;
+  if (auto o = llvm::dyn_cast<LayerNormGradOp>(op)) {
+    dy = o.getGrad(), x = o.getInput(), mean = o.getMean(), rstd = o.getRstd();
+    scale = o.getScale(), sumGrad = o.getSumGrad(), axis = o.getAxis();
+    dScale = o.getScaleGrad(), dBias = o.getBiasGrad();
+  } else if (auto o = llvm::dyn_cast<RMSNormGradOp>(op)) {
+    dy = o.getGrad(), x = o.getInput(), rstd = o.getRstd();
+    scale = o.getScale(), sumGrad = o.getSumGrad(), axis = o.getAxis();
+    dScale = o.getScaleGrad(), offset = o.getScaleOffset().convertToDouble();
+  } else {
+    return failure();
+  }
+  auto type = llvm::cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (axis < 0)
+    axis += rank;
+  if (axis <= 0 || !getElementTypeOrSelf(rstd.getType()).isF32())
+    return failure();
+  int64_t width = 1;
+  for (int64_t d = axis; d < rank; ++d)
+    width *= type.getDimSize(d); // static: the verifier says so
+  std::optional<RowGeometry> g =
+      chooseGeometry(target, width, type.getElementTypeBitWidth() / 8,
+                     maxPerThread, ParamLayout());
+  if (!g)
+    return failure();
+
+  Location loc = op->getLoc();
+  OpBuilder &b = rewriter;
+  b.setInsertionPoint(op);
+  bool rowsStatic = true;
+  int64_t staticRows = 1;
+  Value rows = cIndex(b, loc, 1);
+  for (int64_t d = 0; d < axis; ++d) {
+    rows = arith::MulIOp::create(b, loc, rows,
+                                 tensor::DimOp::create(b, loc, x, d));
+    rowsStatic &= !type.isDynamicDim(d);
+    staticRows *= type.getDimSize(d);
+  }
+  auto flat = [&](Value t) {
+    return t ? viewSplitAt(b, loc, bufferOf(b, loc, t), 0) : t;
+  };
+  GradBuffers io;
+  io.dy = viewSplitAt(b, loc, bufferOf(b, loc, dy), axis);
+  io.x = viewSplitAt(b, loc, bufferOf(b, loc, x), axis);
+  io.sumGrad = sumGrad ? viewSplitAt(b, loc, bufferOf(b, loc, sumGrad), axis)
+                       : Value();
+  io.mean = flat(mean), io.rstd = flat(rstd), io.scale = flat(scale);
+  Value dx = op->getResult(0);
+  SmallVector<Value> dxSizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      dxSizes.push_back(tensor::DimOp::create(b, loc, x, d));
+  Value dxBuf = memref::AllocOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+      dxSizes);
+  io.dx = viewSplitAt(b, loc, dxBuf, axis);
+
+  // CTAs: one per block of rowsPerCta rows, at most fillingCtas (each then
+  // takes several blocks); a [CTAs * rowsPerCta, W] partial per cross-row sum.
+  int64_t maxCtas = target.fillingCtas;
+  Value ctas;
+  OpFoldResult partialRows;
+  if (rowsStatic) {
+    int64_t n = std::min<int64_t>(
+        llvm::divideCeil(staticRows, g->rowsPerCta), maxCtas);
+    ctas = cIndex(b, loc, n);
+    partialRows = b.getIndexAttr(n * g->rowsPerCta);
+  } else {
+    ctas = arith::MinUIOp::create(
+        b, loc,
+        arith::CeilDivUIOp::create(b, loc, rows,
+                                   cIndex(b, loc, g->rowsPerCta)),
+        cIndex(b, loc, maxCtas));
+    partialRows = arith::MulIOp::create(b, loc, ctas,
+                                        cIndex(b, loc, g->rowsPerCta))
+                      .getResult();
+  }
+  SmallVector<std::pair<Value, Value>> sums;
+  Value dScaleBuf, dBiasBuf;
+  auto partialsFor = [&](Value result, Value &buffer) -> Value {
+    if (!result)
+      return Value();
+    auto t = llvm::cast<RankedTensorType>(result.getType());
+    buffer = memref::AllocOp::create(
+        b, loc, MemRefType::get(t.getShape(), t.getElementType()));
+    SmallVector<int64_t> shape = {ShapedType::kDynamic, width};
+    SmallVector<Value> sizes;
+    if (auto n = getConstantIntValue(partialRows))
+      shape[0] = *n;
+    else
+      sizes.push_back(llvm::cast<Value>(partialRows));
+    Value partials = memref::AllocOp::create(
+        b, loc, MemRefType::get(shape, b.getF32Type()), sizes);
+    sums.emplace_back(partials, viewSplitAt(b, loc, buffer, 0));
+    return partials;
+  };
+  io.scalePartials = partialsFor(dScale, dScaleBuf);
+  io.biasPartials = partialsFor(dBias, dBiasBuf);
+
+  Value one = cIndex(b, loc, 1);
+  SmallVector<Type> workgroup;
+  if (MemRefType scratch =
+          groupSumScratchType(b.getContext(), target, g->group, /*slots=*/2))
+    workgroup.push_back(scratch);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, ctas, one, one, cIndex(b, loc, g->group),
+      cIndex(b, loc, g->rowsPerCta), one, /*dynamicSharedMemorySize=*/nullptr,
+      /*asyncTokenType=*/nullptr, /*asyncDependencies=*/{}, workgroup);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&launch.getBody().front());
+    RowGradKernelBuilder(b, loc, target, *g, launch, ParamLayout())
+        .build(io, rows, /*centered=*/mean != nullptr, offset);
+    gpu::TerminatorOp::create(b, loc);
+  }
+  if (!sums.empty())
+    launchColumnSums(b, loc, sums, width);
+
+  auto asTensor = [&](Value result, Value buffer) {
+    if (!result)
+      return;
+    Value t = bufferization::ToTensorOp::create(
+        b, loc, result.getType(), buffer, /*restrict=*/true,
+        /*writable=*/true);
+    rewriter.replaceAllUsesWith(result, t);
+  };
+  asTensor(dx, dxBuf);
+  asTensor(dScale, dScaleBuf);
+  asTensor(dBias, dBiasBuf);
+  rewriter.eraseOp(op);
+  return success();
+}
+
 namespace {
 struct ConvertNormToGPUPass
     : norm::impl::ConvertNormToGPUBase<ConvertNormToGPUPass> {
@@ -574,6 +959,16 @@ struct ConvertNormToGPUPass
     GPUTarget target = GPUTarget::nvidia();
     for (NormalizationOpInterface op : ops)
       (void)lowerToRowKernel(rewriter, target, op, maxVectorsPerThread);
+    // A gradient keeps dy and x in registers, and its partial sums: a
+    // quarter of the forward's vectors per thread.
+    SmallVector<Operation *> grads;
+    getOperation()->walk([&](Operation *op) {
+      if (llvm::isa<LayerNormGradOp, RMSNormGradOp>(op))
+        grads.push_back(op);
+    });
+    for (Operation *op : grads)
+      (void)lowerGradToRowKernel(rewriter, target, op,
+                                 std::max<int64_t>(1, maxVectorsPerThread / 4));
   }
 };
 } // namespace

@@ -2,4 +2,6 @@
 // REQUIRES: cuda
 // RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=layer_norm_step --random-inputs --check | FileCheck %s
 // RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=add_rms_norm_step --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=layer_norm_step_wide --random-inputs --check | FileCheck %s
+// RUN: norm-run %S/Inputs/gradients.mlir --target=cuda --entry=rms_norm_step_weightless --random-inputs --check | FileCheck %s
 // CHECK: check: PASS

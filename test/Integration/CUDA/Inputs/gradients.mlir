@@ -17,3 +17,23 @@ func.func @add_rms_norm_step(%h: tensor<64x4096xf32>, %w: tensor<4096xf32>, %dy:
       {scale_offset = 1.0 : f64} : tensor<64x4096xf32>, stats tensor<64xf32> scale_grad(tensor<4096xf32>)
   return %ds, %dw : tensor<64x4096xf32>, tensor<4096xf32>
 }
+
+// Rows over two dims (axis 1), f16, no scale, sum_grad: 600 rows, more than
+// the 512 CTAs, so that some CTAs take two rows.
+func.func @layer_norm_step_wide(%x: tensor<600x2x384xf16>, %dy: tensor<600x2x384xf16>,
+                                %ds: tensor<600x2x384xf16>)
+    -> (tensor<600x2x384xf16>, tensor<2x384xf16>) {
+  %y, %mean, %rstd = norm.layer_norm %x {axis = 1 : i64}
+      : tensor<600x2x384xf16> mean(tensor<600xf32>) rstd(tensor<600xf32>)
+  %dx, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd sum_grad(%ds : tensor<600x2x384xf16>)
+      {axis = 1 : i64} : tensor<600x2x384xf16>, stats tensor<600xf32> bias_grad(tensor<2x384xf16>)
+  return %dx, %db : tensor<600x2x384xf16>, tensor<2x384xf16>
+}
+
+// Weightless RMS norm over narrow rows (16 rows per CTA): dx alone.
+func.func @rms_norm_step_weightless(%x: tensor<1030x64xbf16>, %dy: tensor<1030x64xbf16>)
+    -> tensor<1030x64xbf16> {
+  %y, %rstd = norm.rms_norm %x : tensor<1030x64xbf16> rstd(tensor<1030xf32>)
+  %dx = norm.rms_norm_grad %dy, %x, %rstd : tensor<1030x64xbf16>, stats tensor<1030xf32>
+  return %dx : tensor<1030x64xbf16>
+}
