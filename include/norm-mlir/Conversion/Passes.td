@@ -73,6 +73,15 @@ def ConvertNormToGPU : Pass<"convert-norm-to-gpu"> {
     (wider rows, f64 statistics, batch norm, projections) are left for
     convert-norm-to-linalg, and so are normalizers still inside
     `norm.residual` (norm-expand-residual makes them explicit first).
+
+    The gradients `layer_norm_grad` and `rms_norm_grad` (same conditions)
+    become a row kernel of the same geometry, with a quarter of the vectors
+    per thread (it keeps dy and x, and the partial sums): dx from one read of
+    dy and x, the two row sums by shuffles; the CTAs (at most the target's
+    `fillingCtas`) take the row blocks round robin and keep each column's
+    partial dscale/dbias in registers, written as one row of a
+    [CTAs x rows per CTA, W] f32 buffer; a second kernel adds those rows in a
+    fixed order (no atomics: the bits depend on the shape alone).
   }];
   let options = [
     Option<"maxVectorsPerThread", "max-vectors-per-thread", "int64_t",

@@ -569,8 +569,8 @@ def Norm_LayerNormGradOp : Norm_Op<"layer_norm_grad",
     `norm.add_layer_norm`, whose two summands both receive `input_grad`.
     `scale_grad` (only with a `scale`, of its type) and `bias_grad` (of the
     normalized dims, x's element type) are optional results. Rows are
-    independent and the cross-row sums run over the rows in order, so the
-    results do not depend on how a lowering splits the rows.
+    independent; a lowering sums across rows in an order fixed by the shape
+    (not by the thread count), so its results are reproducible.
 
     ```mlir
     %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd
