@@ -160,9 +160,13 @@ fuseWhenSliced(const llvm::SetVector<Operation *> &cluster,
     return std::nullopt;
   scf::SCFTileAndFuseOptions::ControlFnResult result;
   Block *block = producer.getOwner()->getBlock();
+  // (The slices of the loop being built are its own: not users outside.)
+  Operation *loop = slice->getParentOp();
   result.yieldProducerReplacement =
       !isDestinationOperand &&
       llvm::any_of(producer.getUsers(), [&](Operation *user) {
+        if (loop->isAncestor(user))
+          return false;
         return !isa<TilingInterface, tensor::ExtractSliceOp, scf::ForallOp>(
                    user) ||
                user->getBlock() != block;
@@ -614,10 +618,12 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
             loop->getBlock()->findAncestorOpInBlock(*use.getOwner());
         return user && loop->isBeforeInBlock(user);
       });
-    // Fused producers that nothing uses any more are erased, consumers
-    // before producers; the root is left to canonicalization.
-    SmallVector<Operation *> dead(tiled->fusedProducers.begin(),
-                                  tiled->fusedProducers.end());
+    // The root, when the loop replaced all its uses, and the fused producers
+    // that nothing uses any more are erased, consumers before producers (a
+    // producer the dead root still read would otherwise become a root of its
+    // own, computed a second time).
+    SmallVector<Operation *> dead = {root};
+    llvm::append_range(dead, tiled->fusedProducers);
     for (bool progress = true; progress;) {
       progress = false;
       for (Operation *&op : dead)

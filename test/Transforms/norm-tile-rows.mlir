@@ -1,4 +1,5 @@
 // RUN: norm-opt %s --convert-norm-to-linalg --convert-elementwise-to-linalg --canonicalize --cse --norm-tile-rows=vector-bits=256 --canonicalize --cse | FileCheck %s
+// RUN: norm-opt %s --convert-norm-to-linalg --convert-elementwise-to-linalg --canonicalize --cse --norm-tile-rows=vector-bits=256 | FileCheck %s --check-prefix=RAW
 
 // The map of @negative_rotate_half_consumer (aliases print first).
 // CHECK:         #[[ROT:.*]] = affine_map<(d0, d1) -> (d0, (d1 + 64) mod 128)>
@@ -172,4 +173,32 @@ func.func @keepdim_leading_reduction(%x: tensor<4x64x16xf32>) -> tensor<1x64x16x
     linalg.yield %s : f32
   } -> tensor<1x64x16xf32>
   return %r : tensor<1x64x16xf32>
+}
+
+// A gradient's dx reads both results of one two-result row-sum op (sum of
+// g and of g * xhat): one loop, whose tile computes the row sums once and
+// yields only dx; no loop of the row sums of their own, no yielded clones,
+// and none left for canonicalization to remove (the RAW prefix checks the
+// pass's own output).
+// RAW-LABEL: func.func @layer_norm_grad_dx
+// RAW-COUNT-1: scf.forall
+// RAW-NOT:     scf.forall
+// RAW-COUNT-2: vector.multi_reduction <add>
+// RAW-NOT:     vector.multi_reduction
+// RAW-NOT:     linalg.generic
+// RAW:         return
+// CHECK-LABEL: func.func @layer_norm_grad_dx
+// CHECK:         scf.forall
+// CHECK-SAME:      shared_outs(%{{[^ ]*}} = %{{[^ ]*}}) -> (tensor<8x32x1024xf32>)
+// CHECK-COUNT-2:   vector.multi_reduction <add>
+// CHECK-NOT:       vector.multi_reduction
+// CHECK:           scf.forall.in_parallel
+// CHECK-NEXT:        tensor.parallel_insert_slice
+// CHECK-NEXT:      }
+// CHECK-NOT:     scf.forall
+func.func @layer_norm_grad_dx(%dy: tensor<256x1024xf32>, %x: tensor<256x1024xf32>, %m: tensor<256xf32>,
+                              %r: tensor<256xf32>, %g: tensor<1024xf32>) -> tensor<256x1024xf32> {
+  %dx = norm.layer_norm_grad %dy, %x, %m, %r scale(%g : tensor<1024xf32>)
+      : tensor<256x1024xf32>, stats tensor<256xf32>
+  return %dx : tensor<256x1024xf32>
 }
