@@ -531,6 +531,34 @@ LogicalResult RMSNormGradOp::verify() {
                            getScale(), getSumGrad(), getScaleGrad(), Value());
 }
 
+LogicalResult BatchNormGradOp::verify() {
+  FailureOr<int64_t> c = verifyChannels(*this, getInput(), getChannelAxis());
+  if (failed(c))
+    return failure();
+  SmallVector<int64_t> perChannel = {*c};
+  Type ct = getMean().getType().getElementType();
+  Type element = getInput().getType().getElementType();
+  if (!ct.isF32() && !ct.isF64())
+    return emitOpError("statistics must be f32 or f64, got ") << ct;
+  if (ct.getIntOrFloatBitWidth() < element.getIntOrFloatBitWidth())
+    return emitOpError("statistics (")
+           << ct << ") must be at least as wide as the input (" << element
+           << ")";
+  if (failed(verifyStatistic(*this, "mean", getMean(), perChannel, ct,
+                             "one per channel")) ||
+      failed(verifyShape(*this, "scale", getScale(), perChannel,
+                         "one per channel")) ||
+      failed(verifyMask(*this, getInput(), getMask(), getChannelAxis())))
+    return failure();
+  for (auto [name, result] : {std::pair<StringRef, Value>{"scale_grad", getScaleGrad()},
+                              {"bias_grad", getBiasGrad()}})
+    if (result && result.getType() != getScale().getType())
+      return emitOpError("'")
+             << name << "' must have the type of 'scale' "
+             << getScale().getType() << ", got " << result.getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // ResidualOp
 //===----------------------------------------------------------------------===//

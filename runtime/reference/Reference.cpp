@@ -619,4 +619,48 @@ RowNormGrad rmsNormGrad(const Tensor &dy, const Tensor &x, const Tensor &rstd,
                      axis, scaleOffset);
 }
 
+RowNormGrad batchNormGrad(const Tensor &dy, const Tensor &x, const Tensor &mean,
+                          const Tensor &rstd, const Tensor &scale,
+                          const Tensor *mask, bool train, int64_t channelAxis) {
+  const char *op = "batch_norm_grad";
+  checkTensor(op, "input", x);
+  checkShape(op, "grad", &dy, x.shape);
+  ChannelSplit s = splitChannels(op, x, channelAxis);
+  std::vector<int64_t> perChannel = {s.channels};
+  checkShape(op, "mean", &mean, perChannel);
+  checkShape(op, "rstd", &rstd, perChannel);
+  checkShape(op, "scale", &scale, perChannel);
+  checkShape(op, "mask", mask, s.maskShape);
+  auto valid = [&](int64_t o, int64_t k) {
+    return !mask || mask->data[o * s.inner + k] != 0;
+  };
+  auto xhat = [&](int64_t i, int64_t c) {
+    return (x.data[i] - mean.data[c]) * rstd.data[c];
+  };
+  RowNormGrad r{filled(x.shape, 0), filled(perChannel, 0),
+                filled(perChannel, 0)};
+  std::vector<double> count(size_t(s.channels), 0.0);
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t c = 0; c < s.channels; ++c)
+      for (int64_t k = 0; k < s.inner; ++k)
+        if (valid(o, k)) {
+          int64_t i = (o * s.channels + c) * s.inner + k;
+          count[c] += 1;
+          r.bias.data[c] += dy.data[i];
+          r.scale.data[c] += dy.data[i] * xhat(i, c);
+        }
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t c = 0; c < s.channels; ++c)
+      for (int64_t k = 0; k < s.inner; ++k) {
+        int64_t i = (o * s.channels + c) * s.inner + k;
+        if (!valid(o, k))
+          continue;
+        double g = dy.data[i];
+        if (train)
+          g -= (r.bias.data[c] + xhat(i, c) * r.scale.data[c]) / count[c];
+        r.input.data[i] = scale.data[c] * rstd.data[c] * g;
+      }
+  return r;
+}
+
 } // namespace norm::rt

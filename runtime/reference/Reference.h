@@ -175,6 +175,19 @@ RowNormGrad rmsNormGrad(const Tensor &dy, const Tensor &x, const Tensor &rstd,
                         const Tensor *scale, const Tensor *sumGrad,
                         int64_t axis, double scaleOffset);
 
+/// The backward of batchNorm (channel dim `channelAxis`) from `dy`, the
+/// per-channel `mean` and `rstd` that normalized x and `scale`. Per channel,
+/// over the M positions where `mask` (x's shape without the channel dim) is
+/// non-zero (all without a mask):
+///   xhat = (x - mean) * rstd,  dbias = sum of dy,  dscale = sum of dy * xhat
+///   train: dx = scale * rstd * (dy - dbias / M - xhat * dscale / M)
+///   eval:  dx = scale * rstd * dy
+/// and dx = 0 at masked positions. (`scale` and `bias` of the result are
+/// dscale and dbias, [C].)
+RowNormGrad batchNormGrad(const Tensor &dy, const Tensor &x, const Tensor &mean,
+                          const Tensor &rstd, const Tensor &scale,
+                          const Tensor *mask, bool train, int64_t channelAxis);
+
 } // namespace norm::rt
 
 #endif // NORM_RUNTIME_REFERENCE_REFERENCE_H

@@ -616,6 +616,14 @@ private:
                           getOptional(g.getSumGrad()), g.getAxis(),
                           g.getScaleOffset().convertToDouble()));
         })
+        .Case([&](BatchNormGradOp g) {
+          setGrads(g, ::norm::rt::batchNormGrad(
+                          get(g.getGrad()), get(g.getInput()), get(g.getMean()),
+                          get(g.getRstd()), get(g.getScale()),
+                          getOptional(g.getMask()),
+                          g.getMode() == BatchNormMode::train,
+                          g.getChannelAxis()));
+        })
         .Default([&](Operation *o) { runElementwise(o); });
   }
 
@@ -912,7 +920,7 @@ private:
     set(op.getInputGrad(), std::move(grads.input));
     if (op.getScaleGrad())
       set(op.getScaleGrad(), std::move(grads.scale));
-    if constexpr (std::is_same_v<GradOp, LayerNormGradOp>)
+    if constexpr (!std::is_same_v<GradOp, RMSNormGradOp>)
       if (op.getBiasGrad())
         set(op.getBiasGrad(), std::move(grads.bias));
   }

@@ -639,4 +639,53 @@ def Norm_RMSNormGradOp : Norm_Op<"rms_norm_grad",
   let hasVerifier = 1;
 }
 
+def Norm_BatchNormGradOp : Norm_Op<"batch_norm_grad",
+    [Pure, AttrSizedResultSegments,
+     AllTypesMatch<["grad", "input", "input_grad"]>,
+     AllTypesMatch<["mean", "rstd"]>]> {
+  let summary = "the backward pass of batch_norm";
+  let description = [{
+    The gradient of a `norm.batch_norm` of `input` x (channel dim
+    `channel_axis`, statistics over every other dim) from the gradient
+    `grad` (dy) of its result, the per-channel `mean` and `rstd` that
+    normalized x and its `scale` (gamma). In `train` mode these are the
+    batch statistics the forward saved (its `saved_mean` and `saved_rstd`)
+    and x's gradient flows through them; in `eval` mode they are the running
+    mean and rsqrt(running_var + epsilon), constants. Per channel, over the
+    M positions that count (those where `mask` is true; all without one):
+        xhat = (x - mean) * rstd
+        bias_grad  = sum of dy,  scale_grad = sum of dy * xhat
+        train: input_grad = scale * rstd * (dy - bias_grad / M
+                                            - xhat * scale_grad / M)
+        eval:  input_grad = scale * rstd * dy
+    and input_grad is 0 where the mask is false (padding: it did not count
+    in the statistics and its output is not used) and for a channel without
+    positions. Computed in the element type of `mean` and `rstd` (f32 or
+    f64, at least as wide as x's), rounded once; the per-channel sums run in
+    an order fixed by the shape. `scale_grad` and `bias_grad` (the type of
+    `scale`) are optional results.
+    ```mlir
+    %dx, %dg, %db = norm.batch_norm_grad train %dy, %x, %mean, %rstd, %g
+        : tensor<8x64x28x28xf32>, params tensor<64xf32>, stats tensor<64xf32>
+        scale_grad(tensor<64xf32>) bias_grad(tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins Norm_FloatTensor:$grad, Norm_FloatTensor:$input,
+                       Norm_StatTensor:$mean, Norm_StatTensor:$rstd,
+                       Norm_StatTensor:$scale,
+                       Optional<Norm_MaskTensor>:$mask,
+                       Norm_BatchNormModeAttr:$mode,
+                       DefaultValuedAttr<I64Attr, "1">:$channel_axis);
+  let results = (outs Norm_FloatTensor:$input_grad,
+                      Optional<Norm_StatTensor>:$scale_grad,
+                      Optional<Norm_StatTensor>:$bias_grad);
+  let assemblyFormat = [{
+    $mode $grad `,` $input `,` $mean `,` $rstd `,` $scale
+    (`mask` `(` $mask^ `:` type($mask) `)`)? attr-dict
+    `:` type($input) `,` `params` type($scale) `,` `stats` type($mean)
+    (`scale_grad` `(` type($scale_grad)^ `)`)?
+    (`bias_grad` `(` type($bias_grad)^ `)`)?
+  }];
+  let hasVerifier = 1;
+}
 #endif // NORM_DIALECT_NORMOPS_TD

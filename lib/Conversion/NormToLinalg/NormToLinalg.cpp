@@ -1580,6 +1580,118 @@ struct LowerRMSNormGrad : OpRewritePattern<RMSNormGradOp> {
   }
 };
 
+/// batch_norm_grad: one pass over dy and x for the per-channel sums of dy
+/// and dy * xhat (masked positions skipped; in f64 when long, as the
+/// forward's statistics), then one elementwise op for dx (0 where masked).
+struct LowerBatchNormGrad : OpRewritePattern<BatchNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value dy = op.getGrad(), x = op.getInput(), mask = op.getMask();
+    int64_t rank = rankOf(x);
+    int64_t channel = positiveAxis(op.getChannelAxis(), rank);
+    NormalizationPlan p;
+    p.data = x;
+    p.reduced = complementDims(rank, {channel});
+    p.mask = mask;
+    Type ct = elementTypeOf(op.getMean());
+    std::optional<int64_t> n = staticCount(p);
+    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
+                                                         : ct;
+    SmallVector<int64_t> kept = {channel};
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap perChannel = projection(rank, kept, ctx);
+    AffineMap perPosition = projection(rank, p.reduced, ctx);
+    // xhat in the compute type, from the block arguments x, mean, rstd.
+    auto xhatOf = [&](OpBuilder &nb, Location nloc, Value xv, Value mean,
+                      Value rstd) -> Value {
+      Value centered = arith::SubFOp::create(nb, nloc, castFloat(nb, nloc, xv, ct),
+                                             mean);
+      return arith::MulFOp::create(nb, nloc, centered, rstd);
+    };
+
+    SmallVector<Value> inputs = {dy, x, op.getMean(), op.getRstd()};
+    SmallVector<AffineMap> maps = {id, id, perChannel, perChannel};
+    if (mask) {
+      inputs.push_back(mask);
+      maps.push_back(perPosition);
+    }
+    SmallVector<Value> inits = {filledOfDims(rewriter, loc, x, kept, acc, 0.0),
+                                filledOfDims(rewriter, loc, x, kept, acc, 0.0)};
+    SmallVector<Value> sums = buildGenerics(
+        rewriter, loc, rank, inputs, maps, inits, perChannel, p.reduced,
+        [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          Value g = castFloat(nb, nloc, a[0], ct);
+          Value gx = arith::MulFOp::create(nb, nloc, g,
+                                           xhatOf(nb, nloc, a[1], a[2], a[3]));
+          // reassoc, as the forward's sums: vector lanes may split them.
+          auto reassoc = arith::FastMathFlagsAttr::get(
+              nb.getContext(), arith::FastMathFlags::reassoc);
+          SmallVector<Value> terms = {g, gx}, updated;
+          for (auto [term, sum] : llvm::zip_equal(terms, a.take_back(2))) {
+            Value t = castFloat(nb, nloc, term, acc);
+            if (mask)
+              t = arith::SelectOp::create(nb, nloc, a[4], t,
+                                          floatConstant(nb, nloc, acc, 0.0));
+            updated.push_back(arith::AddFOp::create(nb, nloc, sum, t, reassoc));
+          }
+          return updated;
+        });
+
+    bool train = op.getMode() == BatchNormMode::train;
+    Value count = train ? buildCount(rewriter, loc, p, acc) : Value();
+    bool countIsTensor = count && llvm::isa<RankedTensorType>(count.getType());
+    inputs = {dy, x, op.getMean(), op.getRstd(), op.getScale(), sums[0],
+              sums[1]};
+    maps = {id, id, perChannel, perChannel, perChannel, perChannel, perChannel};
+    if (countIsTensor) {
+      inputs.push_back(count);
+      maps.push_back(perChannel);
+    }
+    if (mask) {
+      inputs.push_back(mask);
+      maps.push_back(perPosition);
+    }
+    Type xType = elementTypeOf(x);
+    Value dx = buildGeneric(
+        rewriter, loc, rank, inputs, maps,
+        emptyOfDims(rewriter, loc, x, complementDims(rank, {}), xType), id, {},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+          Value g = castFloat(nb, nloc, a[0], ct);
+          Value rstd = a[3];
+          if (train) {
+            // g - (sum(dy) + xhat * sum(dy * xhat)) / M
+            Value m = castFloat(nb, nloc, countIsTensor ? a[7] : count, ct);
+            Value xhat = xhatOf(nb, nloc, a[1], a[2], rstd);
+            Value mean = arith::AddFOp::create(
+                nb, nloc, castFloat(nb, nloc, a[5], ct),
+                arith::MulFOp::create(nb, nloc, xhat,
+                                      castFloat(nb, nloc, a[6], ct)));
+            g = arith::SubFOp::create(nb, nloc, g,
+                                      arith::DivFOp::create(nb, nloc, mean, m));
+          }
+          Value factor = arith::MulFOp::create(
+              nb, nloc, castFloat(nb, nloc, a[4], ct), rstd);
+          Value v = arith::MulFOp::create(nb, nloc, factor, g);
+          if (mask)
+            v = arith::SelectOp::create(nb, nloc, a.drop_back().back(), v,
+                                        floatConstant(nb, nloc, ct, 0.0));
+          return castFloat(nb, nloc, v, xType);
+        });
+
+    SmallVector<Value> results = {dx};
+    Type paramType = elementTypeOf(op.getScale());
+    if (op.getScaleGrad())
+      results.push_back(castElements(rewriter, loc, sums[1], paramType));
+    if (op.getBiasGrad())
+      results.push_back(castElements(rewriter, loc, sums[0], paramType));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 /// Placement first: explicit normalizers and adds, lowered in turn.
 struct LowerResidual : OpRewritePattern<ResidualOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -1611,5 +1723,6 @@ void mlir::norm::populateNormToLinalgConversionPatterns(
     RewritePatternSet &patterns, bool overflowFallback) {
   patterns.add<LowerNormalizer>(patterns.getContext(), overflowFallback);
   patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual,
-               LowerLayerNormGrad, LowerRMSNormGrad>(patterns.getContext());
+               LowerLayerNormGrad, LowerRMSNormGrad, LowerBatchNormGrad>(
+      patterns.getContext());
 }

@@ -790,3 +790,83 @@ func.func @grad_bias_grad_type(%x: tensor<2x8xbf16>, %s: tensor<2xf32>) -> tenso
   %dx, %db = norm.layer_norm_grad %x, %x, %s, %s : tensor<2x8xbf16>, stats tensor<2xf32> bias_grad(tensor<8xf32>)
   return %db : tensor<8xf32>
 }
+
+// -----
+
+func.func @bn_grad_rank_one(%x: tensor<8xf32>, %p: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'input' must have rank >= 2 (batch and channel dims), got rank 1}}
+  %dx = norm.batch_norm_grad train %x, %x, %p, %p, %p : tensor<8xf32>, params tensor<8xf32>, stats tensor<8xf32>
+  return %dx : tensor<8xf32>
+}
+
+// -----
+
+func.func @bn_grad_channel_axis(%x: tensor<2x8xf32>, %p: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'channel_axis' must be in [-2, 2), got 2}}
+  %dx = norm.batch_norm_grad train %x, %x, %p, %p, %p {channel_axis = 2 : i64} : tensor<2x8xf32>, params tensor<8xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @bn_grad_dynamic_channels(%x: tensor<2x?xf32>, %p: tensor<8xf32>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{dim 1 of 'input' must be static (it is the channel dim), got [2, ?]}}
+  %dx = norm.batch_norm_grad train %x, %x, %p, %p, %p : tensor<2x?xf32>, params tensor<8xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @bn_grad_f16_statistics(%x: tensor<2x8xf16>, %p: tensor<8xf16>) -> tensor<2x8xf16> {
+  // expected-error @+1 {{statistics must be f32 or f64, got 'f16'}}
+  %dx = norm.batch_norm_grad train %x, %x, %p, %p, %p : tensor<2x8xf16>, params tensor<8xf16>, stats tensor<8xf16>
+  return %dx : tensor<2x8xf16>
+}
+
+// -----
+
+func.func @bn_grad_narrow_statistics(%x: tensor<2x8xf64>, %s: tensor<8xf32>) -> tensor<2x8xf64> {
+  // expected-error @+1 {{statistics ('f32') must be at least as wide as the input ('f64')}}
+  %dx = norm.batch_norm_grad train %x, %x, %s, %s, %s : tensor<2x8xf64>, params tensor<8xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x8xf64>
+}
+
+// -----
+
+func.func @bn_grad_stats_shape(%x: tensor<2x8xf32>, %s: tensor<4xf32>, %p: tensor<8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'mean' must have type 'tensor<8xf32>' (one per channel), got 'tensor<4xf32>'}}
+  %dx = norm.batch_norm_grad eval %x, %x, %s, %s, %p : tensor<2x8xf32>, params tensor<8xf32>, stats tensor<4xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @bn_grad_scale_shape(%x: tensor<2x8xf32>, %s: tensor<8xf32>, %p: tensor<4xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'scale' must have shape [8] (one per channel), got [4]}}
+  %dx = norm.batch_norm_grad train %x, %x, %s, %s, %p : tensor<2x8xf32>, params tensor<4xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @bn_grad_mask_shape(%x: tensor<2x8x5xf32>, %s: tensor<8xf32>, %m: tensor<2x8xi1>) -> tensor<2x8x5xf32> {
+  // expected-error @+1 {{'mask' must have shape [2, 5] (the input shape without the channel dim), got [2, 8]}}
+  %dx = norm.batch_norm_grad train %x, %x, %s, %s, %s mask(%m : tensor<2x8xi1>) : tensor<2x8x5xf32>, params tensor<8xf32>, stats tensor<8xf32>
+  return %dx : tensor<2x8x5xf32>
+}
+
+// -----
+
+func.func @bn_grad_scale_grad_type(%x: tensor<2x8xbf16>, %s: tensor<8xf32>, %p: tensor<8xbf16>) -> tensor<8xf32> {
+  // expected-error @+1 {{'scale_grad' must have the type of 'scale' 'tensor<8xbf16>', got 'tensor<8xf32>'}}
+  %dx, %dg = norm.batch_norm_grad train %x, %x, %s, %s, %p : tensor<2x8xbf16>, params tensor<8xbf16>, stats tensor<8xf32> scale_grad(tensor<8xf32>)
+  return %dg : tensor<8xf32>
+}
+
+// -----
+
+func.func @bn_grad_bias_grad_type(%x: tensor<2x8xf32>, %s: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'bias_grad' must have the type of 'scale' 'tensor<8xf32>', got 'tensor<4xf32>'}}
+  %dx, %db = norm.batch_norm_grad train %x, %x, %s, %s, %s : tensor<2x8xf32>, params tensor<8xf32>, stats tensor<8xf32> bias_grad(tensor<4xf32>)
+  return %db : tensor<4xf32>
+}

@@ -267,6 +267,24 @@ func.func @dialect_attribute(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   return %y : tensor<2x8xf32>
 }
 
+// Batch norm's gradient: train with a mask and both parameter gradients
+// (NCHW), eval without results but dx (NHWC).
+// CHECK-LABEL: func.func @batch_norm_gradients
+// CHECK:         norm.batch_norm_grad train %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} mask(%{{.*}} : tensor<?x28x28xi1>) : tensor<?x64x28x28xbf16>, params tensor<64xbf16>, stats tensor<64xf32> scale_grad(tensor<64xbf16>) bias_grad(tensor<64xbf16>)
+// CHECK:         norm.batch_norm_grad eval %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {channel_axis = 3 : i64} : tensor<2x4x4x16xf32>, params tensor<16xf32>, stats tensor<16xf64>
+// GENERIC-LABEL: sym_name = "batch_norm_gradients"
+// GENERIC:       "norm.batch_norm_grad"({{.*}}) <{channel_axis = 1 : i64, mode = 0 : i32, resultSegmentSizes = array<i32: 1, 1, 1>}>
+func.func @batch_norm_gradients(%dy: tensor<?x64x28x28xbf16>, %x: tensor<?x64x28x28xbf16>,
+                                %s: tensor<64xf32>, %g: tensor<64xbf16>, %m: tensor<?x28x28xi1>,
+                                %e: tensor<2x4x4x16xf32>, %s64: tensor<16xf64>, %p: tensor<16xf32>) {
+  %dx, %dg, %db = norm.batch_norm_grad train %dy, %x, %s, %s, %g mask(%m : tensor<?x28x28xi1>)
+      : tensor<?x64x28x28xbf16>, params tensor<64xbf16>, stats tensor<64xf32>
+      scale_grad(tensor<64xbf16>) bias_grad(tensor<64xbf16>)
+  %de = norm.batch_norm_grad eval %e, %e, %s64, %s64, %p {channel_axis = 3 : i64}
+      : tensor<2x4x4x16xf32>, params tensor<16xf32>, stats tensor<16xf64>
+  return
+}
+
 // The gradients: every optional operand and result, and none.
 // CHECK-LABEL: func.func @gradients
 // CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<768xbf16>) sum_grad(%{{.*}} : tensor<?x768xbf16>) : tensor<?x768xbf16>, stats tensor<?xf32> scale_grad(tensor<768xbf16>) bias_grad(tensor<768xbf16>)

@@ -1,9 +1,9 @@
 //===- GradientTest.cpp - The float64 gradients against finite differences -===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// The references of the gradient ops (layerNormGrad, rmsNormGrad) are
-// written from their closed forms; these tests compare them with central
-// finite differences of the float64 forward (layerNorm, rmsNorm) of the loss
+// The references of the gradient ops (layerNormGrad, rmsNormGrad,
+// batchNormGrad) are written from their closed forms; these tests compare
+// them with central finite differences of the float64 forward of the loss
 // L = sum(dy * y), on well-conditioned random inputs: relative error at most
 // 1e-7, the truncation and rounding error of h = 1e-5 being about 1e-10.
 //
@@ -162,6 +162,67 @@ TEST(GradientTest, RmsNormWeightless) {
               }), "dx");
 }
 
+TEST(GradientTest, BatchNormTrainMaskedMatchesFiniteDifferences) {
+  // NCHW, a mask that drops some positions: they neither count in the
+  // statistics nor reach the loss (dy is 0 there), so their dx is 0.
+  std::mt19937_64 rng(6);
+  Tensor x = randomTensor({3, 4, 2, 3}, rng, 2.0, 1.5);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor scale = randomTensor({4}, rng, 1.0, 0.5);
+  Tensor bias = randomTensor({4}, rng), rm = randomTensor({4}, rng);
+  Tensor rv{{4}, {1.0, 2.0, 0.5, 1.5}};
+  Tensor mask{{3, 2, 3}, std::vector<double>(18, 1.0)};
+  for (int i : {1, 5, 6, 11, 17})
+    mask.data[size_t(i)] = 0;
+  for (int64_t n = 0; n < 3; ++n)
+    for (int64_t c = 0; c < 4; ++c)
+      for (int64_t k = 0; k < 6; ++k)
+        if (mask.data[size_t(n * 6 + k)] == 0)
+          dy.data[size_t((n * 4 + c) * 6 + k)] = 0;
+  auto forward = [&](const Tensor &t, const Tensor &g, const Tensor &b) {
+    return batchNorm(t, g, b, rm, rv, &mask, /*train=*/true, kEps, 0.1, 1);
+  };
+  BatchNormResult f = forward(x, scale, bias);
+  RowNormGrad g = batchNormGrad(dy, x, f.savedMean, f.savedRstd, scale, &mask,
+                                /*train=*/true, 1);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, forward(t, scale, bias).result);
+              }), "dx");
+  expectClose(g.scale, finiteDifferences(scale, [&](const Tensor &t) {
+                return dot(dy, forward(x, t, bias).result);
+              }), "dscale");
+  expectClose(g.bias, finiteDifferences(bias, [&](const Tensor &t) {
+                return dot(dy, forward(x, scale, t).result);
+              }), "dbias");
+  for (int64_t c = 0; c < 4; ++c)
+    EXPECT_EQ(g.input.data[size_t((0 * 4 + c) * 6 + 1)], 0.0) << c;
+}
+
+TEST(GradientTest, BatchNormEvalNhwcMatchesFiniteDifferences) {
+  // Eval, channels last: the running statistics are constants.
+  std::mt19937_64 rng(7);
+  Tensor x = randomTensor({2, 3, 2, 5}, rng, -1.0, 2.0);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor scale = randomTensor({5}, rng, 1.0, 0.5), bias = randomTensor({5}, rng);
+  Tensor rm = randomTensor({5}, rng);
+  Tensor rv{{5}, {0.5, 1.0, 2.0, 3.0, 0.25}};
+  auto forward = [&](const Tensor &t, const Tensor &g, const Tensor &b) {
+    return batchNorm(t, g, b, rm, rv, nullptr, /*train=*/false, kEps, 0.1, 3);
+  };
+  BatchNormResult f = forward(x, scale, bias);
+  RowNormGrad g = batchNormGrad(dy, x, f.savedMean, f.savedRstd, scale, nullptr,
+                                /*train=*/false, 3);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, forward(t, scale, bias).result);
+              }), "dx");
+  expectClose(g.scale, finiteDifferences(scale, [&](const Tensor &t) {
+                return dot(dy, forward(x, t, bias).result);
+              }), "dscale");
+  expectClose(g.bias, finiteDifferences(bias, [&](const Tensor &t) {
+                return dot(dy, forward(x, scale, t).result);
+              }), "dbias");
+}
+
 TEST(GradientTest, InvalidArguments) {
   Tensor x{{2, 3}, std::vector<double>(6, 1.0)};
   Tensor stats{{2}, {0.0, 0.0}};
@@ -171,6 +232,11 @@ TEST(GradientTest, InvalidArguments) {
   EXPECT_THROW(rmsNormGrad(wrong, x, stats, nullptr, nullptr, -1, 0.0),
                std::invalid_argument);
   EXPECT_THROW(rmsNormGrad(x, x, stats, &stats, nullptr, -1, 0.0),
+               std::invalid_argument);
+  // Channels of x (dim 1) are 3: statistics of 2 do not fit.
+  EXPECT_THROW(batchNormGrad(x, x, stats, stats, stats, nullptr, true, 1),
+               std::invalid_argument);
+  EXPECT_THROW(batchNormGrad(x, x, wrong, wrong, wrong, &x, true, 1),
                std::invalid_argument);
 }
 

@@ -37,3 +37,16 @@ func.func @rms_norm_step_weightless(%x: tensor<1030x64xbf16>, %dy: tensor<1030x6
   %dx = norm.rms_norm_grad %dy, %x, %rstd : tensor<1030x64xbf16>, stats tensor<1030xf32>
   return %dx : tensor<1030x64xbf16>
 }
+
+// Batch norm's backward (through linalg and norm-gpu-offload's kernels).
+func.func @batch_norm_step(%x: tensor<4x8x5x7xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>,
+                           %rm: tensor<8xf32>, %rv: tensor<8xf32>, %dy: tensor<4x8x5x7xf32>)
+    -> (tensor<4x8x5x7xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %y, %nm, %nv, %mean, %rstd = norm.batch_norm train %x, %g, %b, %rm, %rv
+      : tensor<4x8x5x7xf32>, params tensor<8xf32>, stats tensor<8xf32>
+        saved_mean(tensor<8xf32>) saved_rstd(tensor<8xf32>)
+  %dx, %dg, %db = norm.batch_norm_grad train %dy, %x, %mean, %rstd, %g
+      : tensor<4x8x5x7xf32>, params tensor<8xf32>, stats tensor<8xf32>
+        scale_grad(tensor<8xf32>) bias_grad(tensor<8xf32>)
+  return %dx, %dg, %db : tensor<4x8x5x7xf32>, tensor<8xf32>, tensor<8xf32>
+}
