@@ -559,6 +559,43 @@ LogicalResult BatchNormGradOp::verify() {
   return success();
 }
 
+LogicalResult GroupNormGradOp::verify() {
+  FailureOr<int64_t> c = verifyChannels(*this, getInput(), getChannelAxis());
+  if (failed(c))
+    return failure();
+  int64_t rank = getInput().getType().getRank();
+  auto axis = static_cast<int64_t>(getChannelAxis());
+  if (axis == 0 || axis == -rank)
+    return emitOpError("'channel_axis' must not be dim 0, the sample dim");
+  int64_t groups = getNumGroups();
+  if (groups <= 0)
+    return emitOpError("'num_groups' must be > 0, got ") << groups;
+  if (*c % groups != 0)
+    return emitOpError("'num_groups' (")
+           << groups << ") must divide the channel count " << *c;
+  double eps = getEpsilon().convertToDouble();
+  if (!std::isfinite(eps) || eps <= 0.0)
+    return emitOpError("'epsilon' must be finite and > 0, got ") << eps;
+  Type ct = getComputeType().value_or(Float32Type::get(getContext()));
+  Type element = getInput().getType().getElementType();
+  if (!ct.isF32() && !ct.isF64())
+    return emitOpError("'compute_type' must be f32 or f64, got ") << ct;
+  if (ct.getIntOrFloatBitWidth() < element.getIntOrFloatBitWidth())
+    return emitOpError("'compute_type' ")
+           << ct << " is narrower than the element type " << element;
+  SmallVector<int64_t> perChannel = {*c};
+  if (failed(verifyShape(*this, "scale", getScale(), perChannel,
+                         "one per channel")))
+    return failure();
+  if (getScaleGrad() && !getScale())
+    return emitOpError("'scale_grad' needs a 'scale'");
+  if (getScaleGrad() && getScaleGrad().getType() != getScale().getType())
+    return emitOpError("'scale_grad' must have the type of 'scale' ")
+           << getScale().getType() << ", got " << getScaleGrad().getType();
+  return verifyStatistic(*this, "bias_grad", getBiasGrad(), perChannel, element,
+                         "one per channel in the input's element type");
+}
+
 //===----------------------------------------------------------------------===//
 // ResidualOp
 //===----------------------------------------------------------------------===//

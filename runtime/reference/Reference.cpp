@@ -365,9 +365,29 @@ Tensor batchNormApply(const Tensor &x, const Tensor &mean,
 // Group norm and weight norm
 //===----------------------------------------------------------------------===//
 
-Tensor groupNorm(const Tensor &x, const Tensor *scale, const Tensor *bias,
-                 int64_t numGroups, double eps, int64_t channelAxis) {
-  const char *op = "group_norm";
+namespace {
+/// Group norm's statistics: a mean and M2 per sample and group.
+struct GroupStats {
+  ChannelSplit split;
+  int64_t numGroups, perGroup, sampleSize;
+  double count; ///< values per group
+  std::vector<double> mean, m2;
+  /// The statistic of channel c at outer index o; the outer dims (before
+  /// the channel dim) start with the batch dim.
+  int64_t index(int64_t o, int64_t c) const {
+    int64_t sample = (o * split.channels * split.inner) / sampleSize;
+    return sample * numGroups + c / perGroup;
+  }
+  double rstd(int64_t g, double eps) const {
+    return 1.0 / std::sqrt(m2[size_t(g)] / count + eps);
+  }
+};
+} // namespace
+
+/// Checks group norm's arguments and computes its statistics (two passes).
+static GroupStats groupStats(const char *op, const Tensor &x,
+                             const Tensor *scale, int64_t numGroups,
+                             int64_t channelAxis) {
   checkTensor(op, "input", x);
   if (x.shape.size() < 2)
     fail(op, "input must have rank >= 2, got " + shapeStr(x.shape));
@@ -379,42 +399,42 @@ Tensor groupNorm(const Tensor &x, const Tensor *scale, const Tensor *bias,
                  " must be positive and divide the " +
                  std::to_string(s.channels) + " channels");
   checkShape(op, "scale", scale, {s.channels});
-  checkShape(op, "bias", bias, {s.channels});
-
   int64_t batch = x.shape[0];
   int64_t sampleSize = batch ? x.numElements() / batch : 0;
-  int64_t perGroup = s.channels / numGroups;
-  double count = double(sampleSize / numGroups);
-  // Statistics are indexed by sample * numGroups + group; the outer dims
-  // (before the channel dim) start with the batch dim.
-  auto statIndex = [&](int64_t o, int64_t c) {
-    int64_t sample = (o * s.channels * s.inner) / sampleSize;
-    return sample * numGroups + c / perGroup;
-  };
-  std::vector<double> mean(size_t(batch * numGroups), 0.0);
-  std::vector<double> m2(mean.size(), 0.0);
+  GroupStats st{s, numGroups, s.channels / numGroups, sampleSize,
+                double(sampleSize / numGroups),
+                std::vector<double>(size_t(batch * numGroups), 0.0), {}};
+  st.m2.assign(st.mean.size(), 0.0);
   for (int pass = 0; pass < 2; ++pass) {
     for (int64_t o = 0; o < s.outer; ++o)
       for (int64_t c = 0; c < s.channels; ++c)
         for (int64_t k = 0; k < s.inner; ++k) {
           double v = x.data[(o * s.channels + c) * s.inner + k];
-          int64_t g = statIndex(o, c);
+          int64_t g = st.index(o, c);
           if (pass == 0)
-            mean[g] += v;
+            st.mean[g] += v;
           else
-            m2[g] += (v - mean[g]) * (v - mean[g]);
+            st.m2[g] += (v - st.mean[g]) * (v - st.mean[g]);
         }
     if (pass == 0)
-      for (double &m : mean)
-        m /= count;
+      for (double &m : st.mean)
+        m /= st.count;
   }
+  return st;
+}
+
+Tensor groupNorm(const Tensor &x, const Tensor *scale, const Tensor *bias,
+                 int64_t numGroups, double eps, int64_t channelAxis) {
+  GroupStats st = groupStats("group_norm", x, scale, numGroups, channelAxis);
+  const ChannelSplit &s = st.split;
+  checkShape("group_norm", "bias", bias, {s.channels});
   Tensor y = filled(x.shape, 0);
   for (int64_t o = 0; o < s.outer; ++o)
     for (int64_t c = 0; c < s.channels; ++c)
       for (int64_t k = 0; k < s.inner; ++k) {
         int64_t i = (o * s.channels + c) * s.inner + k;
-        int64_t g = statIndex(o, c);
-        double v = (x.data[i] - mean[g]) / std::sqrt(m2[g] / count + eps);
+        int64_t g = st.index(o, c);
+        double v = (x.data[i] - st.mean[g]) * st.rstd(g, eps);
         if (scale)
           v *= scale->data[c];
         if (bias)
@@ -422,6 +442,39 @@ Tensor groupNorm(const Tensor &x, const Tensor *scale, const Tensor *bias,
         y.data[i] = v;
       }
   return y;
+}
+
+RowNormGrad groupNormGrad(const Tensor &dy, const Tensor &x,
+                          const Tensor *scale, int64_t numGroups, double eps,
+                          int64_t channelAxis) {
+  const char *op = "group_norm_grad";
+  GroupStats st = groupStats(op, x, scale, numGroups, channelAxis);
+  checkShape(op, "grad", &dy, x.shape);
+  const ChannelSplit &s = st.split;
+  RowNormGrad r{filled(x.shape, 0), filled({s.channels}, 0),
+                filled({s.channels}, 0)};
+  // Per group: the sums of g and of g * xhat.
+  std::vector<double> sumG(st.mean.size(), 0.0), sumGX(st.mean.size(), 0.0);
+  for (int pass = 0; pass < 2; ++pass)
+    for (int64_t o = 0; o < s.outer; ++o)
+      for (int64_t c = 0; c < s.channels; ++c)
+        for (int64_t k = 0; k < s.inner; ++k) {
+          int64_t i = (o * s.channels + c) * s.inner + k;
+          int64_t grp = st.index(o, c);
+          double rstd = st.rstd(grp, eps);
+          double xhat = (x.data[i] - st.mean[grp]) * rstd;
+          double g = dy.data[i] * (scale ? scale->data[c] : 1.0);
+          if (pass == 0) {
+            sumG[grp] += g;
+            sumGX[grp] += g * xhat;
+            r.scale.data[c] += dy.data[i] * xhat;
+            r.bias.data[c] += dy.data[i];
+          } else {
+            r.input.data[i] =
+                rstd * (g - (sumG[grp] + xhat * sumGX[grp]) / st.count);
+          }
+        }
+  return r;
 }
 
 Tensor weightNorm(const Tensor &v, const Tensor &g,

@@ -188,6 +188,15 @@ RowNormGrad batchNormGrad(const Tensor &dy, const Tensor &x, const Tensor &mean,
                           const Tensor &rstd, const Tensor &scale,
                           const Tensor *mask, bool train, int64_t channelAxis);
 
+/// The backward of groupNorm from `dy`, recomputing each group's mean and
+/// rstd from x (as groupNorm does, N values each):
+///   xhat = (x - mean) * rstd,  g = dy * scale[c] (dy without scale)
+///   dx = rstd * (g - mean(g) - xhat * mean(g * xhat))
+///   dscale[c], dbias[c] = sums over samples and spatial dims of dy * xhat, dy
+RowNormGrad groupNormGrad(const Tensor &dy, const Tensor &x,
+                          const Tensor *scale, int64_t numGroups, double eps,
+                          int64_t channelAxis);
+
 } // namespace norm::rt
 
 #endif // NORM_RUNTIME_REFERENCE_REFERENCE_H

@@ -624,6 +624,12 @@ private:
                           g.getMode() == BatchNormMode::train,
                           g.getChannelAxis()));
         })
+        .Case([&](GroupNormGradOp g) {
+          setGrads(g, ::norm::rt::groupNormGrad(
+                          get(g.getGrad()), get(g.getInput()),
+                          getOptional(g.getScale()), g.getNumGroups(),
+                          g.getEpsilon().convertToDouble(), g.getChannelAxis()));
+        })
         .Default([&](Operation *o) { runElementwise(o); });
   }
 

@@ -688,4 +688,44 @@ def Norm_BatchNormGradOp : Norm_Op<"batch_norm_grad",
   }];
   let hasVerifier = 1;
 }
+def Norm_GroupNormGradOp : Norm_Op<"group_norm_grad",
+    [Pure, AttrSizedResultSegments,
+     AllTypesMatch<["grad", "input", "input_grad"]>]> {
+  let summary = "the backward pass of group_norm (and instance norm)";
+  let description = [{
+    The gradient of a `norm.group_norm` of `input` x with the same
+    `num_groups`, `epsilon`, `channel_axis` and `scale` (gamma, optional)
+    from the gradient `grad` (dy) of its result. The forward saves no
+    statistics, so this op recomputes them from x (mean, then the biased
+    variance, two passes) for each group of each sample, N values each:
+        xhat = (x - mean) * rstd,  g = dy * scale[c]  (dy without a scale)
+        input_grad = rstd * (g - mean(g) - xhat * mean(g * xhat))
+        scale_grad[c] = sum over samples and spatial dims of dy * xhat
+        bias_grad[c]  = sum over samples and spatial dims of dy
+    Computed in `compute_type` (f32 when absent), rounded once; the sums run
+    in an order fixed by the shape. `scale_grad` (only with a `scale`, of its
+    type) and `bias_grad` (`[C]` in x's element type) are optional results.
+    ```mlir
+    %dx, %dg, %db = norm.group_norm_grad %dy, %x scale(%g : tensor<64xf32>)
+        {num_groups = 32 : i64} : tensor<8x64x28x28xf32>
+        scale_grad(tensor<64xf32>) bias_grad(tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins Norm_FloatTensor:$grad, Norm_FloatTensor:$input,
+                       Optional<Norm_FloatTensor>:$scale,
+                       I64Attr:$num_groups,
+                       Norm_EpsilonAttr<"1.0e-5">:$epsilon,
+                       DefaultValuedAttr<I64Attr, "1">:$channel_axis,
+                       Norm_ComputeTypeAttr:$compute_type);
+  let results = (outs Norm_FloatTensor:$input_grad,
+                      Optional<Norm_FloatTensor>:$scale_grad,
+                      Optional<Norm_FloatTensor>:$bias_grad);
+  let assemblyFormat = [{
+    $grad `,` $input (`scale` `(` $scale^ `:` type($scale) `)`)? attr-dict
+    `:` type($input)
+    (`scale_grad` `(` type($scale_grad)^ `)`)?
+    (`bias_grad` `(` type($bias_grad)^ `)`)?
+  }];
+  let hasVerifier = 1;
+}
 #endif // NORM_DIALECT_NORMOPS_TD

@@ -1692,6 +1692,173 @@ struct LowerBatchNormGrad : OpRewritePattern<BatchNormGradOp> {
   }
 };
 
+/// group_norm_grad: the channel dim split into (groups, channels per group);
+/// the statistics recomputed per sample and group (the mean, then the sums
+/// of the deviations and of their squares: the corrected two-pass
+/// variance), the per-group sums of g = dy * scale and g * xhat, dx, and the
+/// per-channel sums of dy * xhat and dy. In f64 when a group holds more
+/// than 8192 values, as the forward's statistics.
+struct LowerGroupNormGrad : OpRewritePattern<GroupNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GroupNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t channel = positiveAxis(op.getChannelAxis(), rankOf(op.getInput()));
+    int64_t groups = op.getNumGroups();
+    Value x = splitDim(rewriter, loc, op.getInput(), channel, groups);
+    Value dy = splitDim(rewriter, loc, op.getGrad(), channel, groups);
+    Value scale = op.getScale()
+                      ? splitDim(rewriter, loc, op.getScale(), 0, groups)
+                      : Value();
+    int64_t rank = rankOf(x);
+    SmallVector<int64_t> statDims = {0, channel}, paramDims = {channel, channel + 1};
+    NormalizationPlan p;
+    p.data = x;
+    p.reduced = complementDims(rank, statDims);
+    Type ct = op.getComputeType().value_or(rewriter.getF32Type());
+    std::optional<int64_t> n = staticCount(p);
+    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
+                                                         : ct;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap perGroup = projection(rank, statDims, ctx);
+    AffineMap perChannel = projection(rank, paramDims, ctx);
+    auto reassoc = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::reassoc);
+
+    // The statistics, as the forward computes them.
+    Value count = countOfDims(rewriter, loc, x, p.reduced, acc);
+    Value mean = divideByCount(
+        rewriter, loc, reduceData(rewriter, loc, p, acc, Value(), true, false)[0],
+        count);
+    SmallVector<Value> dev = reduceData(rewriter, loc, p, acc, mean, true, true);
+    double eps = op.getEpsilon().convertToDouble();
+    // The mean as a shift (the first pass's mean in the compute type, which
+    // x - shift subtracts exactly for x near it) and a small center, so that
+    // x - mean keeps its digits for data far from 0 (mean 1e4 in f32).
+    SmallVector<Value> stats = buildGenerics(
+        rewriter, loc, 2, {mean, dev[0], dev[1]},
+        SmallVector<AffineMap>(3, AffineMap::getMultiDimIdentityMap(2, ctx)),
+        {emptyOfDims(rewriter, loc, x, statDims, ct),
+         emptyOfDims(rewriter, loc, x, statDims, ct),
+         emptyOfDims(rewriter, loc, x, statDims, ct)},
+        AffineMap::getMultiDimIdentityMap(2, ctx), {},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          // center = s1 / n, var = (s2 - s1^2 / n) / n, clamped at 0.
+          Value s1n = arith::DivFOp::create(nb, nloc, a[1], count);
+          Value shift = castFloat(nb, nloc, a[0], ct);
+          Value center = arith::AddFOp::create(
+              nb, nloc,
+              arith::SubFOp::create(nb, nloc, a[0], castFloat(nb, nloc, shift, acc)),
+              s1n);
+          Value m2 = arith::SubFOp::create(nb, nloc, a[2],
+                                           arith::MulFOp::create(nb, nloc, a[1], s1n));
+          Value var = arith::MaximumFOp::create(
+              nb, nloc, arith::DivFOp::create(nb, nloc, m2, count),
+              floatConstant(nb, nloc, acc, 0.0));
+          Value rstd = math::RsqrtOp::create(
+              nb, nloc, arith::AddFOp::create(nb, nloc, var,
+                                              floatConstant(nb, nloc, acc, eps)));
+          return SmallVector<Value>{shift, castFloat(nb, nloc, center, ct),
+                                    castFloat(nb, nloc, rstd, ct)};
+        });
+
+    // xhat = ((x - shift) - center) * rstd from the block arguments dy, x,
+    // shift, center, rstd; g = dy * scale (the next argument) or dy.
+    auto xhatOf = [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+      Value d = arith::SubFOp::create(nb, nloc, castFloat(nb, nloc, a[1], ct),
+                                      a[2]);
+      d = arith::SubFOp::create(nb, nloc, d, a[3]);
+      return arith::MulFOp::create(nb, nloc, d, a[4]);
+    };
+    auto terms = [&](OpBuilder &nb, Location nloc, ValueRange a,
+                     Value &xhat, Value &g) {
+      xhat = xhatOf(nb, nloc, a);
+      g = castFloat(nb, nloc, a[0], ct);
+      if (scale)
+        g = arith::MulFOp::create(nb, nloc, g, castFloat(nb, nloc, a[5], ct));
+    };
+    SmallVector<Value> statInputs = {dy, x, stats[0], stats[1], stats[2]};
+    SmallVector<AffineMap> statMaps = {id, id, perGroup, perGroup, perGroup};
+    SmallVector<Value> inputs = statInputs;
+    SmallVector<AffineMap> maps = statMaps;
+    if (scale) {
+      inputs.push_back(scale);
+      maps.push_back(perChannel);
+    }
+    SmallVector<Value> rowSums = buildGenerics(
+        rewriter, loc, rank, inputs, maps,
+        {filledOfDims(rewriter, loc, x, statDims, acc, 0.0),
+         filledOfDims(rewriter, loc, x, statDims, acc, 0.0)},
+        perGroup, p.reduced, [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          Value xhat, g;
+          terms(nb, nloc, a, xhat, g);
+          Value gx = arith::MulFOp::create(nb, nloc, g, xhat);
+          return SmallVector<Value>{
+              arith::AddFOp::create(nb, nloc, a[a.size() - 2],
+                                    castFloat(nb, nloc, g, acc), reassoc),
+              arith::AddFOp::create(nb, nloc, a.back(),
+                                    castFloat(nb, nloc, gx, acc), reassoc)};
+        });
+
+    SmallVector<Value> dxInputs = inputs;
+    SmallVector<AffineMap> dxMaps = maps;
+    dxInputs.append({rowSums[0], rowSums[1]});
+    dxMaps.append({perGroup, perGroup});
+    Type xType = elementTypeOf(x);
+    Value dx = buildGeneric(
+        rewriter, loc, rank, dxInputs, dxMaps,
+        emptyOfDims(rewriter, loc, x, complementDims(rank, {}), xType), id, {},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+          Value xhat, g;
+          terms(nb, nloc, a, xhat, g);
+          Value nct = castFloat(nb, nloc, count, ct);
+          Value sumG = castFloat(nb, nloc, a[a.size() - 3], ct);
+          Value sumGX = castFloat(nb, nloc, a[a.size() - 2], ct);
+          Value mean = arith::DivFOp::create(
+              nb, nloc,
+              arith::AddFOp::create(nb, nloc, sumG,
+                                    arith::MulFOp::create(nb, nloc, xhat, sumGX)),
+              nct);
+          Value v = arith::MulFOp::create(
+              nb, nloc, a[4], arith::SubFOp::create(nb, nloc, g, mean));
+          return castFloat(nb, nloc, v, xType);
+        });
+    SmallVector<Value> results = {
+        mergeDims(rewriter, loc, dx, channel, op.getInput().getType())};
+
+    // dscale and dbias: per channel, over the samples and the spatial dims.
+    if (op.getScaleGrad() || op.getBiasGrad()) {
+      SmallVector<int64_t> acrossChannels = complementDims(rank, paramDims);
+      SmallVector<Value> sums = buildGenerics(
+          rewriter, loc, rank, statInputs, statMaps,
+          {filledOfDims(rewriter, loc, x, paramDims, acc, 0.0),
+           filledOfDims(rewriter, loc, x, paramDims, acc, 0.0)},
+          perChannel, acrossChannels,
+          [&](OpBuilder &nb, Location nloc, ValueRange a) {
+            Value d = castFloat(nb, nloc, a[0], ct);
+            Value dx = arith::MulFOp::create(nb, nloc, d, xhatOf(nb, nloc, a));
+            return SmallVector<Value>{
+                arith::AddFOp::create(nb, nloc, a[5], castFloat(nb, nloc, dx, acc),
+                                      reassoc),
+                arith::AddFOp::create(nb, nloc, a[6], castFloat(nb, nloc, d, acc),
+                                      reassoc)};
+          });
+      for (auto [wanted, sum] :
+           llvm::zip_equal(SmallVector<Value>{op.getScaleGrad(), op.getBiasGrad()},
+                           sums)) {
+        if (!wanted)
+          continue;
+        auto type = llvm::cast<RankedTensorType>(wanted.getType());
+        Value cast = castElements(rewriter, loc, sum, type.getElementType());
+        results.push_back(tensor::CollapseShapeOp::create(
+            rewriter, loc, type, cast, SmallVector<ReassociationIndices>{{0, 1}}));
+      }
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 /// Placement first: explicit normalizers and adds, lowered in turn.
 struct LowerResidual : OpRewritePattern<ResidualOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -1723,6 +1890,7 @@ void mlir::norm::populateNormToLinalgConversionPatterns(
     RewritePatternSet &patterns, bool overflowFallback) {
   patterns.add<LowerNormalizer>(patterns.getContext(), overflowFallback);
   patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual,
-               LowerLayerNormGrad, LowerRMSNormGrad, LowerBatchNormGrad>(
+               LowerLayerNormGrad, LowerRMSNormGrad, LowerBatchNormGrad,
+               LowerGroupNormGrad>(
       patterns.getContext());
 }

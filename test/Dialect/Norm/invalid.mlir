@@ -870,3 +870,91 @@ func.func @bn_grad_bias_grad_type(%x: tensor<2x8xf32>, %s: tensor<8xf32>) -> ten
   %dx, %db = norm.batch_norm_grad train %x, %x, %s, %s, %s : tensor<2x8xf32>, params tensor<8xf32>, stats tensor<8xf32> bias_grad(tensor<4xf32>)
   return %db : tensor<4xf32>
 }
+
+// -----
+
+func.func @gn_grad_sample_axis(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'channel_axis' must not be dim 0, the sample dim}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 2 : i64, channel_axis = 0 : i64} : tensor<2x8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @gn_grad_rank_one(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'input' must have rank >= 2 (batch and channel dims), got rank 1}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 2 : i64} : tensor<8xf32>
+  return %dx : tensor<8xf32>
+}
+
+// -----
+
+func.func @gn_grad_no_groups(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'num_groups' must be > 0, got 0}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 0 : i64} : tensor<2x8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @gn_grad_groups_divide(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'num_groups' (3) must divide the channel count 8}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 3 : i64} : tensor<2x8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @gn_grad_epsilon(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'epsilon' must be finite and > 0, got 0}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 2 : i64, epsilon = 0.0 : f64} : tensor<2x8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @gn_grad_compute_type(%x: tensor<2x8xf16>) -> tensor<2x8xf16> {
+  // expected-error @+1 {{'compute_type' must be f32 or f64, got 'f16'}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 2 : i64, compute_type = f16} : tensor<2x8xf16>
+  return %dx : tensor<2x8xf16>
+}
+
+// -----
+
+func.func @gn_grad_narrow_compute_type(%x: tensor<2x8xf64>) -> tensor<2x8xf64> {
+  // expected-error @+1 {{'compute_type' 'f32' is narrower than the element type 'f64'}}
+  %dx = norm.group_norm_grad %x, %x {num_groups = 2 : i64} : tensor<2x8xf64>
+  return %dx : tensor<2x8xf64>
+}
+
+// -----
+
+func.func @gn_grad_scale_shape(%x: tensor<2x8xf32>, %g: tensor<4xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'scale' must have shape [8] (one per channel), got [4]}}
+  %dx = norm.group_norm_grad %x, %x scale(%g : tensor<4xf32>) {num_groups = 2 : i64} : tensor<2x8xf32>
+  return %dx : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @gn_grad_scale_grad_without_scale(%x: tensor<2x8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'scale_grad' needs a 'scale'}}
+  %dx, %dg = norm.group_norm_grad %x, %x {num_groups = 2 : i64} : tensor<2x8xf32> scale_grad(tensor<8xf32>)
+  return %dg : tensor<8xf32>
+}
+
+// -----
+
+func.func @gn_grad_scale_grad_type(%x: tensor<2x8xf32>, %g: tensor<8xbf16>) -> tensor<8xf32> {
+  // expected-error @+1 {{'scale_grad' must have the type of 'scale' 'tensor<8xbf16>', got 'tensor<8xf32>'}}
+  %dx, %dg = norm.group_norm_grad %x, %x scale(%g : tensor<8xbf16>) {num_groups = 2 : i64} : tensor<2x8xf32> scale_grad(tensor<8xf32>)
+  return %dg : tensor<8xf32>
+}
+
+// -----
+
+func.func @gn_grad_bias_grad_type(%x: tensor<2x8xbf16>) -> tensor<8xf32> {
+  // expected-error @+1 {{'bias_grad' must have type 'tensor<8xbf16>' (one per channel in the input's element type), got 'tensor<8xf32>'}}
+  %dx, %db = norm.group_norm_grad %x, %x {num_groups = 2 : i64} : tensor<2x8xbf16> bias_grad(tensor<8xf32>)
+  return %db : tensor<8xf32>
+}

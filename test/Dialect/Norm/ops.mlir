@@ -285,6 +285,20 @@ func.func @batch_norm_gradients(%dy: tensor<?x64x28x28xbf16>, %x: tensor<?x64x28
   return
 }
 
+// Group norm's gradient: NCHW with a scale and both parameter gradients,
+// instance norm NHWC without.
+// CHECK-LABEL: func.func @group_norm_gradients
+// CHECK:         norm.group_norm_grad %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<64xf32>) {num_groups = 32 : i64} : tensor<?x64x28x28xf32> scale_grad(tensor<64xf32>) bias_grad(tensor<64xf32>)
+// CHECK:         norm.group_norm_grad %{{.*}}, %{{.*}} {channel_axis = 3 : i64, compute_type = f64, epsilon = {{.*}} : f64, num_groups = 16 : i64} : tensor<2x4x4x16xbf16>
+func.func @group_norm_gradients(%dy: tensor<?x64x28x28xf32>, %x: tensor<?x64x28x28xf32>,
+                                %g: tensor<64xf32>, %e: tensor<2x4x4x16xbf16>) {
+  %dx, %dg, %db = norm.group_norm_grad %dy, %x scale(%g : tensor<64xf32>) {num_groups = 32 : i64}
+      : tensor<?x64x28x28xf32> scale_grad(tensor<64xf32>) bias_grad(tensor<64xf32>)
+  %de = norm.group_norm_grad %e, %e {num_groups = 16 : i64, channel_axis = 3 : i64,
+                                     epsilon = 1.0e-6 : f64, compute_type = f64} : tensor<2x4x4x16xbf16>
+  return
+}
+
 // The gradients: every optional operand and result, and none.
 // CHECK-LABEL: func.func @gradients
 // CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<768xbf16>) sum_grad(%{{.*}} : tensor<?x768xbf16>) : tensor<?x768xbf16>, stats tensor<?xf32> scale_grad(tensor<768xbf16>) bias_grad(tensor<768xbf16>)

@@ -40,3 +40,8 @@
 // CHECK:       .target sm_90
 // CHECK-NOT:   atom.
 // CHECK-NOT:   red.global
+// CHECK-LABEL: llvm.func @group_norm_step
+// CHECK:       gpu.launch_func
+// CHECK:       .target sm_90
+// CHECK-NOT:   atom.
+// CHECK-NOT:   red.global

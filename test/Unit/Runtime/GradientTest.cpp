@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The references of the gradient ops (layerNormGrad, rmsNormGrad,
-// batchNormGrad) are written from their closed forms; these tests compare
+// batchNormGrad, groupNormGrad) are written from their closed forms; these tests compare
 // them with central finite differences of the float64 forward of the loss
 // L = sum(dy * y), on well-conditioned random inputs: relative error at most
 // 1e-7, the truncation and rounding error of h = 1e-5 being about 1e-10.
@@ -223,6 +223,35 @@ TEST(GradientTest, BatchNormEvalNhwcMatchesFiniteDifferences) {
               }), "dbias");
 }
 
+TEST(GradientTest, GroupNormMatchesFiniteDifferences) {
+  // NCHW, 3 groups of 2 channels, with a scale (its bias only shifts y).
+  std::mt19937_64 rng(8);
+  Tensor x = randomTensor({2, 6, 3, 2}, rng, 1.5, 2.0);
+  Tensor dy = randomTensor(x.shape, rng);
+  Tensor scale = randomTensor({6}, rng, 1.0, 0.5), bias = randomTensor({6}, rng);
+  RowNormGrad g = groupNormGrad(dy, x, &scale, 3, kEps, 1);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, groupNorm(t, &scale, &bias, 3, kEps, 1));
+              }), "dx");
+  expectClose(g.scale, finiteDifferences(scale, [&](const Tensor &t) {
+                return dot(dy, groupNorm(x, &t, &bias, 3, kEps, 1));
+              }), "dscale");
+  expectClose(g.bias, finiteDifferences(bias, [&](const Tensor &t) {
+                return dot(dy, groupNorm(x, &scale, &t, 3, kEps, 1));
+              }), "dbias");
+}
+
+TEST(GradientTest, InstanceNormNhwcWithoutScale) {
+  // Channels last, one group per channel (instance norm), no scale.
+  std::mt19937_64 rng(9);
+  Tensor x = randomTensor({2, 3, 3, 4}, rng, -2.0, 1.0);
+  Tensor dy = randomTensor(x.shape, rng);
+  RowNormGrad g = groupNormGrad(dy, x, nullptr, 4, kEps, 3);
+  expectClose(g.input, finiteDifferences(x, [&](const Tensor &t) {
+                return dot(dy, groupNorm(t, nullptr, nullptr, 4, kEps, 3));
+              }), "dx");
+}
+
 TEST(GradientTest, InvalidArguments) {
   Tensor x{{2, 3}, std::vector<double>(6, 1.0)};
   Tensor stats{{2}, {0.0, 0.0}};
@@ -237,6 +266,9 @@ TEST(GradientTest, InvalidArguments) {
   EXPECT_THROW(batchNormGrad(x, x, stats, stats, stats, nullptr, true, 1),
                std::invalid_argument);
   EXPECT_THROW(batchNormGrad(x, x, wrong, wrong, wrong, &x, true, 1),
+               std::invalid_argument);
+  EXPECT_THROW(groupNormGrad(x, x, nullptr, 2, kEps, 1), std::invalid_argument);
+  EXPECT_THROW(groupNormGrad(stats, x, nullptr, 3, kEps, 1),
                std::invalid_argument);
 }
 

@@ -50,3 +50,11 @@ func.func @batch_norm_step(%x: tensor<4x8x5x7xf32>, %g: tensor<8xf32>, %b: tenso
         scale_grad(tensor<8xf32>) bias_grad(tensor<8xf32>)
   return %dx, %dg, %db : tensor<4x8x5x7xf32>, tensor<8xf32>, tensor<8xf32>
 }
+
+// Group norm's backward (statistics recomputed; linalg and norm-gpu-offload).
+func.func @group_norm_step(%dy: tensor<2x32x8x8xf32>, %x: tensor<2x32x8x8xf32>, %g: tensor<32xf32>)
+    -> (tensor<2x32x8x8xf32>, tensor<32xf32>, tensor<32xf32>) {
+  %dx, %dg, %db = norm.group_norm_grad %dy, %x scale(%g : tensor<32xf32>) {num_groups = 8 : i64}
+      : tensor<2x32x8x8xf32> scale_grad(tensor<32xf32>) bias_grad(tensor<32xf32>)
+  return %dx, %dg, %db : tensor<2x32x8x8xf32>, tensor<32xf32>, tensor<32xf32>
+}
