@@ -596,6 +596,28 @@ LogicalResult GroupNormGradOp::verify() {
                          "one per channel in the input's element type");
 }
 
+LogicalResult WeightNormGradOp::verify() {
+  RankedTensorType type = getV().getType();
+  SmallVector<int64_t> gShape;
+  if (std::optional<int64_t> dim = getDim()) {
+    FailureOr<int64_t> d = verifyAxis(*this, "dim", *dim, type.getRank());
+    if (failed(d) || failed(verifyStaticDims(*this, "v", type, {*d},
+                                             "'g' has one value per slice")))
+      return failure();
+    gShape.push_back(type.getDimSize(*d));
+  }
+  Type ct = getComputeType().value_or(Float32Type::get(getContext()));
+  if (!ct.isF32() && !ct.isF64())
+    return emitOpError("'compute_type' must be f32 or f64, got ") << ct;
+  if (ct.getIntOrFloatBitWidth() < type.getElementTypeBitWidth())
+    return emitOpError("'compute_type' ")
+           << ct << " is narrower than the element type "
+           << type.getElementType();
+  return verifyShape(*this, "g", getG(), gShape,
+                     getDim() ? "one per slice along 'dim'"
+                              : "a scalar without 'dim'");
+}
+
 //===----------------------------------------------------------------------===//
 // ResidualOp
 //===----------------------------------------------------------------------===//

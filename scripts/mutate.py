@@ -173,6 +173,16 @@ MUTATIONS = [
     ("gn-grad-ref: no xhat * mean(g * xhat) term", "runtime/reference/Reference.cpp",
      "rstd * (g - (sumG[grp] + xhat * sumGX[grp]) / st.count);",
      "rstd * (g - sumG[grp] / st.count);"),
+    # Weight norm's gradient
+    ("wn-grad: dv without the projection", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "          Value d = arith::SubFOp::create(nb, nloc, castFloat(nb, nloc, a[0], ct),\n                                          along);",
+     "          Value d = castFloat(nb, nloc, a[0], ct);"),
+    ("wn-grad: dg not divided by the norm", "lib/Conversion/NormToLinalg/NormToLinalg.cpp",
+     "                              nb, nloc, a[1], math::SqrtOp::create(nb, nloc, a[0]));",
+     "                              nb, nloc, a[1], floatConstant(nb, nloc, elementTypeOf(sums[0]), 1.0));"),
+    ("wn-grad-ref: dg not divided by the norm", "runtime/reference/Reference.cpp",
+     "    r.scale.data[c] = dot[c] / std::sqrt(s.squares[c]);",
+     "    r.scale.data[c] = dot[c];"),
     # The gradients' GPU row kernels
     ("gpu-grad: repeated rows add to the partials", "lib/Conversion/NormToGPU/NormToGPU.cpp",
      "arith::SelectOp::create(b, loc, valid, terms[k], zeros)));",

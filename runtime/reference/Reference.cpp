@@ -477,37 +477,61 @@ RowNormGrad groupNormGrad(const Tensor &dy, const Tensor &x,
   return r;
 }
 
+namespace {
+/// Weight norm's slices: v as [outer, slices, inner] (one slice without a
+/// dim), with each slice's sum of squares.
+struct WeightSlices {
+  ChannelSplit split;
+  std::vector<double> squares;
+  int64_t slice(int64_t i) const {
+    return (i / split.inner) % split.channels;
+  }
+};
+} // namespace
+
+static WeightSlices weightSlices(const char *op, const Tensor &v,
+                                 const Tensor &g, std::optional<int64_t> dim) {
+  checkTensor(op, "v", v);
+  ChannelSplit s{1, 1, v.numElements(), {}};
+  if (dim)
+    s = splitChannels(op, v, *dim);
+  checkShape(op, "g", &g,
+             dim ? std::vector<int64_t>{s.channels} : std::vector<int64_t>{});
+  WeightSlices w{s, std::vector<double>(size_t(s.channels), 0.0)};
+  for (size_t i = 0; i < v.data.size(); ++i)
+    w.squares[size_t(w.slice(int64_t(i)))] += v.data[i] * v.data[i];
+  return w;
+}
+
 Tensor weightNorm(const Tensor &v, const Tensor &g,
                   std::optional<int64_t> dim) {
-  const char *op = "weight_norm";
-  checkTensor(op, "v", v);
+  WeightSlices s = weightSlices("weight_norm", v, g, dim);
   Tensor w = filled(v.shape, 0);
-  if (!dim) {
-    checkShape(op, "g", &g, {});
-    double sq = 0;
-    for (double e : v.data)
-      sq += e * e;
-    double factor = g.data[0] / std::sqrt(sq);
-    for (size_t i = 0; i < v.data.size(); ++i)
-      w.data[i] = factor * v.data[i];
-    return w;
+  for (size_t i = 0; i < v.data.size(); ++i) {
+    int64_t c = s.slice(int64_t(i));
+    w.data[i] = g.data[c] * v.data[i] / std::sqrt(s.squares[c]);
   }
-  ChannelSplit s = splitChannels(op, v, *dim);
-  checkShape(op, "g", &g, {s.channels});
-  std::vector<double> sq(size_t(s.channels), 0.0);
-  for (int64_t o = 0; o < s.outer; ++o)
-    for (int64_t c = 0; c < s.channels; ++c)
-      for (int64_t k = 0; k < s.inner; ++k) {
-        double e = v.data[(o * s.channels + c) * s.inner + k];
-        sq[c] += e * e;
-      }
-  for (int64_t o = 0; o < s.outer; ++o)
-    for (int64_t c = 0; c < s.channels; ++c)
-      for (int64_t k = 0; k < s.inner; ++k) {
-        int64_t i = (o * s.channels + c) * s.inner + k;
-        w.data[i] = g.data[c] * v.data[i] / std::sqrt(sq[c]);
-      }
   return w;
+}
+
+RowNormGrad weightNormGrad(const Tensor &dw, const Tensor &v, const Tensor &g,
+                           std::optional<int64_t> dim) {
+  const char *op = "weight_norm_grad";
+  WeightSlices s = weightSlices(op, v, g, dim);
+  checkShape(op, "grad", &dw, v.shape);
+  std::vector<double> dot(s.squares.size(), 0.0);
+  for (size_t i = 0; i < v.data.size(); ++i)
+    dot[size_t(s.slice(int64_t(i)))] += dw.data[i] * v.data[i];
+  RowNormGrad r{filled(v.shape, 0), filled(g.shape, 0), {}};
+  for (size_t c = 0; c < dot.size(); ++c)
+    r.scale.data[c] = dot[c] / std::sqrt(s.squares[c]);
+  for (size_t i = 0; i < v.data.size(); ++i) {
+    int64_t c = s.slice(int64_t(i));
+    double n = std::sqrt(s.squares[c]);
+    r.input.data[i] =
+        g.data[c] / n * (dw.data[i] - v.data[i] * dot[c] / s.squares[c]);
+  }
+  return r;
 }
 
 //===----------------------------------------------------------------------===//

@@ -197,6 +197,13 @@ RowNormGrad groupNormGrad(const Tensor &dy, const Tensor &x,
                           const Tensor *scale, int64_t numGroups, double eps,
                           int64_t channelAxis);
 
+/// The backward of weightNorm from `dw`, per slice (every dim but `dim`, or
+/// the whole tensor): with n = ||v|| and d = sum(dw * v),
+///   dg = d / n,  dv = g / n * (dw - v * d / n^2)
+/// (`input` of the result is dv, `scale` is dg; `bias` is empty).
+RowNormGrad weightNormGrad(const Tensor &dw, const Tensor &v, const Tensor &g,
+                           std::optional<int64_t> dim);
+
 } // namespace norm::rt
 
 #endif // NORM_RUNTIME_REFERENCE_REFERENCE_H

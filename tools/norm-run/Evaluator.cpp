@@ -630,6 +630,12 @@ private:
                           getOptional(g.getScale()), g.getNumGroups(),
                           g.getEpsilon().convertToDouble(), g.getChannelAxis()));
         })
+        .Case([&](WeightNormGradOp g) {
+          ::norm::rt::RowNormGrad r = ::norm::rt::weightNormGrad(
+              get(g.getGrad()), get(g.getV()), get(g.getG()), g.getDim());
+          set(g.getVGrad(), std::move(r.input));
+          set(g.getGGrad(), std::move(r.scale));
+        })
         .Default([&](Operation *o) { runElementwise(o); });
   }
 

@@ -728,4 +728,28 @@ def Norm_GroupNormGradOp : Norm_Op<"group_norm_grad",
   }];
   let hasVerifier = 1;
 }
+def Norm_WeightNormGradOp : Norm_Op<"weight_norm_grad",
+    [Pure, AllTypesMatch<["grad", "v", "v_grad"]>,
+     AllTypesMatch<["g", "g_grad"]>]> {
+  let summary = "the backward pass of weight_norm";
+  let description = [{
+    The gradients of `w = g * v / ||v||` (a `norm.weight_norm` with the same
+    `dim`) from the gradient `grad` (dw) of w. The forward saves nothing, so
+    the norms are recomputed; per slice (over every dim but `dim`, or the
+    whole tensor without it):
+        g_grad = sum(dw * v) / ||v||
+        v_grad = g / ||v|| * (dw - v * sum(dw * v) / ||v||^2)
+    Computed in `compute_type` (f32 when absent), rounded once.
+    ```mlir
+    %dv, %dg = norm.weight_norm_grad %dw, %v, %g {dim = 0 : i64}
+        : tensor<256x128xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins Norm_FloatTensor:$grad, Norm_FloatTensor:$v,
+                       Norm_FloatTensor:$g, OptionalAttr<I64Attr>:$dim,
+                       Norm_ComputeTypeAttr:$compute_type);
+  let results = (outs Norm_FloatTensor:$v_grad, Norm_FloatTensor:$g_grad);
+  let assemblyFormat = "$grad `,` $v `,` $g attr-dict `:` type($v) `,` type($g)";
+  let hasVerifier = 1;
+}
 #endif // NORM_DIALECT_NORMOPS_TD

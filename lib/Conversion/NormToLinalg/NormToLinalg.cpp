@@ -1859,6 +1859,75 @@ struct LowerGroupNormGrad : OpRewritePattern<GroupNormGradOp> {
   }
 };
 
+/// weight_norm_grad: one pass for each slice's sums of v^2 and dw * v (in
+/// f64 when long, as the forward's norm), then dv elementwise and dg per
+/// slice.
+struct LowerWeightNormGrad : OpRewritePattern<WeightNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(WeightNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value dw = op.getGrad(), v = op.getV();
+    int64_t rank = rankOf(v);
+    SmallVector<int64_t> kept;
+    if (std::optional<int64_t> dim = op.getDim())
+      kept.push_back(positiveAxis(*dim, rank));
+    NormalizationPlan p;
+    p.data = v;
+    p.reduced = complementDims(rank, kept);
+    Type ct = op.getComputeType().value_or(rewriter.getF32Type());
+    std::optional<int64_t> n = staticCount(p);
+    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
+                                                         : ct;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap perSlice = projection(rank, kept, ctx);
+    auto reassoc = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::reassoc);
+    SmallVector<Value> sums = buildGenerics(
+        rewriter, loc, rank, {dw, v}, {id, id},
+        {filledOfDims(rewriter, loc, v, kept, acc, 0.0),
+         filledOfDims(rewriter, loc, v, kept, acc, 0.0)},
+        perSlice, p.reduced, [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          Value d = castFloat(nb, nloc, a[0], acc);
+          Value x = castFloat(nb, nloc, a[1], acc);
+          return SmallVector<Value>{
+              arith::AddFOp::create(nb, nloc, a[2],
+                                    arith::MulFOp::create(nb, nloc, x, x), reassoc),
+              arith::AddFOp::create(nb, nloc, a[3],
+                                    arith::MulFOp::create(nb, nloc, d, x), reassoc)};
+        });
+    // dv = g / n * (dw - v * dot / n^2)
+    Type vType = elementTypeOf(v);
+    Value dv = buildGeneric(
+        rewriter, loc, rank, {dw, v, op.getG(), sums[0], sums[1]},
+        {id, id, perSlice, perSlice, perSlice},
+        emptyOfDims(rewriter, loc, v, complementDims(rank, {}), vType), id, {},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+          Value sq = castFloat(nb, nloc, a[3], ct);
+          Value dot = castFloat(nb, nloc, a[4], ct);
+          Value factor = arith::DivFOp::create(
+              nb, nloc, castFloat(nb, nloc, a[2], ct),
+              math::SqrtOp::create(nb, nloc, sq));
+          Value along = arith::MulFOp::create(
+              nb, nloc, castFloat(nb, nloc, a[1], ct),
+              arith::DivFOp::create(nb, nloc, dot, sq));
+          Value d = arith::SubFOp::create(nb, nloc, castFloat(nb, nloc, a[0], ct),
+                                          along);
+          return castFloat(nb, nloc, arith::MulFOp::create(nb, nloc, factor, d),
+                           vType);
+        });
+    Type gType = elementTypeOf(op.getG());
+    Value dg = buildMap(rewriter, loc, {sums[0], sums[1]}, gType,
+                        [&](OpBuilder &nb, Location nloc, ValueRange a) -> Value {
+                          Value q = arith::DivFOp::create(
+                              nb, nloc, a[1], math::SqrtOp::create(nb, nloc, a[0]));
+                          return castFloat(nb, nloc, q, gType);
+                        });
+    rewriter.replaceOp(op, {dv, dg});
+    return success();
+  }
+};
+
 /// Placement first: explicit normalizers and adds, lowered in turn.
 struct LowerResidual : OpRewritePattern<ResidualOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -1891,6 +1960,6 @@ void mlir::norm::populateNormToLinalgConversionPatterns(
   patterns.add<LowerNormalizer>(patterns.getContext(), overflowFallback);
   patterns.add<LowerBatchStats, LowerAllReduceStats, LowerResidual,
                LowerLayerNormGrad, LowerRMSNormGrad, LowerBatchNormGrad,
-               LowerGroupNormGrad>(
+               LowerGroupNormGrad, LowerWeightNormGrad>(
       patterns.getContext());
 }

@@ -958,3 +958,51 @@ func.func @gn_grad_bias_grad_type(%x: tensor<2x8xbf16>) -> tensor<8xf32> {
   %dx, %db = norm.group_norm_grad %x, %x {num_groups = 2 : i64} : tensor<2x8xbf16> bias_grad(tensor<8xf32>)
   return %db : tensor<8xf32>
 }
+
+// -----
+
+func.func @wn_grad_dim(%v: tensor<4x8xf32>, %g: tensor<4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'dim' must be in [-2, 2), got 2}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g {dim = 2 : i64} : tensor<4x8xf32>, tensor<4xf32>
+  return %dv : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @wn_grad_dynamic_dim(%v: tensor<?x8xf32>, %g: tensor<4xf32>) -> tensor<?x8xf32> {
+  // expected-error @+1 {{dim 0 of 'v' must be static ('g' has one value per slice), got [?, 8]}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g {dim = 0 : i64} : tensor<?x8xf32>, tensor<4xf32>
+  return %dv : tensor<?x8xf32>
+}
+
+// -----
+
+func.func @wn_grad_g_shape(%v: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'g' must have shape [4] (one per slice along 'dim'), got [8]}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g {dim = 0 : i64} : tensor<4x8xf32>, tensor<8xf32>
+  return %dv : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @wn_grad_scalar_g(%v: tensor<4x8xf32>, %g: tensor<4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'g' must have shape [] (a scalar without 'dim'), got [4]}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g : tensor<4x8xf32>, tensor<4xf32>
+  return %dv : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @wn_grad_compute_type(%v: tensor<4x8xf32>, %g: tensor<f32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'compute_type' must be f32 or f64, got 'bf16'}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g {compute_type = bf16} : tensor<4x8xf32>, tensor<f32>
+  return %dv : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @wn_grad_narrow_compute_type(%v: tensor<4x8xf64>, %g: tensor<f64>) -> tensor<4x8xf64> {
+  // expected-error @+1 {{'compute_type' 'f32' is narrower than the element type 'f64'}}
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g : tensor<4x8xf64>, tensor<f64>
+  return %dv : tensor<4x8xf64>
+}

@@ -299,6 +299,17 @@ func.func @group_norm_gradients(%dy: tensor<?x64x28x28xf32>, %x: tensor<?x64x28x
   return
 }
 
+// Weight norm's gradient: per output channel, and over the whole tensor.
+// CHECK-LABEL: func.func @weight_norm_gradients
+// CHECK:         norm.weight_norm_grad %{{.*}}, %{{.*}}, %{{.*}} {dim = 0 : i64} : tensor<64x3x3x3xf32>, tensor<64xf32>
+// CHECK:         norm.weight_norm_grad %{{.*}}, %{{.*}}, %{{.*}} {compute_type = f64} : tensor<8x16xbf16>, tensor<bf16>
+func.func @weight_norm_gradients(%v: tensor<64x3x3x3xf32>, %g: tensor<64xf32>,
+                                 %u: tensor<8x16xbf16>, %s: tensor<bf16>) {
+  %dv, %dg = norm.weight_norm_grad %v, %v, %g {dim = 0 : i64} : tensor<64x3x3x3xf32>, tensor<64xf32>
+  %du, %ds = norm.weight_norm_grad %u, %u, %s {compute_type = f64} : tensor<8x16xbf16>, tensor<bf16>
+  return
+}
+
 // The gradients: every optional operand and result, and none.
 // CHECK-LABEL: func.func @gradients
 // CHECK:         norm.layer_norm_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} scale(%{{.*}} : tensor<768xbf16>) sum_grad(%{{.*}} : tensor<?x768xbf16>) : tensor<?x768xbf16>, stats tensor<?xf32> scale_grad(tensor<768xbf16>) bias_grad(tensor<768xbf16>)

@@ -45,3 +45,8 @@
 // CHECK:       .target sm_90
 // CHECK-NOT:   atom.
 // CHECK-NOT:   red.global
+// CHECK-LABEL: llvm.func @weight_norm_step
+// CHECK:       gpu.launch_func
+// CHECK:       .target sm_90
+// CHECK-NOT:   atom.
+// CHECK-NOT:   red.global

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The references of the gradient ops (layerNormGrad, rmsNormGrad,
-// batchNormGrad, groupNormGrad) are written from their closed forms; these tests compare
+// batchNormGrad, groupNormGrad, weightNormGrad) are written from their closed forms; these tests compare
 // them with central finite differences of the float64 forward of the loss
 // L = sum(dy * y), on well-conditioned random inputs: relative error at most
 // 1e-7, the truncation and rounding error of h = 1e-5 being about 1e-10.
@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <random>
 
 using namespace norm::rt;
@@ -252,6 +253,25 @@ TEST(GradientTest, InstanceNormNhwcWithoutScale) {
               }), "dx");
 }
 
+TEST(GradientTest, WeightNormMatchesFiniteDifferences) {
+  std::mt19937_64 rng(10);
+  Tensor v = randomTensor({4, 3, 2}, rng, 0.5, 1.0);
+  Tensor dw = randomTensor(v.shape, rng);
+  for (std::optional<int64_t> dim : {std::optional<int64_t>(0),
+                                     std::optional<int64_t>(1),
+                                     std::optional<int64_t>()}) {
+    Tensor g = dim ? randomTensor({v.shape[size_t(*dim)]}, rng, 1.0, 0.5)
+                   : Tensor{{}, {1.7}};
+    RowNormGrad r = weightNormGrad(dw, v, g, dim);
+    expectClose(r.input, finiteDifferences(v, [&](const Tensor &t) {
+                  return dot(dw, weightNorm(t, g, dim));
+                }), "dv");
+    expectClose(r.scale, finiteDifferences(g, [&](const Tensor &t) {
+                  return dot(dw, weightNorm(v, t, dim));
+                }), "dg");
+  }
+}
+
 TEST(GradientTest, InvalidArguments) {
   Tensor x{{2, 3}, std::vector<double>(6, 1.0)};
   Tensor stats{{2}, {0.0, 0.0}};
@@ -270,6 +290,8 @@ TEST(GradientTest, InvalidArguments) {
   EXPECT_THROW(groupNormGrad(x, x, nullptr, 2, kEps, 1), std::invalid_argument);
   EXPECT_THROW(groupNormGrad(stats, x, nullptr, 3, kEps, 1),
                std::invalid_argument);
+  EXPECT_THROW(weightNormGrad(x, x, stats, 1), std::invalid_argument);
+  EXPECT_THROW(weightNormGrad(stats, x, wrong, 1), std::invalid_argument);
 }
 
 } // namespace

@@ -9,25 +9,25 @@ func.func @layer_norm_step(%x: tensor<77x96xbf16>, %g: tensor<96xbf16>, %dy: ten
   return %dx, %dg, %db : tensor<77x96xbf16>, tensor<96xbf16>, tensor<96xbf16>
 }
 
-func.func @add_rms_norm_step(%h: tensor<64x4096xf32>, %w: tensor<4096xf32>, %dy: tensor<64x4096xf32>,
-                             %dh: tensor<64x4096xf32>) -> (tensor<64x4096xf32>, tensor<4096xf32>) {
+func.func @add_rms_norm_step(%h: tensor<16x4096xf32>, %w: tensor<4096xf32>, %dy: tensor<16x4096xf32>,
+                             %dh: tensor<16x4096xf32>) -> (tensor<16x4096xf32>, tensor<4096xf32>) {
   %y, %rstd = norm.rms_norm %h scale(%w : tensor<4096xf32>) {scale_offset = 1.0 : f64}
-      : tensor<64x4096xf32> rstd(tensor<64xf32>)
-  %ds, %dw = norm.rms_norm_grad %dy, %h, %rstd scale(%w : tensor<4096xf32>) sum_grad(%dh : tensor<64x4096xf32>)
-      {scale_offset = 1.0 : f64} : tensor<64x4096xf32>, stats tensor<64xf32> scale_grad(tensor<4096xf32>)
-  return %ds, %dw : tensor<64x4096xf32>, tensor<4096xf32>
+      : tensor<16x4096xf32> rstd(tensor<16xf32>)
+  %ds, %dw = norm.rms_norm_grad %dy, %h, %rstd scale(%w : tensor<4096xf32>) sum_grad(%dh : tensor<16x4096xf32>)
+      {scale_offset = 1.0 : f64} : tensor<16x4096xf32>, stats tensor<16xf32> scale_grad(tensor<4096xf32>)
+  return %ds, %dw : tensor<16x4096xf32>, tensor<4096xf32>
 }
 
-// Rows over two dims (axis 1), f16, no scale, sum_grad: 600 rows, more than
+// Rows over two dims (axis 1), f16, no scale, sum_grad: 520 rows, more than
 // the 512 CTAs, so that some CTAs take two rows.
-func.func @layer_norm_step_wide(%x: tensor<600x2x384xf16>, %dy: tensor<600x2x384xf16>,
-                                %ds: tensor<600x2x384xf16>)
-    -> (tensor<600x2x384xf16>, tensor<2x384xf16>) {
+func.func @layer_norm_step_wide(%x: tensor<520x2x384xf16>, %dy: tensor<520x2x384xf16>,
+                                %ds: tensor<520x2x384xf16>)
+    -> (tensor<520x2x384xf16>, tensor<2x384xf16>) {
   %y, %mean, %rstd = norm.layer_norm %x {axis = 1 : i64}
-      : tensor<600x2x384xf16> mean(tensor<600xf32>) rstd(tensor<600xf32>)
-  %dx, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd sum_grad(%ds : tensor<600x2x384xf16>)
-      {axis = 1 : i64} : tensor<600x2x384xf16>, stats tensor<600xf32> bias_grad(tensor<2x384xf16>)
-  return %dx, %db : tensor<600x2x384xf16>, tensor<2x384xf16>
+      : tensor<520x2x384xf16> mean(tensor<520xf32>) rstd(tensor<520xf32>)
+  %dx, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd sum_grad(%ds : tensor<520x2x384xf16>)
+      {axis = 1 : i64} : tensor<520x2x384xf16>, stats tensor<520xf32> bias_grad(tensor<2x384xf16>)
+  return %dx, %db : tensor<520x2x384xf16>, tensor<2x384xf16>
 }
 
 // Weightless RMS norm over narrow rows (16 rows per CTA): dx alone.
@@ -57,4 +57,11 @@ func.func @group_norm_step(%dy: tensor<2x32x8x8xf32>, %x: tensor<2x32x8x8xf32>, 
   %dx, %dg, %db = norm.group_norm_grad %dy, %x scale(%g : tensor<32xf32>) {num_groups = 8 : i64}
       : tensor<2x32x8x8xf32> scale_grad(tensor<32xf32>) bias_grad(tensor<32xf32>)
   return %dx, %dg, %db : tensor<2x32x8x8xf32>, tensor<32xf32>, tensor<32xf32>
+}
+
+// Weight norm's backward (norms recomputed; linalg and norm-gpu-offload).
+func.func @weight_norm_step(%dw: tensor<64x3x3x3xf32>, %v: tensor<64x3x3x3xf32>, %g: tensor<64xf32>)
+    -> (tensor<64x3x3x3xf32>, tensor<64xf32>) {
+  %dv, %dg = norm.weight_norm_grad %dw, %v, %g {dim = 0 : i64} : tensor<64x3x3x3xf32>, tensor<64xf32>
+  return %dv, %dg : tensor<64x3x3x3xf32>, tensor<64xf32>
 }
