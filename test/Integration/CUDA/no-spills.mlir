@@ -1,4 +1,5 @@
-// The row kernels at the benchmark's widths keep their rows in registers:
+// The row kernels at the benchmark's widths (and a gradient's row kernel and
+// its column sums) keep their rows in registers:
 // ptxas reports no stack frame and no spills for sm_90.
 // REQUIRES: ptxas
 // RUN: split-file %s %t
@@ -16,6 +17,12 @@
 // its own PTX module in the one file: ptxas takes them one at a time.)
 // RUN: awk '/^\.version/ { n++ } { print > ("%t/part" n ".ptx") }' %t/linear.ptx
 // RUN: %ptxas -arch=sm_90 -v %t/part1.ptx -o %t/part1.cubin 2>&1 | FileCheck %s --check-prefix=TILED
+
+// The gradients' row kernel and its column sums (two PTX modules).
+// RUN: norm-compile %t/lngrad.mlir --target=cuda --emit=ptx -o %t/lngrad.ptx
+// RUN: awk '/^\.version/ { n++ } { print > ("%t/lgpart" n ".ptx") }' %t/lngrad.ptx
+// RUN: %ptxas -arch=sm_90 -v %t/lgpart1.ptx -o %t/lgpart1.cubin 2>&1 | FileCheck %s
+// RUN: %ptxas -arch=sm_90 -v %t/lgpart2.ptx -o %t/lgpart2.cubin 2>&1 | FileCheck %s
 
 // CHECK: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 // CHECK-NOT: bytes spill
@@ -49,6 +56,15 @@ func.func @rms(%x: tensor<65536x1024xf32>, %w: tensor<1024xf32>) -> tensor<65536
 func.func @qk(%q: tensor<262144x128xbf16>, %w: tensor<128xbf16>) -> tensor<262144x128xbf16> {
   %y = norm.rms_norm %q scale(%w : tensor<128xbf16>) : tensor<262144x128xbf16>
   return %y : tensor<262144x128xbf16>
+}
+//--- lngrad.mlir
+func.func @lngrad(%dy: tensor<16384x4096xbf16>, %x: tensor<16384x4096xbf16>,
+                  %m: tensor<16384xf32>, %r: tensor<16384xf32>, %g: tensor<4096xbf16>)
+    -> (tensor<16384x4096xbf16>, tensor<4096xbf16>, tensor<4096xbf16>) {
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %m, %r scale(%g : tensor<4096xbf16>)
+      : tensor<16384x4096xbf16>, stats tensor<16384xf32>
+        scale_grad(tensor<4096xbf16>) bias_grad(tensor<4096xbf16>)
+  return %dx, %dg, %db : tensor<16384x4096xbf16>, tensor<4096xbf16>, tensor<4096xbf16>
 }
 //--- linear.mlir
 #x = affine_map<(m, n, k) -> (m, k)>
