@@ -656,8 +656,18 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   /// vectorizes it.
   LogicalResult vectorizeElementwise(RewriterBase &rewriter,
                                      linalg::LinalgOp op, unsigned bits) {
-    if (op.getNumReductionLoops() != 0 || op.hasDynamicShape() ||
-        op.getNumLoops() == 0 || !tilesExactly(op))
+    if (op.hasDynamicShape() || op.getNumLoops() == 0 || !tilesExactly(op))
+      return failure();
+    // A tile that also reduces over an outer dim (a gradient's dx with the
+    // partial dscale/dbias of its block of rows) vectorizes along its
+    // innermost, parallel dim: tiled by one along the reduction, it adds the
+    // rows in order, a vector of columns at a time, in the same order as
+    // scalar loops would.
+    if (op.getNumReductionLoops() != 0 &&
+        (op.getIteratorTypesArray().back() != utils::IteratorType::parallel ||
+         !llvm::all_of(op.getIndexingMapsArray(), [](AffineMap m) {
+           return m.isProjectedPermutation();
+         })))
       return failure();
     op = collapseInnermost(rewriter, op);
     // One vector register of the widest type written: a bf16 result is

@@ -202,3 +202,26 @@ func.func @layer_norm_grad_dx(%dy: tensor<256x1024xf32>, %x: tensor<256x1024xf32
       : tensor<256x1024xf32>, stats tensor<256xf32>
   return %dx : tensor<256x1024xf32>
 }
+
+// With dscale and dbias the op that writes dx also adds its block's rows
+// into the partial sums (a reduction over the rows of the block, columns
+// parallel): vectorized along the columns (8 lanes), one row at a time, so
+// the rows are added in order. (The merge of the 8 blocks' partials, 4
+// columns per tile, stays a small linalg op.)
+// CHECK-LABEL: func.func @layer_norm_grad_partials
+// RAW-LABEL: func.func @layer_norm_grad_partials
+// RAW:         scf.forall
+// RAW:           vector.transfer_write {{.*}} : vector<1x1x8xf32>, tensor<1x1x8xf32>
+// RAW:           vector.transfer_write {{.*}} : vector<1x8xf32>, tensor<1x8xf32>
+// RAW:           vector.transfer_write {{.*}} : vector<1x8xf32>, tensor<1x8xf32>
+// RAW:         scf.forall
+// RAW:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// RAW-SAME:        tensor<8x4xf32>
+// RAW:         return
+func.func @layer_norm_grad_partials(%dy: tensor<256x1024xf32>, %x: tensor<256x1024xf32>, %m: tensor<256xf32>,
+                                    %r: tensor<256xf32>, %g: tensor<1024xf32>)
+    -> (tensor<256x1024xf32>, tensor<1024xf32>, tensor<1024xf32>) {
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %m, %r scale(%g : tensor<1024xf32>)
+      : tensor<256x1024xf32>, stats tensor<256xf32> scale_grad(tensor<1024xf32>) bias_grad(tensor<1024xf32>)
+  return %dx, %dg, %db : tensor<256x1024xf32>, tensor<1024xf32>, tensor<1024xf32>
+}
