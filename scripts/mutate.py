@@ -185,7 +185,7 @@ MUTATIONS = [
      "    r.scale.data[c] = dot[c];"),
     # The gradients' GPU row kernels
     ("gpu-grad: repeated rows add to the partials", "lib/Conversion/NormToGPU/NormToGPU.cpp",
-     "arith::SelectOp::create(b, loc, valid, terms[k], zeros)));",
+     "arith::SelectOp::create(b, loc, counts, terms[k], zeros)));",
      "terms[k]));"),
     ("gpu-grad: no barrier before the next row", "lib/Conversion/NormToGPU/NormToGPU.cpp",
      "      if (target.warpsIn(g.group))\n        gpu::BarrierOp::create(b, loc);\n      if (!next.empty())",

@@ -490,11 +490,12 @@ public:
       }
       // This row's terms of the cross-row sums (none from a repeated row).
       SmallVector<Value> next;
+      Value counts = valid; // (a structured binding cannot be captured in C++17)
       auto accumulate = [&](int64_t first, ArrayRef<Value> terms) {
         for (int64_t k = 0; k < g.perThread; ++k)
           next.push_back(arith::AddFOp::create(
               b, loc, loop.getRegionIterArgs()[first + k],
-              arith::SelectOp::create(b, loc, valid, terms[k], zeros)));
+              arith::SelectOp::create(b, loc, counts, terms[k], zeros)));
       };
       if (io.scalePartials) {
         SmallVector<Value> terms;
