@@ -219,6 +219,43 @@ static SmallVector<int64_t> nonChannelDims(Value input, int64_t channelAxis) {
   return allDimsBut(channelAxis < 0 ? channelAxis + rank : channelAxis, rank);
 }
 
+/// Group and instance norm: a channel dim that is not the sample dim,
+/// divided into `groups`; returns the channel count C.
+static FailureOr<int64_t> verifyGroups(Operation *op, Value input,
+                                       int64_t channelAxis, int64_t groups) {
+  FailureOr<int64_t> c = verifyChannels(op, input, channelAxis);
+  if (failed(c))
+    return failure();
+  int64_t rank = tensorType(input).getRank();
+  if (channelAxis == 0 || channelAxis == -rank)
+    return op->emitOpError("'channel_axis' must not be dim 0, the sample dim");
+  if (groups <= 0)
+    return op->emitOpError("'num_groups' must be > 0, got ") << groups;
+  if (*c % groups != 0)
+    return op->emitOpError("'num_groups' (")
+           << groups << ") must divide the channel count " << *c;
+  return c;
+}
+
+/// The epsilon (when the op has one) and compute type of a gradient that
+/// recomputes its statistics, with the messages NormalizationOpInterface's
+/// verifier gives the forward ops.
+static LogicalResult verifyGradComputation(Operation *op,
+                                           std::optional<double> epsilon,
+                                           std::optional<Type> computeType,
+                                           Type element) {
+  if (epsilon && (!std::isfinite(*epsilon) || *epsilon <= 0.0))
+    return op->emitOpError("'epsilon' must be finite and > 0, got ")
+           << *epsilon;
+  Type ct = computeType.value_or(Float32Type::get(op->getContext()));
+  if (!ct.isF32() && !ct.isF64())
+    return op->emitOpError("'compute_type' must be f32 or f64, got ") << ct;
+  if (ct.getIntOrFloatBitWidth() < element.getIntOrFloatBitWidth())
+    return op->emitOpError("'compute_type' ")
+           << ct << " is narrower than the element type " << element;
+  return success();
+}
+
 /// The projection ops: input [..., K] x weight [K, N] -> result [..., N],
 /// with K and N static. Returns N.
 static FailureOr<int64_t> verifyProjection(Operation *op, Value input,
@@ -328,20 +365,10 @@ SmallVector<int64_t> BatchNormOp::getNormalizedDims() {
 }
 
 LogicalResult GroupNormOp::verify() {
-  FailureOr<int64_t> c = verifyChannels(*this, getInput(), getChannelAxis());
+  FailureOr<int64_t> c =
+      verifyGroups(*this, getInput(), getChannelAxis(), getNumGroups());
   if (failed(c))
     return failure();
-  int64_t rank = getInput().getType().getRank();
-  // ODS returns I64Attr values as uint64_t; axes may be negative.
-  auto axis = static_cast<int64_t>(getChannelAxis());
-  if (axis == 0 || axis == -rank)
-    return emitOpError("'channel_axis' must not be dim 0, the sample dim");
-  int64_t groups = getNumGroups();
-  if (groups <= 0)
-    return emitOpError("'num_groups' must be > 0, got ") << groups;
-  if (*c % groups != 0)
-    return emitOpError("'num_groups' (")
-           << groups << ") must divide the channel count " << *c;
   SmallVector<int64_t> perChannel = {*c};
   if (failed(verifyShape(*this, "scale", getScale(), perChannel,
                          "one per channel")) ||
@@ -560,29 +587,13 @@ LogicalResult BatchNormGradOp::verify() {
 }
 
 LogicalResult GroupNormGradOp::verify() {
-  FailureOr<int64_t> c = verifyChannels(*this, getInput(), getChannelAxis());
-  if (failed(c))
-    return failure();
-  int64_t rank = getInput().getType().getRank();
-  auto axis = static_cast<int64_t>(getChannelAxis());
-  if (axis == 0 || axis == -rank)
-    return emitOpError("'channel_axis' must not be dim 0, the sample dim");
-  int64_t groups = getNumGroups();
-  if (groups <= 0)
-    return emitOpError("'num_groups' must be > 0, got ") << groups;
-  if (*c % groups != 0)
-    return emitOpError("'num_groups' (")
-           << groups << ") must divide the channel count " << *c;
-  double eps = getEpsilon().convertToDouble();
-  if (!std::isfinite(eps) || eps <= 0.0)
-    return emitOpError("'epsilon' must be finite and > 0, got ") << eps;
-  Type ct = getComputeType().value_or(Float32Type::get(getContext()));
+  FailureOr<int64_t> c =
+      verifyGroups(*this, getInput(), getChannelAxis(), getNumGroups());
   Type element = getInput().getType().getElementType();
-  if (!ct.isF32() && !ct.isF64())
-    return emitOpError("'compute_type' must be f32 or f64, got ") << ct;
-  if (ct.getIntOrFloatBitWidth() < element.getIntOrFloatBitWidth())
-    return emitOpError("'compute_type' ")
-           << ct << " is narrower than the element type " << element;
+  if (failed(c) ||
+      failed(verifyGradComputation(*this, getEpsilon().convertToDouble(),
+                                   getComputeType(), element)))
+    return failure();
   SmallVector<int64_t> perChannel = {*c};
   if (failed(verifyShape(*this, "scale", getScale(), perChannel,
                          "one per channel")))
@@ -606,13 +617,9 @@ LogicalResult WeightNormGradOp::verify() {
       return failure();
     gShape.push_back(type.getDimSize(*d));
   }
-  Type ct = getComputeType().value_or(Float32Type::get(getContext()));
-  if (!ct.isF32() && !ct.isF64())
-    return emitOpError("'compute_type' must be f32 or f64, got ") << ct;
-  if (ct.getIntOrFloatBitWidth() < type.getElementTypeBitWidth())
-    return emitOpError("'compute_type' ")
-           << ct << " is narrower than the element type "
-           << type.getElementType();
+  if (failed(verifyGradComputation(*this, std::nullopt, getComputeType(),
+                                   type.getElementType())))
+    return failure();
   return verifyShape(*this, "g", getG(), gShape,
                      getDim() ? "one per slice along 'dim'"
                               : "a scalar without 'dim'");

@@ -676,6 +676,18 @@ static Value bufferOf(OpBuilder &b, Location loc, Value t) {
       /*read_only=*/true);
 }
 
+/// Replaces the uses of result `result` (when present) by a tensor of the
+/// kernel's fresh output `buffer`.
+static void replaceWithBuffer(RewriterBase &rewriter, Location loc,
+                              Value result, Value buffer) {
+  if (!result)
+    return;
+  Value t = bufferization::ToTensorOp::create(
+      rewriter, loc, result.getType(), buffer, /*restrict=*/true,
+      /*writable=*/true);
+  rewriter.replaceAllUsesWith(result, t);
+}
+
 /// Rewrites `op` into a row kernel; fails (leaving it for the generic path)
 /// when it is not a row normalizer this kernel handles.
 static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
@@ -784,12 +796,7 @@ static LogicalResult lowerToRowKernel(RewriterBase &rewriter,
 
   // The results, as tensors of the new buffers.
   auto asTensor = [&](Value result, Value buffer) {
-    if (!result)
-      return;
-    Value t = bufferization::ToTensorOp::create(
-        b, loc, result.getType(), buffer, /*restrict=*/true,
-        /*writable=*/true);
-    rewriter.replaceAllUsesWith(result, t);
+    replaceWithBuffer(rewriter, loc, result, buffer);
   };
   asTensor(op->getResult(0), yBuf);
   asTensor(extra->sum, sumBuf);
@@ -929,12 +936,7 @@ static LogicalResult lowerGradToRowKernel(RewriterBase &rewriter,
     launchColumnSums(b, loc, sums, width);
 
   auto asTensor = [&](Value result, Value buffer) {
-    if (!result)
-      return;
-    Value t = bufferization::ToTensorOp::create(
-        b, loc, result.getType(), buffer, /*restrict=*/true,
-        /*writable=*/true);
-    rewriter.replaceAllUsesWith(result, t);
+    replaceWithBuffer(rewriter, loc, result, buffer);
   };
   asTensor(dx, dxBuf);
   asTensor(dScale, dScaleBuf);

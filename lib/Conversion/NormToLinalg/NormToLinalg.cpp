@@ -1580,6 +1580,16 @@ struct LowerRMSNormGrad : OpRewritePattern<RMSNormGradOp> {
   }
 };
 
+/// The type a gradient's sums over `p.reduced` accumulate in: f64 for f32
+/// statistics when they are long (more than kLongReduction values, or a
+/// dynamic number), as the forward's statistics (see `normalize`).
+static Type gradAccumulationType(const NormalizationPlan &p, Type ct) {
+  std::optional<int64_t> n = staticCount(p);
+  return ct.isF32() && (!n || *n > kLongReduction)
+             ? Float64Type::get(ct.getContext())
+             : ct;
+}
+
 /// batch_norm_grad: one pass over dy and x for the per-channel sums of dy
 /// and dy * xhat (masked positions skipped; in f64 when long, as the
 /// forward's statistics), then one elementwise op for dx (0 where masked).
@@ -1597,9 +1607,7 @@ struct LowerBatchNormGrad : OpRewritePattern<BatchNormGradOp> {
     p.reduced = complementDims(rank, {channel});
     p.mask = mask;
     Type ct = elementTypeOf(op.getMean());
-    std::optional<int64_t> n = staticCount(p);
-    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
-                                                         : ct;
+    Type acc = gradAccumulationType(p, ct);
     SmallVector<int64_t> kept = {channel};
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap perChannel = projection(rank, kept, ctx);
@@ -1717,9 +1725,7 @@ struct LowerGroupNormGrad : OpRewritePattern<GroupNormGradOp> {
     p.data = x;
     p.reduced = complementDims(rank, statDims);
     Type ct = op.getComputeType().value_or(rewriter.getF32Type());
-    std::optional<int64_t> n = staticCount(p);
-    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
-                                                         : ct;
+    Type acc = gradAccumulationType(p, ct);
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap perGroup = projection(rank, statDims, ctx);
     AffineMap perChannel = projection(rank, paramDims, ctx);
@@ -1877,9 +1883,7 @@ struct LowerWeightNormGrad : OpRewritePattern<WeightNormGradOp> {
     p.data = v;
     p.reduced = complementDims(rank, kept);
     Type ct = op.getComputeType().value_or(rewriter.getF32Type());
-    std::optional<int64_t> n = staticCount(p);
-    Type acc = ct.isF32() && (!n || *n > kLongReduction) ? rewriter.getF64Type()
-                                                         : ct;
+    Type acc = gradAccumulationType(p, ct);
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap perSlice = projection(rank, kept, ctx);
     auto reassoc = arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::reassoc);
