@@ -41,6 +41,36 @@ func.func @add_{s}(%x: {x}, %r: {x}) -> {x} {attrs} {{
 """
 
 
+def row_grad_kernels(rows, width, dt):
+    """The backward from the saved statistics: dx with dscale (and dbias);
+    add_rms_norm_grad is rms_norm_grad with the sum's other gradient."""
+    x = f"tensor<{rows}x{width}x{dt}>"
+    p = f"tensor<{width}x{dt}>"
+    st = f"tensor<{rows}xf32>"
+    s = f"{dt}_{rows}x{width}"
+    attrs = "attributes {llvm.emit_c_interface}"
+    return f"""
+func.func @layer_norm_grad_{s}(%dy: {x}, %x: {x}, %mean: {st}, %rstd: {st},
+                               %g: {p}) -> ({x}, {p}, {p}) {attrs} {{
+  %dx, %dg, %db = norm.layer_norm_grad %dy, %x, %mean, %rstd scale(%g : {p})
+      : {x}, stats {st} scale_grad({p}) bias_grad({p})
+  return %dx, %dg, %db : {x}, {p}, {p}
+}}
+func.func @rms_norm_grad_{s}(%dy: {x}, %x: {x}, %rstd: {st}, %g: {p})
+    -> ({x}, {p}) {attrs} {{
+  %dx, %dg = norm.rms_norm_grad %dy, %x, %rstd scale(%g : {p})
+      : {x}, stats {st} scale_grad({p})
+  return %dx, %dg : {x}, {p}
+}}
+func.func @add_rms_norm_grad_{s}(%dy: {x}, %x: {x}, %rstd: {st}, %g: {p},
+                                 %ds: {x}) -> ({x}, {p}) {attrs} {{
+  %dx, %dg = norm.rms_norm_grad %dy, %x, %rstd scale(%g : {p}) sum_grad(%ds : {x})
+      : {x}, stats {st} scale_grad({p})
+  return %dx, %dg : {x}, {p}
+}}
+"""
+
+
 def nchw_kernels():
     n, c, h, w = NCHW
     x = f"tensor<{n}x{c}x{h}x{w}xf32>"
@@ -58,6 +88,12 @@ func.func @group_norm_{s}(%x: {x}, %g: {p}, %b: {p}) -> {x} {attrs} {{
   %y = norm.group_norm %x scale(%g : {p}) bias(%b : {p}) {{num_groups = 32 : i64}} : {x}
   return %y : {x}
 }}
+func.func @batch_norm_grad_{s}(%dy: {x}, %x: {x}, %mean: {p}, %rstd: {p},
+                               %g: {p}) -> ({x}, {p}, {p}) {attrs} {{
+  %dx, %dg, %db = norm.batch_norm_grad train %dy, %x, %mean, %rstd, %g
+      : {x}, params {p}, stats {p} scale_grad({p}) bias_grad({p})
+  return %dx, %dg, %db : {x}, {p}, {p}
+}}
 """
 
 
@@ -66,6 +102,7 @@ def main():
     for rows, width in ROW_SHAPES:
         for dt in DTYPES:
             out.append(row_kernels(rows, width, dt))
+            out.append(row_grad_kernels(rows, width, dt))
     out.append(nchw_kernels())
     text = "\n".join(out)
     if len(sys.argv) > 1:

@@ -2,10 +2,11 @@
 """Summarizes a norm-bench-cpu run (Google Benchmark JSON).
 
 Writes bench/results/cpu.json (per kernel, dtype, shape and thread count: the
-median time, GB/s, the fraction of the ordinary-store and streaming copy
-roofs that move the same bytes, the ratio to oneDNN and, for add + rms norm,
-to the unfused sequence), bench/results/cpu.png (GB/s per shape, 2 threads,
-f32), and the table between the cpu-table markers of bench/README.md.
+median time, GB/s, its fraction of the bandwidth of the ordinary-store and
+streaming roofs that move the same tensors, the ratio to oneDNN and, for add +
+rms norm, to the unfused sequence), bench/results/cpu.png and
+cpu-backward.png (GB/s per shape, 2 threads, f32; forward and backward), and
+the table between the cpu-table markers of bench/README.md.
 
 usage: report.py RAW.json RESULTS_DIR README.md
 """
@@ -41,22 +42,32 @@ def load_medians(path):
     return medians, context
 
 
+def roof_of(op):
+    """The roof that moves an op's tensors: a forward reads x and writes y
+    (add + norm: two of each); a backward reads dy and x and writes dx (add +
+    norm also reads the sum's other gradient)."""
+    if op.endswith("_grad"):
+        return "sum3" if op.startswith("add_") else "sum2"
+    return "copy2" if op.startswith("add_") else "copy"
+
+
 def summarize(medians):
     rows = []
     for (suite, op, dtype, shape, threads), m in sorted(medians.items()):
         if suite == "roof":
             continue
         key = lambda s, o: medians.get((s, o, dtype, shape, threads))
-        two = op.startswith("add_")
-        copy = key("roof", "copy2" if two else "copy")
-        copy_nt = key("roof", "copy2_nt" if two else "copy_nt")
+        copy = key("roof", roof_of(op))
+        copy_nt = key("roof", roof_of(op) + "_nt")
         row = {"suite": suite, "op": op, "dtype": dtype, "shape": shape,
                "threads": int(threads[1:]), "ms": m["seconds"] * 1e3,
                "GB/s": m["gbps"]}
+        # Bandwidths: a backward also reads its statistics, which its roof
+        # does not move.
         if copy:
-            row["of_copy"] = copy["seconds"] / m["seconds"]
+            row["of_copy"] = m["gbps"] / copy["gbps"]
         if copy_nt:
-            row["of_streaming_copy"] = copy_nt["seconds"] / m["seconds"]
+            row["of_streaming_copy"] = m["gbps"] / copy_nt["gbps"]
         onednn = key("onednn", op)
         if onednn and suite != "onednn":
             row["vs_onednn"] = onednn["seconds"] / m["seconds"]
@@ -89,7 +100,17 @@ def table(rows):
     return "\n".join(lines)
 
 
-def plot(rows, medians, path):
+FORWARD = ["roof/copy_nt", "roof/copy", "norm-mlir/layer_norm",
+           "onednn/layer_norm", "norm-mlir/rms_norm", "norm-mlir/add_rms_norm",
+           "unfused/add_rms_norm", "cxx/layer_norm", "norm-mlir/batch_norm",
+           "onednn/batch_norm", "norm-mlir/group_norm"]
+BACKWARD = ["roof/sum2_nt", "roof/sum2", "roof/sum3_nt",
+            "norm-mlir/layer_norm_grad", "onednn/layer_norm_grad",
+            "norm-mlir/rms_norm_grad", "norm-mlir/add_rms_norm_grad",
+            "norm-mlir/batch_norm_grad", "onednn/batch_norm_grad"]
+
+
+def plot(medians, wanted, title, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -101,11 +122,6 @@ def plot(rows, medians, path):
         if shape not in shapes:
             shapes.append(shape)
         series[f"{suite}/{op}"][shape] = m["gbps"]
-    wanted = ["roof/copy_nt", "roof/copy", "norm-mlir/layer_norm",
-              "onednn/layer_norm", "norm-mlir/rms_norm",
-              "norm-mlir/add_rms_norm", "unfused/add_rms_norm",
-              "cxx/layer_norm", "norm-mlir/batch_norm", "onednn/batch_norm",
-              "norm-mlir/group_norm"]
     fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.8 / len(wanted)
     for i, name in enumerate(wanted):
@@ -115,7 +131,7 @@ def plot(rows, medians, path):
     ax.set_xticks([j + 0.4 for j in range(len(shapes))])
     ax.set_xticklabels(shapes)
     ax.set_ylabel("GB/s (bytes read + written)")
-    ax.set_title("CPU, f32, 2 threads (make bench)")
+    ax.set_title(title)
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -131,7 +147,10 @@ def main():
                                ("date", "host_name", "num_cpus", "mhz_per_cpu",
                                 "caches")},
                    "results": rows}, f, indent=1)
-    plot(rows, medians, os.path.join(results_dir, "cpu.png"))
+    plot(medians, FORWARD, "CPU, f32, 2 threads (make bench)",
+         os.path.join(results_dir, "cpu.png"))
+    plot(medians, BACKWARD, "CPU backward, f32, 2 threads (make bench)",
+         os.path.join(results_dir, "cpu-backward.png"))
     with open(readme) as f:
         text = f.read()
     block = TABLE_BEGIN + "\n" + table(rows) + "\n" + TABLE_END
