@@ -262,6 +262,12 @@ MUTATIONS = [
     ("tile-rows: empty loops tiled", "lib/Codegen/TileRows.cpp",
      "  if (llvm::is_contained(op.getStaticLoopRanges(), 0))\n    return false;\n",
      ""),
+    ("tile-rows: reduction order depends on the tile's rows", "lib/Codegen/TileRows.cpp",
+     "    bool perRow = rows > 1;\n    int64_t lanes = bits / 32;\n    int64_t chunk = 4 * lanes;",
+     "    bool perRow = rows > 4;\n    int64_t lanes = bits / 32;\n"
+     "    int64_t chunk = lanes * (4 / (perRow ? 1 : rows));"),
+    ("tile-rows: tiles need not divide the rows", "lib/Codegen/TileRows.cpp",
+     "      while (extent % rows != 0)\n        rows /= 2;", ""),
     # norm-hoist-allocas
     ("hoist-allocas: nothing hoisted", "lib/Codegen/HoistAllocas.cpp",
      "      if (outermost)\n        moves.emplace_back(alloca, outermost);",

@@ -505,9 +505,9 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
   /// vectors for bf16 data.
   ///
   /// The innermost reduction dims are collapsed into one first (a group's
-  /// channels x H x W). A tile of more than four rows (the groups of a
-  /// sample) is reduced a row at a time; outer reduction dims (a batch
-  /// norm's N) become loops that carry the accumulator.
+  /// channels x H x W). A tile of several rows is reduced a row at a time;
+  /// outer reduction dims (a batch norm's N) become loops that carry the
+  /// accumulator.
   LogicalResult vectorizeReduction(RewriterBase &rewriter, linalg::LinalgOp op,
                                    unsigned bits) {
     // (Several results, such as the sums of deviations and of their
@@ -528,12 +528,17 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     for (auto [range, iterator] : llvm::zip_equal(ranges, iterators))
       if (iterator == utils::IteratorType::parallel)
         rows *= range;
-    // At most four vector registers of accumulators, fewer where the row
-    // length needs it (H x W = 784 is 49 vectors of 16 lanes).
-    bool perRow = rows > 4;
+    // Four vector registers of accumulators per row, fewer where the row
+    // length needs it (H x W = 784 is 49 vectors of 16 lanes), chosen from
+    // the row length alone: a row's elements are then added in the same
+    // order whatever the number of rows in the tile, and its result does not
+    // depend on how many rows the call has (batch invariance). A tile of
+    // several rows is reduced a row at a time.
+    bool perRow = rows > 1;
     int64_t lanes = bits / 32;
-    int64_t chunk = lanes * (4 / (perRow ? 1 : rows));
-    while (chunk > lanes && ranges.back() % chunk != 0)
+    int64_t chunk = 4 * lanes;
+    while (chunk > lanes &&
+           (ranges.back() % chunk != 0 || ranges.back() < 2 * chunk))
       chunk /= 2;
     // Rows shorter than two chunks are left to LLVM: unrolled, they would
     // only grow the code.
@@ -586,11 +591,15 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     if (rowLoop == iterators.end() || !tilesExactly(root))
       return failure();
     unsigned rowDim = rowLoop - iterators.begin();
-    // One tile would hold everything: nothing to fuse or to share out.
+    // Tiles that divide the rows, so that every tile is static and
+    // vectorizes (1001 rows go one at a time, not in 250 tiles of four and
+    // a scalar one). One tile may hold everything (a decode step's single
+    // row): it is still vectorized, and its one-iteration loop folds away.
     int64_t rows = rowsPerTile(root, rowDim);
     int64_t extent = root.getStaticLoopRanges()[rowDim];
-    if (!ShapedType::isDynamic(extent) && extent <= rows)
-      return failure();
+    if (!ShapedType::isDynamic(extent))
+      while (extent % rows != 0)
+        rows /= 2;
     SmallVector<OpFoldResult> tileSizes(iterators.size(),
                                         rewriter.getIndexAttr(0));
     tileSizes[rowDim] = rewriter.getIndexAttr(rows);

@@ -40,11 +40,13 @@ func.func @layer_norm(%x: tensor<256x4096xf32>, %g: tensor<4096xf32>, %b: tensor
   return %y : tensor<256x4096xf32>
 }
 
-// Narrow rows: four rows per tile (at most four, so that the reductions of
-// the tile get vector accumulators: 8 lanes for each of the 4 rows).
+// Narrow rows: four rows per tile, reduced a row at a time with the
+// accumulator a row of this length gets in any tile (here 32 lanes: two
+// steps per row), so that a row's sum does not depend on the tile.
 // CHECK-LABEL: func.func @narrow_rows
 // CHECK:         scf.forall (%{{.*}}) = (0) to (8192) step (4)
-// CHECK:           scf.for {{.*}} step %c8 iter_args({{.*}}) -> (tensor<4x8xf32>)
+// CHECK:           scf.for {{.*}} = %c0 to %c4 step %c1 iter_args({{.*}}) -> (tensor<4xf32>)
+// CHECK:             scf.for {{.*}} = %c0 to %c64 step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
 func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
   %y = norm.rms_norm %x : tensor<8192x64xf32>
   return %y : tensor<8192x64xf32>
@@ -57,9 +59,9 @@ func.func @narrow_rows(%x: tensor<8192x64xf32>) -> tensor<8192x64xf32> {
 // CHECK-LABEL: func.func @add_rms_norm
 // CHECK:         %[[LOOP:.*]]:3 = scf.forall
 // CHECK-NOT:       tensor.empty() : tensor<4x1024xf32>
-// CHECK:           scf.for {{.*}} -> (tensor<4x8xf32>)
-// CHECK:             %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<4x8xf32>
-// CHECK:             arith.mulf %[[S]], %[[S]] : vector<4x8xf32>
+// CHECK:           scf.for {{.*}} -> (tensor<1x32xf32>)
+// CHECK:             %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<1x32xf32>
+// CHECK:             arith.mulf %[[S]], %[[S]] : vector<1x32xf32>
 // CHECK:           scf.for {{.*}} -> (tensor<4x1024xf32>, tensor<4x1024xf32>)
 // CHECK:             %[[SUM:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<1x8xf32>
 // CHECK:             vector.transfer_write %[[SUM]]
@@ -105,14 +107,16 @@ func.func @group_norm(%x: tensor<4x32x12x12xf32>, %g: tensor<32xf32>, %b: tensor
   return %y : tensor<4x32x12x12xf32>
 }
 
-// Batch norm's per-channel sums, a tile of channels at a time: a loop over N
-// around chunks of H x W carries vector accumulators (8 lanes per channel).
+// Batch norm's per-channel sums, a tile of channels at a time, a channel at
+// a time: a loop over N around chunks of H x W carries vector accumulators
+// (16 lanes: 144 is no multiple of 32).
 // CHECK-LABEL: func.func @batch_norm_statistics
 // CHECK:         scf.forall
 // CHECK:           tensor.collapse_shape {{.*}} into tensor<8x4x144xf32>
-// CHECK:           scf.for {{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (tensor<4x1x8xf32>)
-// CHECK:             scf.for {{.*}} = %c0 to %c144 step %c8
-// CHECK:               arith.addf {{.*}} fastmath<reassoc> : vector<1x4x8xf32>
+// CHECK:           scf.for {{.*}} = %c0 to %c4 step %c1
+// CHECK:             scf.for {{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (tensor<1x1x16xf32>)
+// CHECK:               scf.for {{.*}} = %c0 to %c144 step %c16
+// CHECK:                 arith.addf {{.*}} fastmath<reassoc> : vector<1x1x16xf32>
 func.func @batch_norm_statistics(%x: tensor<8x16x12x12xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>,
                                  %m: tensor<16xf32>, %v: tensor<16xf32>) -> tensor<8x16x12x12xf32> {
   %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v
@@ -120,13 +124,41 @@ func.func @batch_norm_statistics(%x: tensor<8x16x12x12xf32>, %g: tensor<16xf32>,
   return %y : tensor<8x16x12x12xf32>
 }
 
-// Everything fits in one tile: nothing to fuse, no loop.
-// CHECK-LABEL: func.func @negative_one_tile
+// Everything fits in one tile: the tile is still vectorized (a decode
+// step's single row is no scalar loop), and its one-iteration loop folds
+// away: no forall, a row at a time, 8 lanes (16 values are less than two
+// steps of 16).
+// CHECK-LABEL: func.func @one_tile
 // CHECK-NOT:     scf.forall
+// CHECK:         scf.for {{.*}} = %c0 to %c4 step %c1
+// CHECK:           scf.for {{.*}} = %c0 to %c16 step %c8 iter_args({{.*}}) -> (tensor<1x8xf32>)
+// CHECK:         vector.multi_reduction <add>
+// CHECK:         vector.transfer_write {{.*}} : vector<1x8xf32>
 // CHECK:         return
-func.func @negative_one_tile(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+func.func @one_tile(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %y = norm.rms_norm %x : tensor<4x16xf32>
   return %y : tensor<4x16xf32>
+}
+
+// A decode step: one row of 4096, vectorized like any row (32-lane
+// accumulators), no loop over tiles.
+// CHECK-LABEL: func.func @one_row
+// CHECK-NOT:     scf.forall
+// CHECK:         scf.for {{.*}} = %c0 to %c4096 step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
+// CHECK:         vector.transfer_write {{.*}} : vector<1x8xf32>
+func.func @one_row(%x: tensor<1x4096xf32>, %g: tensor<4096xf32>) -> tensor<1x4096xf32> {
+  %y = norm.rms_norm %x scale(%g : tensor<4096xf32>) : tensor<1x4096xf32>
+  return %y : tensor<1x4096xf32>
+}
+
+// Rows that four do not divide: tiles of two (a power of two that divides
+// 6), every tile static and vectorized, rather than a partial last tile.
+// CHECK-LABEL: func.func @rows_not_divisible
+// CHECK:         scf.forall (%{{.*}}) = (0) to (6) step (2)
+// CHECK:           scf.for {{.*}} = %c0 to %c1024 step %c32 iter_args({{.*}}) -> (tensor<1x32xf32>)
+func.func @rows_not_divisible(%x: tensor<6x1024xf32>) -> tensor<6x1024xf32> {
+  %y = norm.rms_norm %x : tensor<6x1024xf32>
+  return %y : tensor<6x1024xf32>
 }
 
 // A RoPE rotate-half written as one generic: it reads the normalized row
