@@ -455,6 +455,16 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
       if (op.hasPureTensorSemantics())
         freeUnreadDestinations(rewriter, op);
     });
+    // Reductions over leading dims of columns first: they become loops of
+    // their own, whatever reads them (batch norm's NHWC statistics are
+    // producers of the per-channel ops that finish them).
+    SmallVector<linalg::GenericOp> columnReductions;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      if (op.hasPureTensorSemantics())
+        columnReductions.push_back(op);
+    });
+    for (linalg::GenericOp op : columnReductions)
+      (void)tileColumnReduction(rewriter, op);
     SmallVector<linalg::LinalgOp> roots;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && !isa<linalg::FillOp>(op) &&
@@ -579,6 +589,169 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
     // loop over N around the chunks).
     for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
       hoistLoopInvariantSubsets(rewriter, loop);
+    return success();
+  }
+
+  /// A sum over leading dims whose parallel dims are innermost (a batch
+  /// norm's per-channel statistics of NHWC data: [N, H, W] summed for each
+  /// of C contiguous channels). Tiled along its parallel dims like a row
+  /// normalizer, each tile would read its few channels with a stride of C, a
+  /// scalar at a time. Instead the leading dims, collapsed into R rows, go in
+  /// B blocks of a power of two rows (at most 512) that divides R: one op
+  /// adds each block's rows in order into a partial row of sums ([B, C],
+  /// from zero; it is tiled a block at a time below, threads over blocks,
+  /// vectorized along C like a gradient's partials), and a second adds the
+  /// partials to the original accumulator in block order. The bits depend
+  /// on the shape alone, not on the thread count. Only sums qualify: every
+  /// result must be its accumulator plus a value that does not read it.
+  LogicalResult tileColumnReduction(RewriterBase &rewriter,
+                                    linalg::GenericOp root) {
+    SmallVector<utils::IteratorType> iterators = root.getIteratorTypesArray();
+    unsigned leading = 0;
+    while (leading < iterators.size() &&
+           iterators[leading] == utils::IteratorType::reduction)
+      ++leading;
+    if (root.hasDynamicShape() || leading == 0 ||
+        leading == iterators.size() ||
+        root.getNumReductionLoops() != leading || !tilesExactly(root) ||
+        !llvm::all_of(root.getIndexingMapsArray(), [](AffineMap m) {
+          return m.isProjectedPermutation();
+        }))
+      return failure();
+    // Every result: accumulator + term, the accumulator read nowhere else.
+    auto yield = cast<linalg::YieldOp>(root.getBody()->getTerminator());
+    for (auto [i, value] : llvm::enumerate(yield.getValues())) {
+      BlockArgument acc = root.getMatchingBlockArgument(
+          root.getDpsInitOperand(i));
+      auto add = value.getDefiningOp<arith::AddFOp>();
+      if (!add || !acc.hasOneUse() ||
+          (add.getLhs() != acc && add.getRhs() != acc))
+        return failure();
+    }
+    int64_t rows = 1;
+    SmallVector<int64_t> ranges = root.getStaticLoopRanges();
+    for (unsigned d = 0; d < leading; ++d)
+      rows *= ranges[d];
+    int64_t block = 1;
+    while (block < 512 && rows % (2 * block) == 0)
+      block *= 2;
+    // Fewer than eight blocks: not worth the partials.
+    if (rows / block < 8)
+      return failure();
+    // The leading dims as one.
+    linalg::GenericOp op = root;
+    if (leading > 1) {
+      SmallVector<ReassociationIndices> groups = {
+          llvm::to_vector(llvm::seq<int64_t>(0, leading))};
+      for (int64_t d = leading, e = iterators.size(); d < e; ++d)
+        groups.push_back({d});
+      if (!linalg::areDimSequencesPreserved(root.getIndexingMapsArray(),
+                                            groups))
+        return failure();
+      rewriter.setInsertionPoint(root);
+      FailureOr<linalg::CollapseResult> collapsed =
+          linalg::collapseOpIterationDims(root, groups, rewriter);
+      if (failed(collapsed))
+        return failure();
+      rewriter.replaceOp(root, collapsed->results);
+      op = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    unsigned rank = op.getNumLoops();
+    rewriter.setInsertionPoint(op);
+    // Loop d of the op is loop d + 1 of the blocked op; rows are (d0, d1).
+    auto shifted = [&](AffineMap map) {
+      SmallVector<AffineExpr> exprs;
+      for (AffineExpr e : map.getResults()) {
+        unsigned d = cast<AffineDimExpr>(e).getPosition();
+        if (d == 0) {
+          exprs.push_back(getAffineDimExpr(0, ctx));
+          exprs.push_back(getAffineDimExpr(1, ctx));
+        } else {
+          exprs.push_back(getAffineDimExpr(d + 1, ctx));
+        }
+      }
+      return AffineMap::get(rank + 1, 0, exprs, ctx);
+    };
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      Value v = input->get();
+      std::optional<unsigned> rowPos = map.getResultPosition(
+          getAffineDimExpr(0, ctx));
+      if (rowPos) {
+        auto type = cast<RankedTensorType>(v.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[*rowPos] = block;
+        shape.insert(shape.begin() + *rowPos, rows / block);
+        SmallVector<ReassociationIndices> reassoc;
+        for (int64_t d = 0, e = type.getRank(); d < e; ++d) {
+          if (d == int64_t(*rowPos))
+            reassoc.push_back({d, d + 1});
+          else
+            reassoc.push_back({d < int64_t(*rowPos) ? d : d + 1});
+        }
+        v = tensor::ExpandShapeOp::create(
+            rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+            v, reassoc);
+      }
+      inputs.push_back(v);
+      maps.push_back(shifted(map));
+    }
+    // The partials, [B, outputs' dims], from zero.
+    SmallVector<Value> partials;
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      auto type = cast<RankedTensorType>(init.get().getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape.insert(shape.begin(), rows / block);
+      Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
+                                            type.getElementType());
+      Value zero = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+      partials.push_back(
+          linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0));
+      AffineMap map = op.getMatchingIndexingMap(&init);
+      SmallVector<AffineExpr> exprs = {getAffineDimExpr(0, ctx)};
+      for (AffineExpr e : map.getResults())
+        exprs.push_back(
+            getAffineDimExpr(cast<AffineDimExpr>(e).getPosition() + 1, ctx));
+      maps.push_back(AffineMap::get(rank + 1, 0, exprs, ctx));
+    }
+    SmallVector<utils::IteratorType> blocked = {utils::IteratorType::parallel};
+    llvm::append_range(blocked, op.getIteratorTypesArray());
+    auto partial = linalg::GenericOp::create(
+        rewriter, loc, ValueRange(partials).getTypes(), inputs, partials, maps,
+        blocked);
+    rewriter.cloneRegionBefore(op.getRegion(), partial.getRegion(),
+                               partial.getRegion().end());
+    // The original accumulators plus the partials, in block order.
+    SmallVector<AffineMap> mergeMaps;
+    unsigned outRank =
+        cast<RankedTensorType>(op.getDpsInits()[0].getType()).getRank();
+    for (unsigned i = 0, e = partials.size(); i < e; ++i)
+      mergeMaps.push_back(AffineMap::getMultiDimIdentityMap(outRank + 1, ctx));
+    for (unsigned i = 0, e = partials.size(); i < e; ++i)
+      mergeMaps.push_back(AffineMap::get(
+          outRank + 1, 0,
+          llvm::map_to_vector(llvm::seq<unsigned>(1, outRank + 1),
+                              [&](unsigned d) { return getAffineDimExpr(d, ctx); }),
+          ctx));
+    SmallVector<utils::IteratorType> mergeIterators(
+        outRank + 1, utils::IteratorType::parallel);
+    mergeIterators.front() = utils::IteratorType::reduction;
+    unsigned n = partials.size();
+    auto merge = linalg::GenericOp::create(
+        rewriter, loc, op->getResultTypes(), partial->getResults(),
+        op.getDpsInits(), mergeMaps, mergeIterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> sums;
+          for (unsigned i = 0; i < n; ++i)
+            sums.push_back(arith::AddFOp::create(b, l, args[n + i], args[i]));
+          linalg::YieldOp::create(b, l, sums);
+        });
+    rewriter.replaceOp(op, merge->getResults());
     return success();
   }
 

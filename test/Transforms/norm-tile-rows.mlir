@@ -257,3 +257,75 @@ func.func @layer_norm_grad_partials(%dy: tensor<256x1024xf32>, %x: tensor<256x10
       : tensor<256x1024xf32>, stats tensor<256xf32> scale_grad(tensor<1024xf32>) bias_grad(tensor<1024xf32>)
   return %dx, %dg, %db : tensor<256x1024xf32>, tensor<1024xf32>, tensor<1024xf32>
 }
+
+// NHWC batch norm: the per-channel sums over N x H x W (4096 rows of 32
+// contiguous channels) go in 8 blocks of 512 rows, a partial row of sums per
+// block (threads over blocks, the rows of a block in order, vectors along
+// C), then the partials are added in block order: no loop over strided
+// channels.
+// CHECK-LABEL: func.func @batch_norm_nhwc_statistics
+// CHECK:         scf.forall (%{{.*}}) in (8) shared_outs({{.*}}) -> (tensor<8x32xf32>)
+// CHECK:           scf.for {{.*}} = %c0 to %c512 step %c1 iter_args({{.*}}) -> (tensor<1x32xf32>)
+// CHECK:             scf.for {{.*}} = %c0 to %c32 step %c8
+// CHECK:               arith.addf {{.*}} : vector<1x8xf32>
+// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-SAME:      tensor<8x{{[0-9]+}}xf32>
+// RAW-LABEL: func.func @batch_norm_nhwc_statistics
+// RAW:         tensor.expand_shape {{.*}} into tensor<8x512x32xf32>
+// RAW:         scf.forall (%{{.*}}) in (8)
+func.func @batch_norm_nhwc_statistics(%x: tensor<16x16x16x32xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>,
+                                      %m: tensor<32xf32>, %v: tensor<32xf32>) -> tensor<16x16x16x32xf32> {
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v {channel_axis = 3 : i64}
+      : tensor<16x16x16x32xf32>, params tensor<32xf32>, stats tensor<32xf32>
+  return %y : tensor<16x16x16x32xf32>
+}
+
+// Column reductions that are not plain sums, or too few rows for eight
+// blocks, keep the usual tiling (along the columns).
+// CHECK-LABEL: func.func @negative_column_max
+// CHECK-NOT:     tensor<8x32xf32>
+// CHECK:         return
+// RAW-LABEL: func.func @negative_column_max
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_max(%x: tensor<4096x32xf32>, %init: tensor<32xf32>) -> tensor<32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<4096x32xf32>) outs(%init : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.maximumf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
+}
+
+// The accumulator read again in the body: not a plain sum.
+// RAW-LABEL: func.func @negative_column_accumulator_reused
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_accumulator_reused(%x: tensor<4096x32xf32>, %init: tensor<32xf32>) -> tensor<32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<4096x32xf32>) outs(%init : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %t = arith.mulf %a, %acc : f32
+    %s = arith.addf %acc, %t : f32
+    linalg.yield %s : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
+}
+
+// 1024 rows are two blocks of 512: too few.
+// RAW-LABEL: func.func @negative_column_few_rows
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_few_rows(%x: tensor<1024x32xf32>, %init: tensor<32xf32>) -> tensor<32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<1024x32xf32>) outs(%init : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
+}
