@@ -72,13 +72,16 @@ demo: build docs
 # bench/results/cpu.json, cpu.png and the table in bench/README.md.
 PYTHON ?= /usr/bin/python3
 BENCH_RAW = bench/results/cpu-raw.json
+BENCH_TORCH = bench/results/cpu-torch.json
 bench: build
 	@bash scripts/install-deps.sh --bench
 	cmake --build $(BUILD_DIR) --target norm-bench-cpu
 	$(BUILD_DIR)/bench/norm-bench-cpu --benchmark_repetitions=5 \
 	  --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 \
 	  --benchmark_out=$(BENCH_RAW) --benchmark_out_format=json
-	$(PYTHON) bench/cpu/report.py $(BENCH_RAW) bench/results bench/README.md
+	$(PYTHON) bench/cpu/torch_bench.py $(BENCH_TORCH)
+	$(PYTHON) bench/cpu/report.py $(BENCH_RAW) bench/results bench/README.md \
+	  $(BENCH_TORCH)
 	bash bench/compile_time.sh $(BUILD_DIR)
 	@echo "== whole programs against PyTorch eager (bench/programs)"
 	bash bench/programs/run.sh $(BUILD_DIR) 3

@@ -16,7 +16,8 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
 )
 # `--bench` adds what only the benchmarks need: PyTorch, the baseline of the
-# whole-program benchmarks (bench/programs).
+# whole-program benchmarks (bench/programs) and a peer in make bench
+# (bench/cpu/torch_bench.py).
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=(python3-torch)
 fi

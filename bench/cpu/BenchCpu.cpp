@@ -23,9 +23,10 @@
 //
 // Names are SUITE/OP/DTYPE/SHAPE/tTHREADS. The `bytes` counter is what a
 // benchmark reads and writes (tensors and statistics); report.py compares
-// bandwidths, so a kernel and its roof need not move exactly the same bytes. Buffers are 4 KiB-aligned, allocated and touched once, and
-// reused by every benchmark: glibc maps allocations of 32 MiB or more anew,
-// and page faults would dominate. bench/cpu/report.py turns the JSON into
+// bandwidths, so a kernel and its roof need not move exactly the same bytes.
+// Buffers are 4 KiB-aligned, allocated and touched once, and reused by every
+// benchmark: glibc maps allocations of 32 MiB or more anew, and page faults
+// would dominate. bench/cpu/report.py turns the JSON into
 // bench/results/cpu.json, a table and a plot.
 //
 //===----------------------------------------------------------------------===//
@@ -56,15 +57,20 @@ extern "C" void omp_set_num_threads(int);
 // Shapes of gen_kernels.py: a missing symbol is a link error.
 #define NORM_ROW_SHAPES(X)                                                     \
   X(16384, 4096) X(65536, 1024) X(4096, 4096) X(1024, 768) X(262144, 64)
+// An LLM's decode steps: forward kernels only.
+#define NORM_DECODE_SHAPES(X)                                                  \
+  X(1, 4096) X(8, 4096) X(64, 4096) X(1, 8192) X(32, 8192)
 
-#define NORM_DECLARE_ROW_KERNELS(R, W, DT)                                     \
+#define NORM_DECLARE_FORWARD(R, W, DT)                                         \
   extern "C" void _mlir_ciface_layer_norm_##DT##_##R##x##W(void *, void *,     \
-                                                          void *, void *);    \
+                                                           void *, void *);    \
   extern "C" void _mlir_ciface_rms_norm_##DT##_##R##x##W(void *, void *,       \
-                                                        void *);              \
+                                                         void *);              \
   extern "C" void _mlir_ciface_add_rms_norm_##DT##_##R##x##W(                  \
       void *, void *, void *, void *, void *);                                 \
-  extern "C" void _mlir_ciface_add_##DT##_##R##x##W(void *, void *, void *);    \
+  extern "C" void _mlir_ciface_add_##DT##_##R##x##W(void *, void *, void *);
+#define NORM_DECLARE_ROW_KERNELS(R, W, DT)                                     \
+  NORM_DECLARE_FORWARD(R, W, DT)                                               \
   extern "C" void _mlir_ciface_layer_norm_grad_##DT##_##R##x##W(               \
       void *, void *, void *, void *, void *, void *, void *, void *);         \
   extern "C" void _mlir_ciface_rms_norm_grad_##DT##_##R##x##W(                 \
@@ -74,16 +80,25 @@ extern "C" void omp_set_num_threads(int);
 #define NORM_DECLARE_BOTH(R, W)                                                \
   NORM_DECLARE_ROW_KERNELS(R, W, f32) NORM_DECLARE_ROW_KERNELS(R, W, bf16)
 NORM_ROW_SHAPES(NORM_DECLARE_BOTH)
+#define NORM_DECLARE_DECODE(R, W)                                              \
+  NORM_DECLARE_FORWARD(R, W, f32) NORM_DECLARE_FORWARD(R, W, bf16)
+NORM_DECODE_SHAPES(NORM_DECLARE_DECODE)
 
 extern "C" void _mlir_ciface_batch_norm_f32_64x256x28x28(void *, void *, void *,
-                                                        void *, void *, void *,
-                                                        void *, void *);
-extern "C" void _mlir_ciface_group_norm_f32_64x256x28x28(void *, void *,
-                                                        void *, void *);
+                                                         void *, void *, void *,
+                                                         void *, void *);
+extern "C" void _mlir_ciface_group_norm_f32_64x256x28x28(void *, void *, void *,
+                                                         void *);
 extern "C" void _mlir_ciface_batch_norm_grad_f32_64x256x28x28(void *, void *,
-                                                             void *, void *,
-                                                             void *, void *,
-                                                             void *, void *);
+                                                              void *, void *,
+                                                              void *, void *,
+                                                              void *, void *);
+// The same tensor as NHWC.
+extern "C" void _mlir_ciface_batch_norm_f32_64x28x28x256(void *, void *, void *,
+                                                         void *, void *, void *,
+                                                         void *, void *);
+extern "C" void _mlir_ciface_group_norm_f32_64x28x28x256(void *, void *, void *,
+                                                         void *);
 
 namespace {
 enum class DType { F32, BF16 };
@@ -97,6 +112,7 @@ struct RowKernels {
   void (*rmsNorm)(void *, void *, void *);
   void (*addRmsNorm)(void *, void *, void *, void *, void *);
   void (*add)(void *, void *, void *);
+  // The backward (null for the decode shapes).
   void (*layerNormGrad)(void *, void *, void *, void *, void *, void *, void *,
                         void *);
   void (*rmsNormGrad)(void *, void *, void *, void *, void *, void *);
@@ -104,7 +120,8 @@ struct RowKernels {
                          void *);
 };
 
-#define NORM_ROW_ENTRY(R, W, DT, T)                                            \
+// The forward kernels of one shape and dtype, then the backward's (`...`).
+#define NORM_ENTRY(R, W, DT, T, ...)                                           \
   RowKernels{R,                                                                \
              W,                                                                \
              DType::T,                                                         \
@@ -112,12 +129,18 @@ struct RowKernels {
              _mlir_ciface_rms_norm_##DT##_##R##x##W,                           \
              _mlir_ciface_add_rms_norm_##DT##_##R##x##W,                       \
              _mlir_ciface_add_##DT##_##R##x##W,                                \
-             _mlir_ciface_layer_norm_grad_##DT##_##R##x##W,                    \
+             __VA_ARGS__},
+#define NORM_ROW_ENTRY(R, W, DT, T)                                            \
+  NORM_ENTRY(R, W, DT, T, _mlir_ciface_layer_norm_grad_##DT##_##R##x##W,       \
              _mlir_ciface_rms_norm_grad_##DT##_##R##x##W,                      \
-             _mlir_ciface_add_rms_norm_grad_##DT##_##R##x##W},
+             _mlir_ciface_add_rms_norm_grad_##DT##_##R##x##W)
 #define NORM_ROW_ENTRIES(R, W)                                                 \
   NORM_ROW_ENTRY(R, W, f32, F32) NORM_ROW_ENTRY(R, W, bf16, BF16)
-const RowKernels kRowKernels[] = {NORM_ROW_SHAPES(NORM_ROW_ENTRIES)};
+#define NORM_DECODE_ENTRIES(R, W)                                              \
+  NORM_ENTRY(R, W, f32, F32, nullptr, nullptr, nullptr)                        \
+  NORM_ENTRY(R, W, bf16, BF16, nullptr, nullptr, nullptr)
+const RowKernels kRowKernels[] = {NORM_ROW_SHAPES(NORM_ROW_ENTRIES)
+                                      NORM_DECODE_SHAPES(NORM_DECODE_ENTRIES)};
 
 //===----------------------------------------------------------------------===//
 // Buffers and memref descriptors
@@ -246,11 +269,14 @@ struct NchwViews {
   StridedMemRefType<char, 4> x, y, dy;
   StridedMemRefType<char, 1> g, b, m, v, nm, nv, dg, db;
 };
-NchwViews nchwViews() {
+NchwViews nchwViews(bool nhwc = false) {
   Buffers &buf = buffers();
-  return {view<4>(buf.big[0], {kN, kC, kH, kW}),
-          view<4>(buf.big[2], {kN, kC, kH, kW}),
-          view<4>(buf.big[1], {kN, kC, kH, kW}),
+  std::array<int64_t, 4> dims = {kN, kC, kH, kW};
+  if (nhwc)
+    dims = {kN, kH, kW, kC};
+  return {view<4>(buf.big[0], dims),
+          view<4>(buf.big[2], dims),
+          view<4>(buf.big[1], dims),
           view<1>(buf.param[0], {kC}),
           view<1>(buf.param[1], {kC}),
           view<1>(buf.param[2], {kC}),
@@ -371,9 +397,9 @@ void timed(benchmark::State &state, int threads, double bytes,
   for (auto _ : state)
     body();
   state.counters["bytes"] = bytes;
-  state.counters["GB/s"] = benchmark::Counter(
-      bytes, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1000);
+  state.counters["GB/s"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1000);
 }
 
 void registerRowShape(const RowKernels &k, int threads) {
@@ -387,35 +413,30 @@ void registerRowShape(const RowKernels &k, int threads) {
   auto reg = [&](const std::string &suite_op, double bytes,
                  std::function<void()> body) {
     DType dtype = k.dtype;
-    benchmark::RegisterBenchmark(
-        (suite_op + suffix).c_str(),
-        [=](benchmark::State &state) {
-          buffers().fill(dtype);
-          timed(state, threads, bytes, body);
-        })
+    benchmark::RegisterBenchmark((suite_op + suffix).c_str(),
+                                 [=](benchmark::State &state) {
+                                   buffers().fill(dtype);
+                                   timed(state, threads, bytes, body);
+                                 })
         ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+        ->Unit(tensor < (1 << 20) ? benchmark::kMicrosecond
+                                  : benchmark::kMillisecond);
   };
 
-  reg("norm-mlir/layer_norm", 2 * tensor, [=]() mutable {
-    k.layerNorm(&v.x, &v.g, &v.b, &v.y);
-  });
-  reg("norm-mlir/rms_norm", 2 * tensor, [=]() mutable {
-    k.rmsNorm(&v.x, &v.g, &v.y);
-  });
-  reg("norm-mlir/add_rms_norm", 4 * tensor, [=]() mutable {
-    k.addRmsNorm(&v.x, &v.r, &v.g, &v.y, &v.s);
-  });
+  reg("norm-mlir/layer_norm", 2 * tensor,
+      [=]() mutable { k.layerNorm(&v.x, &v.g, &v.b, &v.y); });
+  reg("norm-mlir/rms_norm", 2 * tensor,
+      [=]() mutable { k.rmsNorm(&v.x, &v.g, &v.y); });
+  reg("norm-mlir/add_rms_norm", 4 * tensor,
+      [=]() mutable { k.addRmsNorm(&v.x, &v.r, &v.g, &v.y, &v.s); });
   reg("unfused/add_rms_norm", 4 * tensor, [=]() mutable {
     k.add(&v.x, &v.r, &v.s);
     k.rmsNorm(&v.s, &v.g, &v.y);
   });
-  reg("roof/copy", 2 * tensor, [=] {
-    copy(buf.big[0], buf.big[2], size_t(tensor), false);
-  });
-  reg("roof/copy_nt", 2 * tensor, [=] {
-    copy(buf.big[0], buf.big[2], size_t(tensor), true);
-  });
+  reg("roof/copy", 2 * tensor,
+      [=] { copy(buf.big[0], buf.big[2], size_t(tensor), false); });
+  reg("roof/copy_nt", 2 * tensor,
+      [=] { copy(buf.big[0], buf.big[2], size_t(tensor), true); });
   reg("roof/copy2", 4 * tensor, [=] {
     copy(buf.big[0], buf.big[2], size_t(tensor), false);
     copy(buf.big[1], buf.big[3], size_t(tensor), false);
@@ -426,24 +447,26 @@ void registerRowShape(const RowKernels &k, int threads) {
   });
   // The backward: dy and x read, dx written, the statistics read.
   double stats = double(k.rows) * 4;
-  reg("norm-mlir/layer_norm_grad", 3 * tensor + 2 * stats, [=]() mutable {
-    k.layerNormGrad(&v.r, &v.x, &v.mean, &v.rstd, &v.g, &v.y, &v.dg, &v.db);
-  });
-  reg("norm-mlir/rms_norm_grad", 3 * tensor + stats, [=]() mutable {
-    k.rmsNormGrad(&v.r, &v.x, &v.rstd, &v.g, &v.y, &v.dg);
-  });
-  reg("norm-mlir/add_rms_norm_grad", 4 * tensor + stats, [=]() mutable {
-    k.addRmsNormGrad(&v.r, &v.x, &v.rstd, &v.g, &v.s, &v.y, &v.dg);
-  });
-  for (bool streaming : {false, true}) {
-    std::string nt = streaming ? "_nt" : "";
-    reg("roof/sum2" + nt, 3 * tensor, [=] {
-      sum({buf.big[0], buf.big[1]}, buf.big[2], size_t(tensor), streaming);
+  if (k.layerNormGrad) {
+    reg("norm-mlir/layer_norm_grad", 3 * tensor + 2 * stats, [=]() mutable {
+      k.layerNormGrad(&v.r, &v.x, &v.mean, &v.rstd, &v.g, &v.y, &v.dg, &v.db);
     });
-    reg("roof/sum3" + nt, 4 * tensor, [=] {
-      sum({buf.big[0], buf.big[1], buf.big[3]}, buf.big[2], size_t(tensor),
-          streaming);
+    reg("norm-mlir/rms_norm_grad", 3 * tensor + stats, [=]() mutable {
+      k.rmsNormGrad(&v.r, &v.x, &v.rstd, &v.g, &v.y, &v.dg);
     });
+    reg("norm-mlir/add_rms_norm_grad", 4 * tensor + stats, [=]() mutable {
+      k.addRmsNormGrad(&v.r, &v.x, &v.rstd, &v.g, &v.s, &v.y, &v.dg);
+    });
+    for (bool streaming : {false, true}) {
+      std::string nt = streaming ? "_nt" : "";
+      reg("roof/sum2" + nt, 3 * tensor, [=] {
+        sum({buf.big[0], buf.big[1]}, buf.big[2], size_t(tensor), streaming);
+      });
+      reg("roof/sum3" + nt, 4 * tensor, [=] {
+        sum({buf.big[0], buf.big[1], buf.big[3]}, buf.big[2], size_t(tensor),
+            streaming);
+      });
+    }
   }
   reg("cxx/layer_norm", 2 * tensor, [=] {
     cxxLayerNorm(buf.big[0], buf.param[0], buf.param[1], buf.big[2], k.rows,
@@ -459,7 +482,8 @@ void registerRowShape(const RowKernels &k, int threads) {
         prop_kind::forward_inference, data, 1e-5f,
         normalization_flags::use_scale | normalization_flags::use_shift);
     layer_normalization_forward::primitive_desc pd(desc, engine());
-    memory::desc param({k.width}, memory::data_type::f32, memory::format_tag::a);
+    memory::desc param({k.width}, memory::data_type::f32,
+                       memory::format_tag::a);
     auto src = std::make_shared<memory>(data, engine(), buf.big[0]);
     auto dst = std::make_shared<memory>(data, engine(), buf.big[2]);
     auto scale = std::make_shared<memory>(param, engine(), buf.param[0]);
@@ -481,6 +505,8 @@ void registerRowShape(const RowKernels &k, int threads) {
     // No implementation for this dtype on this CPU: no row in the table.
   }
 
+  if (!k.layerNormGrad)
+    return;
   // oneDNN's backward from the saved mean and variance: diff_src and the
   // scale and shift gradients (f32). (oneDNN 2.6 refuses to run it without
   // the shift, which it does not read.)
@@ -493,7 +519,8 @@ void registerRowShape(const RowKernels &k, int threads) {
         prop_kind::backward, data, data, 1e-5f,
         normalization_flags::use_scale | normalization_flags::use_shift);
     layer_normalization_backward::primitive_desc pd(desc, engine(), fwd);
-    memory::desc param({k.width}, memory::data_type::f32, memory::format_tag::a);
+    memory::desc param({k.width}, memory::data_type::f32,
+                       memory::format_tag::a);
     auto src = std::make_shared<memory>(data, engine(), buf.big[0]);
     auto diffDst = std::make_shared<memory>(data, engine(), buf.big[1]);
     auto diffSrc = std::make_shared<memory>(data, engine(), buf.big[2]);
@@ -502,8 +529,8 @@ void registerRowShape(const RowKernels &k, int threads) {
     auto diffScale = std::make_shared<memory>(param, engine(), buf.grad[0]);
     auto diffShift = std::make_shared<memory>(param, engine(), buf.grad[1]);
     auto mean = std::make_shared<memory>(pd.mean_desc(), engine(), buf.stat[0]);
-    auto var = std::make_shared<memory>(pd.variance_desc(), engine(),
-                                        buf.stat[1]);
+    auto var =
+        std::make_shared<memory>(pd.variance_desc(), engine(), buf.stat[1]);
     auto prim = std::make_shared<layer_normalization_backward>(pd);
     auto stream = std::make_shared<dnnl::stream>(engine());
     reg("onednn/layer_norm_grad", 3 * tensor + 2 * stats, [=] {
@@ -523,45 +550,62 @@ void registerRowShape(const RowKernels &k, int threads) {
   }
 }
 
-void registerNchw(int threads) {
-  std::string suffix = "/f32/64x256x28x28/t" + std::to_string(threads);
+/// Batch and group norm on 64x256x28x28, NCHW or (`nhwc`) the same tensor
+/// channels last, against oneDNN's batch norm on the same layout; the
+/// backward on NCHW.
+void registerNchw(int threads, bool nhwc) {
+  std::string suffix =
+      std::string(nhwc ? "/f32/64x28x28x256" : "/f32/64x256x28x28") + "/t" +
+      std::to_string(threads);
   double tensor = double(kN * kC * kH * kW) * 4;
   Buffers &buf = buffers();
-  NchwViews v = nchwViews(); // captured by the lambdas below
+  NchwViews v = nchwViews(nhwc); // captured by the lambdas below
+  auto batchNorm = nhwc ? _mlir_ciface_batch_norm_f32_64x28x28x256
+                        : _mlir_ciface_batch_norm_f32_64x256x28x28;
+  auto groupNorm = nhwc ? _mlir_ciface_group_norm_f32_64x28x28x256
+                        : _mlir_ciface_group_norm_f32_64x256x28x28;
 
   auto reg = [&](const std::string &suite_op, std::function<void()> body,
                  int tensors = 2) {
-    benchmark::RegisterBenchmark(
-        (suite_op + suffix).c_str(),
-        [=](benchmark::State &state) {
-          buffers().fill(DType::F32);
-          timed(state, threads, tensors * tensor, body);
-        })
+    benchmark::RegisterBenchmark((suite_op + suffix).c_str(),
+                                 [=](benchmark::State &state) {
+                                   buffers().fill(DType::F32);
+                                   timed(state, threads, tensors * tensor,
+                                         body);
+                                 })
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   };
   reg("norm-mlir/batch_norm", [=]() mutable {
-    _mlir_ciface_batch_norm_f32_64x256x28x28(&v.x, &v.g, &v.b, &v.m, &v.v,
-                                             &v.y, &v.nm, &v.nv);
+    batchNorm(&v.x, &v.g, &v.b, &v.m, &v.v, &v.y, &v.nm, &v.nv);
   });
-  reg("norm-mlir/group_norm", [=]() mutable {
-    _mlir_ciface_group_norm_f32_64x256x28x28(&v.x, &v.g, &v.b, &v.y);
-  });
-  reg("norm-mlir/batch_norm_grad", [=]() mutable {
-    _mlir_ciface_batch_norm_grad_f32_64x256x28x28(&v.dy, &v.x, &v.m, &v.v,
-                                                  &v.g, &v.y, &v.dg, &v.db);
-  }, 3);
-  reg("roof/copy", [=] { copy(buf.big[0], buf.big[2], size_t(tensor), false); });
+  reg("norm-mlir/group_norm",
+      [=]() mutable { groupNorm(&v.x, &v.g, &v.b, &v.y); });
+  reg("roof/copy",
+      [=] { copy(buf.big[0], buf.big[2], size_t(tensor), false); });
   reg("roof/copy_nt",
       [=] { copy(buf.big[0], buf.big[2], size_t(tensor), true); });
-  for (bool streaming : {false, true})
-    reg(std::string("roof/sum2") + (streaming ? "_nt" : ""), [=] {
-      sum({buf.big[0], buf.big[1]}, buf.big[2], size_t(tensor), streaming);
-    }, 3);
+  if (!nhwc) {
+    reg(
+        "norm-mlir/batch_norm_grad",
+        [=]() mutable {
+          _mlir_ciface_batch_norm_grad_f32_64x256x28x28(
+              &v.dy, &v.x, &v.m, &v.v, &v.g, &v.y, &v.dg, &v.db);
+        },
+        3);
+    for (bool streaming : {false, true})
+      reg(
+          std::string("roof/sum2") + (streaming ? "_nt" : ""),
+          [=] {
+            sum({buf.big[0], buf.big[1]}, buf.big[2], size_t(tensor),
+                streaming);
+          },
+          3);
+  }
 
   using namespace dnnl;
   memory::desc data({kN, kC, kH, kW}, memory::data_type::f32,
-                    memory::format_tag::nchw);
+                    nhwc ? memory::format_tag::nhwc : memory::format_tag::nchw);
   batch_normalization_forward::desc desc(
       prop_kind::forward_training, data, 1e-5f,
       normalization_flags::use_scale | normalization_flags::use_shift);
@@ -573,8 +617,8 @@ void registerNchw(int threads) {
   auto shift = std::make_shared<memory>(param, engine(), buf.param[1]);
   // (Mean 0 and variance 1 until the forward writes them.)
   auto mean = std::make_shared<memory>(pd.mean_desc(), engine(), buf.stat[0]);
-  auto var = std::make_shared<memory>(pd.variance_desc(), engine(),
-                                      buf.stat[1]);
+  auto var =
+      std::make_shared<memory>(pd.variance_desc(), engine(), buf.stat[1]);
   auto ws = std::make_shared<memory>(pd.workspace_desc(), engine());
   auto prim = std::make_shared<batch_normalization_forward>(pd);
   auto stream = std::make_shared<dnnl::stream>(engine());
@@ -590,6 +634,8 @@ void registerNchw(int threads) {
   });
 
   // The backward from the saved mean and variance (the forward's above).
+  if (nhwc)
+    return;
   batch_normalization_backward::desc bwdDesc(
       prop_kind::backward, data, data, 1e-5f,
       normalization_flags::use_scale | normalization_flags::use_shift);
@@ -598,19 +644,22 @@ void registerNchw(int threads) {
   auto diffScale = std::make_shared<memory>(param, engine(), buf.grad[0]);
   auto diffShift = std::make_shared<memory>(param, engine(), buf.grad[1]);
   auto bwdPrim = std::make_shared<batch_normalization_backward>(bwd);
-  reg("onednn/batch_norm_grad", [=] {
-    bwdPrim->execute(*stream, {{DNNL_ARG_SRC, *src},
-                               {DNNL_ARG_DIFF_DST, *diffDst},
-                               {DNNL_ARG_MEAN, *mean},
-                               {DNNL_ARG_VARIANCE, *var},
-                               {DNNL_ARG_SCALE, *scale},
-                               {DNNL_ARG_SHIFT, *shift},
-                               {DNNL_ARG_DIFF_SRC, *dst},
-                               {DNNL_ARG_DIFF_SCALE, *diffScale},
-                               {DNNL_ARG_DIFF_SHIFT, *diffShift},
-                               {DNNL_ARG_WORKSPACE, *ws}});
-    stream->wait();
-  }, 3);
+  reg(
+      "onednn/batch_norm_grad",
+      [=] {
+        bwdPrim->execute(*stream, {{DNNL_ARG_SRC, *src},
+                                   {DNNL_ARG_DIFF_DST, *diffDst},
+                                   {DNNL_ARG_MEAN, *mean},
+                                   {DNNL_ARG_VARIANCE, *var},
+                                   {DNNL_ARG_SCALE, *scale},
+                                   {DNNL_ARG_SHIFT, *shift},
+                                   {DNNL_ARG_DIFF_SRC, *dst},
+                                   {DNNL_ARG_DIFF_SCALE, *diffScale},
+                                   {DNNL_ARG_DIFF_SHIFT, *diffShift},
+                                   {DNNL_ARG_WORKSPACE, *ws}});
+        stream->wait();
+      },
+      3);
 }
 //===----------------------------------------------------------------------===//
 // --check: the kernels timed here against the float64 references
@@ -663,8 +712,8 @@ norm::rt::Tensor columnAbsSums(const norm::rt::Tensor &a,
   norm::rt::Tensor out{{width}, std::vector<double>(width, 0.0)};
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < width; ++c)
-      out.data[c] += std::abs(a.data[r * width + c] *
-                              (b ? b->data[r * width + c] : 1.0));
+      out.data[c] +=
+          std::abs(a.data[r * width + c] * (b ? b->data[r * width + c] : 1.0));
   return out;
 }
 
@@ -704,8 +753,7 @@ bool checkGradients(const RowKernels &k, const std::string &tag) {
   norm::rt::Tensor xhat = normalized(x, &mean, rstd);
   norm::rt::Tensor scaleTerms = columnAbsSums(dy, &xhat);
   norm::rt::Tensor biasTerms = columnAbsSums(dy, nullptr);
-  ok &= compare("layer_norm_grad (dx)/" + tag, buf.big[2], want.input,
-                k.dtype);
+  ok &= compare("layer_norm_grad (dx)/" + tag, buf.big[2], want.input, k.dtype);
   ok &= compare("layer_norm_grad (dscale)/" + tag, buf.grad[0], want.scale,
                 k.dtype, &scaleTerms);
   ok &= compare("layer_norm_grad (dbias)/" + tag, buf.grad[1], want.bias,
@@ -721,8 +769,8 @@ bool checkGradients(const RowKernels &k, const std::string &tag) {
                 k.dtype, &scaleTerms);
   k.addRmsNormGrad(&v.r, &v.x, &v.rstd, &v.g, &v.s, &v.y, &v.dg);
   want = norm::rt::rmsNormGrad(dy, x, rstd, &g, &ds, 1, 0.0);
-  ok &= compare("add_rms_norm_grad (dx)/" + tag, buf.big[2], want.input,
-                k.dtype);
+  ok &=
+      compare("add_rms_norm_grad (dx)/" + tag, buf.big[2], want.input, k.dtype);
   ok &= compare("add_rms_norm_grad (dscale)/" + tag, buf.grad[0], want.scale,
                 k.dtype, &scaleTerms);
   return ok;
@@ -792,13 +840,30 @@ int checkKernels() {
                     .result,
                 DType::F32);
 
+  // The same data as NHWC.
+  {
+    auto [xl, yl, dyl, gl, bl, ml, vl, nml, nvl, dgl, dbl] = nchwViews(true);
+    norm::rt::Tensor rxl =
+        toReference(buf.big[0], {kN, kH, kW, kC}, DType::F32);
+    _mlir_ciface_group_norm_f32_64x28x28x256(&xl, &gl, &bl, &yl);
+    ok &= compare("group_norm/f32/64x28x28x256", buf.big[2],
+                  norm::rt::groupNorm(rxl, &rg, &rb, 32, 1e-5, 3), DType::F32);
+    _mlir_ciface_batch_norm_f32_64x28x28x256(&xl, &gl, &bl, &ml, &vl, &yl, &nml,
+                                             &nvl);
+    ok &= compare("batch_norm/f32/64x28x28x256", buf.big[2],
+                  norm::rt::batchNorm(rxl, rg, rb, rm, rv, /*mask=*/nullptr,
+                                      /*train=*/true, 1e-5, 0.1, 3)
+                      .result,
+                  DType::F32);
+  }
+
   // The backward from the statistics of x (f32, in m and v).
   norm::rt::BatchNormResult stats = norm::rt::batchNorm(
       rx, rg, rb, rm, rv, /*mask=*/nullptr, /*train=*/true, 1e-5, 0.1, 1);
-  norm::rt::Tensor mean = storeF32(static_cast<float *>(buf.param[2]),
-                                   stats.savedMean);
-  norm::rt::Tensor rstd = storeF32(static_cast<float *>(buf.param[3]),
-                                   stats.savedRstd);
+  norm::rt::Tensor mean =
+      storeF32(static_cast<float *>(buf.param[2]), stats.savedMean);
+  norm::rt::Tensor rstd =
+      storeF32(static_cast<float *>(buf.param[3]), stats.savedRstd);
   norm::rt::Tensor rdy = toReference(buf.big[1], nchw, DType::F32);
   _mlir_ciface_batch_norm_grad_f32_64x256x28x28(&dy, &x, &m, &v, &g, &y, &dg,
                                                 &db);
@@ -813,8 +878,8 @@ int checkKernels() {
     scaleTerms.data[c] += std::abs(rdy.data[i] * xhat);
     biasTerms.data[c] += std::abs(rdy.data[i]);
   }
-  ok &= compare("batch_norm_grad (dx)/f32/64x256x28x28", buf.big[2],
-                want.input, DType::F32);
+  ok &= compare("batch_norm_grad (dx)/f32/64x256x28x28", buf.big[2], want.input,
+                DType::F32);
   ok &= compare("batch_norm_grad (dscale)/f32/64x256x28x28", buf.grad[0],
                 want.scale, DType::F32, &scaleTerms);
   ok &= compare("batch_norm_grad (dbias)/f32/64x256x28x28", buf.grad[1],
@@ -829,7 +894,8 @@ int main(int argc, char **argv) {
   for (int threads : {1, 2}) {
     for (const RowKernels &k : kRowKernels)
       registerRowShape(k, threads);
-    registerNchw(threads);
+    registerNchw(threads, /*nhwc=*/false);
+    registerNchw(threads, /*nhwc=*/true);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))

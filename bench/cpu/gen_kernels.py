@@ -12,6 +12,8 @@ import sys
 
 ROW_SHAPES = [(16384, 4096), (65536, 1024), (4096, 4096), (1024, 768),
               (262144, 64)]
+# An LLM's decode steps: a few rows; forward kernels only.
+DECODE_SHAPES = [(1, 4096), (8, 4096), (64, 4096), (1, 8192), (32, 8192)]
 DTYPES = ["f32", "bf16"]
 NCHW = (64, 256, 28, 28)
 
@@ -71,30 +73,37 @@ func.func @add_rms_norm_grad_{s}(%dy: {x}, %x: {x}, %rstd: {st}, %g: {p},
 """
 
 
-def nchw_kernels():
+def image_kernels(nhwc):
+    """Batch and group norm on NCHW data, or on the same tensor channels last
+    (NHWC); the backward on NCHW."""
     n, c, h, w = NCHW
-    x = f"tensor<{n}x{c}x{h}x{w}xf32>"
+    dims = (n, h, w, c) if nhwc else (n, c, h, w)
+    x = "tensor<" + "x".join(map(str, dims)) + "xf32>"
     p = f"tensor<{c}xf32>"
-    s = f"f32_{n}x{c}x{h}x{w}"
+    s = "f32_" + "x".join(map(str, dims))
+    axis = ", channel_axis = 3 : i64" if nhwc else ""
     attrs = "attributes {llvm.emit_c_interface}"
-    return f"""
+    text = f"""
 func.func @batch_norm_{s}(%x: {x}, %g: {p}, %b: {p}, %m: {p}, %v: {p})
     -> ({x}, {p}, {p}) {attrs} {{
-  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v
+  %y, %nm, %nv = norm.batch_norm train %x, %g, %b, %m, %v {{momentum = 0.1 : f64{axis}}}
       : {x}, params {p}, stats {p}
   return %y, %nm, %nv : {x}, {p}, {p}
 }}
 func.func @group_norm_{s}(%x: {x}, %g: {p}, %b: {p}) -> {x} {attrs} {{
-  %y = norm.group_norm %x scale(%g : {p}) bias(%b : {p}) {{num_groups = 32 : i64}} : {x}
+  %y = norm.group_norm %x scale(%g : {p}) bias(%b : {p}) {{num_groups = 32 : i64{axis}}} : {x}
   return %y : {x}
 }}
-func.func @batch_norm_grad_{s}(%dy: {x}, %x: {x}, %mean: {p}, %rstd: {p},
+"""
+    if not nhwc:
+        text += f"""func.func @batch_norm_grad_{s}(%dy: {x}, %x: {x}, %mean: {p}, %rstd: {p},
                                %g: {p}) -> ({x}, {p}, {p}) {attrs} {{
   %dx, %dg, %db = norm.batch_norm_grad train %dy, %x, %mean, %rstd, %g
       : {x}, params {p}, stats {p} scale_grad({p}) bias_grad({p})
   return %dx, %dg, %db : {x}, {p}, {p}
 }}
 """
+    return text
 
 
 def main():
@@ -103,7 +112,11 @@ def main():
         for dt in DTYPES:
             out.append(row_kernels(rows, width, dt))
             out.append(row_grad_kernels(rows, width, dt))
-    out.append(nchw_kernels())
+    for rows, width in DECODE_SHAPES:
+        for dt in DTYPES:
+            out.append(row_kernels(rows, width, dt))
+    out.append(image_kernels(nhwc=False))
+    out.append(image_kernels(nhwc=True))
     text = "\n".join(out)
     if len(sys.argv) > 1:
         with open(sys.argv[1], "w") as f:

@@ -8,7 +8,11 @@ rms norm, to the unfused sequence), bench/results/cpu.png and
 cpu-backward.png (GB/s per shape, 2 threads, f32; forward and backward), and
 the table between the cpu-table markers of bench/README.md.
 
-usage: report.py RAW.json RESULTS_DIR README.md
+With TORCH.json (bench/cpu/torch_bench.py) it also reports PyTorch: its
+kernels' fraction of the copy roofs measured in its own process, and each
+norm-mlir kernel's ratio to PyTorch's.
+
+usage: report.py RAW.json RESULTS_DIR README.md [TORCH.json]
 """
 import json
 import os
@@ -54,11 +58,13 @@ def roof_of(op):
 def summarize(medians):
     rows = []
     for (suite, op, dtype, shape, threads), m in sorted(medians.items()):
-        if suite == "roof":
+        if suite.endswith("roof"):
             continue
         key = lambda s, o: medians.get((s, o, dtype, shape, threads))
-        copy = key("roof", roof_of(op))
-        copy_nt = key("roof", roof_of(op) + "_nt")
+        # PyTorch against the roofs of its own process.
+        roofs = "pytorch-roof" if suite == "pytorch" else "roof"
+        copy = key(roofs, roof_of(op))
+        copy_nt = key(roofs, roof_of(op) + "_nt")
         row = {"suite": suite, "op": op, "dtype": dtype, "shape": shape,
                "threads": int(threads[1:]), "ms": m["seconds"] * 1e3,
                "GB/s": m["gbps"]}
@@ -71,6 +77,9 @@ def summarize(medians):
         onednn = key("onednn", op)
         if onednn and suite != "onednn":
             row["vs_onednn"] = onednn["seconds"] / m["seconds"]
+        pytorch = key("pytorch", op)
+        if pytorch and suite == "norm-mlir":
+            row["vs_pytorch"] = pytorch["seconds"] / m["seconds"]
         unfused = key("unfused", op)
         if unfused and suite == "norm-mlir":
             row["vs_unfused"] = unfused["seconds"] / m["seconds"]
@@ -84,24 +93,25 @@ def fmt(v, spec):
 
 def table(rows):
     lines = ["| kernel | dtype | shape | threads | ms | GB/s | of copy | "
-             "of streaming copy | × oneDNN | × unfused |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "of streaming copy | × oneDNN | × PyTorch | × unfused |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        if r["suite"] != "norm-mlir" and r["suite"] != "onednn":
+        if r["suite"] not in ("norm-mlir", "onednn", "pytorch"):
             continue
-        lines.append("| {}/{} | {} | {} | {} | {} | {} | {} | {} | {} | {} |"
+        lines.append("| {}/{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |"
                      .format(r["suite"], r["op"], r["dtype"], r["shape"],
-                             r["threads"], fmt(r["ms"], ".3f"),
+                             r["threads"], fmt(r["ms"], ".4g"),
                              fmt(r["GB/s"], ".1f"),
                              fmt(r.get("of_copy"), ".0%"),
                              fmt(r.get("of_streaming_copy"), ".0%"),
                              fmt(r.get("vs_onednn"), ".2f"),
+                             fmt(r.get("vs_pytorch"), ".2f"),
                              fmt(r.get("vs_unfused"), ".2f")))
     return "\n".join(lines)
 
 
 FORWARD = ["roof/copy_nt", "roof/copy", "norm-mlir/layer_norm",
-           "onednn/layer_norm", "norm-mlir/rms_norm", "norm-mlir/add_rms_norm",
+           "onednn/layer_norm", "pytorch/layer_norm", "norm-mlir/rms_norm", "norm-mlir/add_rms_norm",
            "unfused/add_rms_norm", "cxx/layer_norm", "norm-mlir/batch_norm",
            "onednn/batch_norm", "norm-mlir/group_norm"]
 BACKWARD = ["roof/sum2_nt", "roof/sum2", "roof/sum3_nt",
@@ -140,6 +150,8 @@ def plot(medians, wanted, title, path):
 def main():
     raw, results_dir, readme = sys.argv[1:4]
     medians, context = load_medians(raw)
+    if len(sys.argv) > 4 and os.path.exists(sys.argv[4]):
+        medians.update(load_medians(sys.argv[4])[0])
     rows = summarize(medians)
     os.makedirs(results_dir, exist_ok=True)
     with open(os.path.join(results_dir, "cpu.json"), "w") as f:
