@@ -277,6 +277,9 @@ MUTATIONS = [
     ("tile-rows: any column reduction blocked", "lib/Codegen/TileRows.cpp",
      "      if (!add || !acc.hasOneUse() ||\n          (add.getLhs() != acc && add.getRhs() != acc))",
      "      if (!acc.hasOneUse())"),
+    ("tile-rows: column results per row blocked", "lib/Codegen/TileRows.cpp",
+     "        if (cast<AffineDimExpr>(e).getPosition() < leading)\n          return failure();",
+     "        (void)e;"),
     ("tile-rows: column accumulator may be reused", "lib/Codegen/TileRows.cpp",
      "      if (!add || !acc.hasOneUse() ||", "      if (!add ||"),
     # norm-hoist-allocas

@@ -618,6 +618,12 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
           return m.isProjectedPermutation();
         }))
       return failure();
+    // No result indexed by a summed dim (a "reduction" that writes one value
+    // per row is no sum over rows).
+    for (OpOperand &init : root.getDpsInitsMutable())
+      for (AffineExpr e : root.getMatchingIndexingMap(&init).getResults())
+        if (cast<AffineDimExpr>(e).getPosition() < leading)
+          return failure();
     // Every result: accumulator + term, the accumulator read nowhere else.
     auto yield = cast<linalg::YieldOp>(root.getBody()->getTerminator());
     for (auto [i, value] : llvm::enumerate(yield.getValues())) {

@@ -329,3 +329,19 @@ func.func @negative_column_few_rows(%x: tensor<1024x32xf32>, %init: tensor<32xf3
   } -> tensor<32xf32>
   return %r : tensor<32xf32>
 }
+
+// A "reduction" dim that also indexes the result writes a value per row: no
+// sum over rows, left alone.
+// RAW-LABEL: func.func @negative_column_result_per_row
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_result_per_row(%x: tensor<4096x32xf32>, %init: tensor<4096x32xf32>) -> tensor<4096x32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<4096x32xf32>) outs(%init : tensor<4096x32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<4096x32xf32>
+  return %r : tensor<4096x32xf32>
+}
