@@ -277,6 +277,8 @@ MUTATIONS = [
     ("tile-rows: any column reduction blocked", "lib/Codegen/TileRows.cpp",
      "      if (!add || !acc.hasOneUse() ||\n          (add.getLhs() != acc && add.getRhs() != acc))",
      "      if (!acc.hasOneUse())"),
+    ("tile-rows: column bodies may read their index", "lib/Codegen/TileRows.cpp",
+     "    if (!root.getBody()->getOps<linalg::IndexOp>().empty())\n      return failure();", ""),
     ("tile-rows: column results per row blocked", "lib/Codegen/TileRows.cpp",
      "        if (cast<AffineDimExpr>(e).getPosition() < leading)\n          return failure();",
      "        (void)e;"),

@@ -618,6 +618,9 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
           return m.isProjectedPermutation();
         }))
       return failure();
+    // A body that reads its indices (linalg.index) would read the block's.
+    if (!root.getBody()->getOps<linalg::IndexOp>().empty())
+      return failure();
     // No result indexed by a summed dim (a "reduction" that writes one value
     // per row is no sum over rows).
     for (OpOperand &init : root.getDpsInitsMutable())

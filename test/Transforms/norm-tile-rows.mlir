@@ -345,3 +345,23 @@ func.func @negative_column_result_per_row(%x: tensor<4096x32xf32>, %init: tensor
   } -> tensor<4096x32xf32>
   return %r : tensor<4096x32xf32>
 }
+
+// A body that reads its row index (here: sums of x weighted by the row):
+// blocked, it would read the block's index; left alone.
+// RAW-LABEL: func.func @negative_column_reads_index
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_reads_index(%x: tensor<4096x32xf32>, %init: tensor<32xf32>) -> tensor<32xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<4096x32xf32>) outs(%init : tensor<32xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i64
+    %f = arith.sitofp %ii : i64 to f32
+    %t = arith.mulf %a, %f : f32
+    %s = arith.addf %acc, %t : f32
+    linalg.yield %s : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
+}
