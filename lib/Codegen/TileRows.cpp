@@ -619,7 +619,11 @@ struct NormTileRowsPass : impl::NormTileRowsBase<NormTileRowsPass> {
         }))
       return failure();
     // A body that reads its indices (linalg.index) would read the block's.
-    if (!root.getBody()->getOps<linalg::IndexOp>().empty())
+    // A contraction with its summed dim first (k, m, n) stays a contraction
+    // (norm-library-calls makes it a call; blocked, its partials would be
+    // whole [M, N] tensors).
+    if (!root.getBody()->getOps<linalg::IndexOp>().empty() ||
+        linalg::isaContractionOpInterface(root))
       return failure();
     // No result indexed by a summed dim (a "reduction" that writes one value
     // per row is no sum over rows).

@@ -365,3 +365,21 @@ func.func @negative_column_reads_index(%x: tensor<4096x32xf32>, %init: tensor<32
   } -> tensor<32xf32>
   return %r : tensor<32xf32>
 }
+
+// A contraction written with its summed dim first (k, m, n) stays a
+// contraction, not blocked sums.
+// RAW-LABEL: func.func @negative_column_contraction
+// RAW-NOT:       tensor.expand_shape
+// RAW:         return
+func.func @negative_column_contraction(%a: tensor<8x4096xf32>, %b: tensor<4096x16xf32>, %init: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(k, m, n) -> (m, k)>, affine_map<(k, m, n) -> (k, n)>,
+                                        affine_map<(k, m, n) -> (m, n)>],
+                       iterator_types = ["reduction", "parallel", "parallel"]}
+      ins(%a, %b : tensor<8x4096xf32>, tensor<4096x16xf32>) outs(%init : tensor<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<8x16xf32>
+  return %r : tensor<8x16xf32>
+}
